@@ -1,0 +1,111 @@
+/**
+ * Element-wise activations a = f(z) with their derivatives written from the cached z and a:
+ *   sigmoid' = a(1−a), tanh' = 1−a², relu' = [z>0], leaky' = z>0 ? 1 : α, elu' = z>0 ? 1 : a+α,
+ *   softplus' = sigmoid(z). Softmax acts on a row: a_j = e^{z_j} / Σ_k e^{z_k} (max subtracted).
+ */
+import type { Activation } from './graph/types.ts';
+import type { FloatArray } from './kernels/matmul.ts';
+
+/** log(1 + e^z) without overflow. */
+export function softplus(z: number): number {
+  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+}
+
+export function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** a = f(z) on `count` elements laid out as rows of `width` (the width matters only for softmax). */
+export function activate(
+  f: Activation,
+  alpha: number,
+  z: FloatArray,
+  a: FloatArray,
+  count: number,
+  width: number,
+): void {
+  switch (f) {
+    case 'linear':
+      for (let i = 0; i < count; i++) a[i] = z[i]!;
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < count; i++) a[i] = sigmoid(z[i]!);
+      return;
+    case 'tanh':
+      for (let i = 0; i < count; i++) a[i] = Math.tanh(z[i]!);
+      return;
+    case 'relu':
+      for (let i = 0; i < count; i++) a[i] = z[i]! > 0 ? z[i]! : 0;
+      return;
+    case 'leaky_relu':
+      for (let i = 0; i < count; i++) a[i] = z[i]! > 0 ? z[i]! : alpha * z[i]!;
+      return;
+    case 'elu':
+      for (let i = 0; i < count; i++) a[i] = z[i]! > 0 ? z[i]! : alpha * Math.expm1(z[i]!);
+      return;
+    case 'softplus':
+      for (let i = 0; i < count; i++) a[i] = softplus(z[i]!);
+      return;
+    case 'softmax':
+      for (let r = 0; r < count; r += width) {
+        let max = -Infinity;
+        for (let j = 0; j < width; j++) max = Math.max(max, z[r + j]!);
+        let sum = 0;
+        for (let j = 0; j < width; j++) {
+          const e = Math.exp(z[r + j]! - max);
+          a[r + j] = e;
+          sum += e;
+        }
+        for (let j = 0; j < width; j++) a[r + j]! /= sum;
+      }
+      return;
+  }
+}
+
+/**
+ * dZ = dA ⊙ f'(z), from the cached z and a. For softmax the row Jacobian is applied:
+ * dZ_j = a_j (dA_j − Σ_k dA_k a_k). `dz` may alias `da`.
+ */
+export function activateBackward(
+  f: Activation,
+  alpha: number,
+  z: FloatArray,
+  a: FloatArray,
+  da: FloatArray,
+  dz: FloatArray,
+  count: number,
+  width: number,
+): void {
+  switch (f) {
+    case 'linear':
+      if (dz !== da) for (let i = 0; i < count; i++) dz[i] = da[i]!;
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < count; i++) dz[i] = da[i]! * a[i]! * (1 - a[i]!);
+      return;
+    case 'tanh':
+      for (let i = 0; i < count; i++) dz[i] = da[i]! * (1 - a[i]! * a[i]!);
+      return;
+    case 'relu':
+      for (let i = 0; i < count; i++) dz[i] = z[i]! > 0 ? da[i]! : 0;
+      return;
+    case 'leaky_relu':
+      for (let i = 0; i < count; i++) dz[i] = z[i]! > 0 ? da[i]! : alpha * da[i]!;
+      return;
+    case 'elu':
+      for (let i = 0; i < count; i++) dz[i] = z[i]! > 0 ? da[i]! : da[i]! * (a[i]! + alpha);
+      return;
+    case 'softplus':
+      for (let i = 0; i < count; i++) dz[i] = da[i]! * sigmoid(z[i]!);
+      return;
+    case 'softmax':
+      for (let r = 0; r < count; r += width) {
+        let dot = 0;
+        for (let j = 0; j < width; j++) dot += da[r + j]! * a[r + j]!;
+        for (let j = 0; j < width; j++) dz[r + j] = a[r + j]! * (da[r + j]! - dot);
+      }
+      return;
+  }
+}

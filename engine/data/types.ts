@@ -1,0 +1,79 @@
+/**
+ * What the data layer hands the trainer, and the preprocessing record that weights and project files
+ * keep so that raw rows predict the same everywhere.
+ */
+
+export type Task = 'classification' | 'regression';
+export type MissingRule = 'drop' | 'impute';
+export type Normalize = 'standard' | 'none';
+
+/** A numeric feature: x' = (x − mean) / scale; `fill` replaces a missing value (null: rows were dropped). */
+export interface NumericFeature {
+  name: string;
+  kind: 'numeric';
+  mean: number;
+  scale: number;
+  fill: number | null;
+}
+
+/** A categorical feature, one-hot encoded in `categories` order; an unseen category is an error. */
+export interface CategoricalFeature {
+  name: string;
+  kind: 'categorical';
+  categories: string[];
+  fill: string | null;
+}
+
+export type FeatureSpec = NumericFeature | CategoricalFeature;
+
+/** Classification: one output per class (softmax), or one output for two classes (sigmoid, classes[1] positive). */
+export interface ClassificationTarget {
+  name: string;
+  task: 'classification';
+  classes: string[];
+}
+
+/** Regression: the model predicts (y − mean) / scale. */
+export interface RegressionTarget {
+  name: string;
+  task: 'regression';
+  mean: number;
+  scale: number;
+}
+
+export type TargetSpec = ClassificationTarget | RegressionTarget;
+
+export interface Preprocessing {
+  features: FeatureSpec[];
+  target: TargetSpec;
+  missing: MissingRule;
+  normalize: Normalize;
+}
+
+/** Rows ready for the engine: row-major features [n, nIn] and targets [n, nOut] (one-hot for classes). */
+export interface Dataset {
+  n: number;
+  nIn: number;
+  nOut: number;
+  x: Float32Array;
+  y: Float32Array;
+}
+
+export interface PreparedData {
+  train: Dataset;
+  validation: Dataset;
+  preprocessing: Preprocessing;
+}
+
+/** Number of model inputs a preprocessing record produces. */
+export function inputWidth(p: Preprocessing): number {
+  let w = 0;
+  for (const f of p.features) w += f.kind === 'numeric' ? 1 : f.categories.length;
+  return w;
+}
+
+/** Number of model outputs for a target: classes (or 1 for binary sigmoid), or 1 for regression. */
+export function targetWidth(t: TargetSpec, binarySigmoid = false): number {
+  if (t.task === 'regression') return 1;
+  return binarySigmoid && t.classes.length === 2 ? 1 : t.classes.length;
+}

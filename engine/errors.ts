@@ -1,0 +1,102 @@
+/**
+ * One catalogue of error codes. Errors cross process boundaries and reach the user as
+ * `{ code, message, nodeId? }`; the message is English, the code and params are for translation.
+ */
+
+export const ERROR_CODES = [
+  // graph
+  'GRAPH_EMPTY',
+  'DUPLICATE_NODE_ID',
+  'BAD_NODE',
+  'UNKNOWN_INPUT',
+  'CYCLE',
+  'NO_INPUT',
+  'MULTIPLE_INPUTS',
+  'NO_OUTPUT',
+  'MULTIPLE_OUTPUTS',
+  'UNCONNECTED_NODE',
+  'ARITY',
+  'WIDTH_MISMATCH',
+  'LOSS_ACTIVATION_MISMATCH',
+  'SOFTMAX_NOT_AT_OUTPUT',
+  'OUTPUT_WIDTH_MISMATCH',
+  'INPUT_WIDTH_MISMATCH',
+  'TOO_LARGE',
+  // training
+  'BAD_HYPERPARAMETER',
+  'NON_FINITE',
+  'NO_DATA',
+  // data
+  'CSV_EMPTY',
+  'CSV_BINARY',
+  'CSV_ENCODING',
+  'CSV_RAGGED',
+  'CSV_PARSE',
+  'CSV_HEADER',
+  'BAD_CELL',
+  'UNKNOWN_COLUMN',
+  'MISSING_COLUMN',
+  'EXTRA_COLUMN',
+  'BAD_TARGET',
+  'UNKNOWN_DATASET',
+  // files
+  'BAD_FILE',
+  'BAD_FORMAT',
+  'UNSUPPORTED_VERSION',
+  'NON_FINITE_EXPORT',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A user-facing error: what is wrong, and where (node, row, column, field). */
+export interface EngineErrorInfo {
+  code: ErrorCode;
+  message: string;
+  nodeId?: string;
+  row?: number;
+  column?: string;
+  path?: string;
+}
+
+export class EngineError extends Error {
+  readonly code: ErrorCode;
+  readonly nodeId?: string;
+  readonly row?: number;
+  readonly column?: string;
+  readonly path?: string;
+
+  constructor(info: EngineErrorInfo) {
+    super(info.message);
+    this.name = 'EngineError';
+    this.code = info.code;
+    if (info.nodeId !== undefined) this.nodeId = info.nodeId;
+    if (info.row !== undefined) this.row = info.row;
+    if (info.column !== undefined) this.column = info.column;
+    if (info.path !== undefined) this.path = info.path;
+  }
+
+  toInfo(): EngineErrorInfo {
+    const info: EngineErrorInfo = { code: this.code, message: this.message };
+    if (this.nodeId !== undefined) info.nodeId = this.nodeId;
+    if (this.row !== undefined) info.row = this.row;
+    if (this.column !== undefined) info.column = this.column;
+    if (this.path !== undefined) info.path = this.path;
+    return info;
+  }
+}
+
+/** Shorthand for throwing a catalogued error. */
+export function fail(code: ErrorCode, message: string, where: Omit<EngineErrorInfo, 'code' | 'message'> = {}): never {
+  throw new EngineError({ code, message, ...where });
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: EngineErrorInfo };
+
+/** Runs `fn`, turning an EngineError into an error value; anything else is a bug and is rethrown. */
+export function attempt<T>(fn: () => T): Result<T> {
+  try {
+    return { ok: true, value: fn() };
+  } catch (e) {
+    if (e instanceof EngineError) return { ok: false, error: e.toInfo() };
+    throw e;
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * Checks a graph and infers what it needs: topological order (Kahn), the output width of every node,
+ * the parameter shapes of every dense node. Every error names the node that is wrong.
+ */
+import { fail } from '../errors.ts';
+import { ACTIVATIONS, INITIALIZERS, LOSSES, NODE_TYPES } from './types.ts';
+import type { Activation, GraphNode, GraphSpec } from './types.ts';
+
+/** Limits checked before anything is allocated. */
+export const LIMITS = { nodes: 1000, units: 16384, params: 50_000_000, idLength: 64 } as const;
+
+export interface ParamShape {
+  nodeId: string;
+  /** Keras layout [nIn, units]. */
+  kernel: [number, number];
+  bias: [number] | null;
+}
+
+export interface CompiledGraph {
+  /** Nodes in topological order (inputs before consumers). */
+  order: GraphNode[];
+  /** Output width of each node. */
+  width: Map<string, number>;
+  /** Consumers of each node, in topological order. */
+  consumers: Map<string, string[]>;
+  params: ParamShape[];
+  paramCount: number;
+  inputId: string;
+  outputId: string;
+  /** The node whose activation the loss fuses with (sigmoid/softmax for cross-entropy), or null. */
+  fusedId: string | null;
+}
+
+export interface CompileOptions {
+  /** Number of features; fills an input node with `units: 0`, and must match a non-zero one. */
+  inputWidth?: number;
+  /** Number of targets the data has; the output must match it. */
+  outputWidth?: number;
+}
+
+const ARITY: Record<GraphNode['type'], [number, number]> = {
+  input: [0, 0],
+  dense: [1, 1],
+  activation: [1, 1],
+  dropout: [1, 1],
+  output: [1, 1],
+  add: [2, 64],
+  concatenate: [2, 64],
+};
+
+const ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function isPositiveInt(v: unknown, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
+}
+
+function isFiniteNonNegative(v: unknown): boolean {
+  return v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+}
+
+function checkNode(n: GraphNode): void {
+  const id = n.id;
+  const bad = (message: string): never => fail('BAD_NODE', `Node "${id}": ${message}.`, { nodeId: id });
+  if (!(NODE_TYPES as readonly string[]).includes(n.type)) bad(`unknown type "${String(n.type)}"`);
+  if (!Array.isArray(n.inputs)) bad('inputs must be a list of node ids');
+  const [lo, hi] = ARITY[n.type];
+  if (n.inputs.length < lo || n.inputs.length > hi) {
+    const want = lo === hi ? `exactly ${lo}` : `${lo} to ${hi}`;
+    fail('ARITY', `Node "${id}" (${n.type}) takes ${want} input(s) but has ${n.inputs.length}.`, { nodeId: id });
+  }
+  if (new Set(n.inputs).size !== n.inputs.length)
+    fail('ARITY', `Node "${id}" lists the same input twice.`, { nodeId: id });
+  const act = (a: Activation) => {
+    if (!(ACTIVATIONS as readonly string[]).includes(a)) bad(`unknown activation "${String(a)}"`);
+  };
+  switch (n.type) {
+    case 'input':
+      if (!(n.units === 0 || isPositiveInt(n.units, LIMITS.units)))
+        bad(`units must be a whole number from 1 to ${LIMITS.units} (or 0 to take it from the data)`);
+      break;
+    case 'dense':
+      if (!isPositiveInt(n.units, LIMITS.units)) bad(`units must be a whole number from 1 to ${LIMITS.units}`);
+      act(n.activation);
+      if (!(INITIALIZERS as readonly string[]).includes(n.kernelInitializer))
+        bad(`unknown initializer "${String(n.kernelInitializer)}"`);
+      if (typeof n.useBias !== 'boolean') bad('useBias must be true or false');
+      if (!isFiniteNonNegative(n.l1) || !isFiniteNonNegative(n.l2)) bad('l1 and l2 must be numbers ≥ 0');
+      if (n.alpha !== undefined && !Number.isFinite(n.alpha)) bad('alpha must be a finite number');
+      break;
+    case 'activation':
+      act(n.activation);
+      if (n.alpha !== undefined && !Number.isFinite(n.alpha)) bad('alpha must be a finite number');
+      break;
+    case 'dropout':
+      if (!(typeof n.rate === 'number' && n.rate >= 0 && n.rate < 1)) bad('rate must be in [0, 1)');
+      break;
+    case 'output':
+      if (!(LOSSES as readonly string[]).includes(n.loss)) bad(`unknown loss "${String(n.loss)}"`);
+      break;
+  }
+}
+
+/** Activation applied by a node, if it applies one. */
+function activationOf(n: GraphNode): Activation | null {
+  return n.type === 'dense' || n.type === 'activation' ? n.activation : null;
+}
+
+/** Validates `graph` and infers widths and parameter shapes; throws an EngineError naming the node. */
+export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): CompiledGraph {
+  const nodes = graph?.nodes;
+  if (!Array.isArray(nodes) || nodes.length === 0) fail('GRAPH_EMPTY', 'The network has no layers.');
+  if (nodes.length > LIMITS.nodes) fail('TOO_LARGE', `The network has more than ${LIMITS.nodes} nodes.`);
+  const byId = new Map<string, GraphNode>();
+  for (const n of nodes) {
+    if (typeof n?.id !== 'string' || !ID.test(n.id) || n.id.length > LIMITS.idLength)
+      fail('BAD_NODE', `Node id ${JSON.stringify(n?.id)} is not valid (letters, digits, _ . -; up to 64).`);
+    if (byId.has(n.id)) fail('DUPLICATE_NODE_ID', `Two nodes are called "${n.id}".`, { nodeId: n.id });
+    byId.set(n.id, n);
+  }
+  for (const n of nodes) checkNode(n);
+  for (const n of nodes)
+    for (const src of n.inputs)
+      if (!byId.has(src))
+        fail('UNKNOWN_INPUT', `Node "${n.id}" takes input from "${src}", which does not exist.`, { nodeId: n.id });
+
+  const inputs = nodes.filter((n) => n.type === 'input');
+  const outputs = nodes.filter((n) => n.type === 'output');
+  if (inputs.length === 0) fail('NO_INPUT', 'The network has no input layer.');
+  if (inputs.length > 1)
+    fail('MULTIPLE_INPUTS', `The network has ${inputs.length} input layers; it takes one.`, {
+      nodeId: inputs[1]!.id,
+    });
+  if (outputs.length === 0) fail('NO_OUTPUT', 'The network has no output layer.');
+  if (outputs.length > 1)
+    fail('MULTIPLE_OUTPUTS', `The network has ${outputs.length} output layers; it takes one.`, {
+      nodeId: outputs[1]!.id,
+    });
+  const input = inputs[0]!;
+  const output = outputs[0]!;
+
+  const consumers = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
+  const indegree = new Map<string, number>();
+  for (const n of nodes) {
+    indegree.set(n.id, n.inputs.length);
+    for (const src of n.inputs) consumers.get(src)!.push(n.id);
+  }
+  const order: GraphNode[] = [];
+  const ready = nodes.filter((n) => n.inputs.length === 0).map((n) => n.id);
+  while (ready.length > 0) {
+    const id = ready.shift()!;
+    order.push(byId.get(id)!);
+    for (const c of consumers.get(id)!) {
+      const d = indegree.get(c)! - 1;
+      indegree.set(c, d);
+      if (d === 0) ready.push(c);
+    }
+  }
+  if (order.length < nodes.length) {
+    const stuck = nodes.find((n) => indegree.get(n.id)! > 0)!;
+    fail('CYCLE', `Node "${stuck.id}" is part of a cycle; connections must flow one way.`, { nodeId: stuck.id });
+  }
+  for (const n of nodes) {
+    if (n.type !== 'input' && n.inputs.length === 0)
+      fail('UNCONNECTED_NODE', `Node "${n.id}" has no input connected.`, { nodeId: n.id });
+  }
+  // Every node must be reachable from the input and must reach the output.
+  const fromInput = new Set<string>([input.id]);
+  for (const n of order) if (n.inputs.some((s) => fromInput.has(s))) fromInput.add(n.id);
+  const toOutput = new Set<string>([output.id]);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i]!;
+    if (consumers.get(n.id)!.some((c) => toOutput.has(c))) toOutput.add(n.id);
+  }
+  for (const n of order) {
+    if (!fromInput.has(n.id))
+      fail('UNCONNECTED_NODE', `Node "${n.id}" is not connected to the input.`, { nodeId: n.id });
+    if (!toOutput.has(n.id))
+      fail('UNCONNECTED_NODE', `Node "${n.id}" does not lead to the output.`, { nodeId: n.id });
+  }
+  // Softmax only right before the output.
+  for (const n of order) {
+    if (activationOf(n) === 'softmax' && !(consumers.get(n.id)!.length === 1 && consumers.get(n.id)![0] === output.id))
+      fail('SOFTMAX_NOT_AT_OUTPUT', `Node "${n.id}" uses softmax, which is only allowed right before the output.`, {
+        nodeId: n.id,
+      });
+  }
+
+  const width = new Map<string, number>();
+  const params: ParamShape[] = [];
+  let paramCount = 0;
+  for (const n of order) {
+    const w = (id: string) => width.get(id)!;
+    let out: number;
+    switch (n.type) {
+      case 'input': {
+        const fromData = opts.inputWidth;
+        if (n.units > 0 && fromData !== undefined && fromData !== n.units)
+          fail('INPUT_WIDTH_MISMATCH', `Input "${n.id}" has ${n.units} units but the data has ${fromData} features.`, {
+            nodeId: n.id,
+          });
+        out = n.units > 0 ? n.units : (fromData ?? 0);
+        if (out <= 0)
+          fail('INPUT_WIDTH_MISMATCH', `Input "${n.id}" has no width yet: load data or set its units.`, {
+            nodeId: n.id,
+          });
+        if (out > LIMITS.units) fail('TOO_LARGE', `Input "${n.id}" has more than ${LIMITS.units} features.`, { nodeId: n.id });
+        break;
+      }
+      case 'dense': {
+        const nIn = w(n.inputs[0]);
+        out = n.units;
+        params.push({ nodeId: n.id, kernel: [nIn, out], bias: n.useBias ? [out] : null });
+        paramCount += nIn * out + (n.useBias ? out : 0);
+        if (paramCount > LIMITS.params)
+          fail('TOO_LARGE', `The network has more than ${LIMITS.params.toLocaleString('en')} parameters.`, {
+            nodeId: n.id,
+          });
+        break;
+      }
+      case 'add': {
+        out = w(n.inputs[0]!);
+        for (const s of n.inputs)
+          if (w(s) !== out)
+            fail(
+              'WIDTH_MISMATCH',
+              `Add "${n.id}" needs inputs of equal width, but ${n.inputs.map((s) => `"${s}" has ${w(s)}`).join(', ')}.`,
+              { nodeId: n.id },
+            );
+        break;
+      }
+      case 'concatenate':
+        out = n.inputs.reduce((acc, s) => acc + w(s), 0);
+        if (out > LIMITS.units) fail('TOO_LARGE', `Concatenate "${n.id}" is wider than ${LIMITS.units}.`, { nodeId: n.id });
+        break;
+      default:
+        out = w(n.inputs[0]!);
+    }
+    width.set(n.id, out);
+  }
+
+  const feeder = byId.get(output.inputs[0])!;
+  const act = activationOf(feeder);
+  const ow = width.get(output.id)!;
+  let fusedId: string | null = null;
+  const mismatch = (message: string): never =>
+    fail('LOSS_ACTIVATION_MISMATCH', `Output "${output.id}": ${message}`, { nodeId: output.id });
+  switch (output.loss) {
+    case 'categorical_crossentropy':
+      if (act !== 'softmax')
+        mismatch(`categorical cross-entropy needs a softmax right before the output ("${feeder.id}" has none).`);
+      if (ow < 2) mismatch('categorical cross-entropy needs at least two output units (one per class).');
+      fusedId = feeder.id;
+      break;
+    case 'binary_crossentropy':
+      if (act !== 'sigmoid')
+        mismatch(`binary cross-entropy needs a sigmoid right before the output ("${feeder.id}" has none).`);
+      fusedId = feeder.id;
+      break;
+    default:
+      if (act === 'softmax')
+        mismatch(`softmax goes with categorical cross-entropy, not with the regression loss "${output.loss}".`);
+  }
+  if (opts.outputWidth !== undefined && opts.outputWidth !== ow)
+    fail(
+      'OUTPUT_WIDTH_MISMATCH',
+      `Output "${output.id}" has ${ow} unit(s) but the data needs ${opts.outputWidth}.`,
+      { nodeId: output.id },
+    );
+
+  return { order, width, consumers, params, paramCount, inputId: input.id, outputId: output.id, fusedId };
+}

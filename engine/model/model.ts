@@ -1,0 +1,151 @@
+/**
+ * A compiled graph with its buffers: one flat parameter array and one flat gradient array (each dense
+ * layer's kernel and bias are views into them), and per node a forward cache and a stored gradient.
+ * Everything is allocated here, once, for up to `maxBatch` rows; training steps allocate nothing.
+ */
+import type { CompiledGraph } from '../graph/compile.ts';
+import type { DenseNode } from '../graph/types.ts';
+import { initKernel } from '../init.ts';
+import type { FloatArray } from '../kernels/matmul.ts';
+import { createRng } from '../rng.ts';
+import type { Rng } from '../rng.ts';
+import type { NodeState } from './state.ts';
+
+export type DType = 'float32' | 'float64';
+
+/** A parameterised (dense) layer: views of its weights and gradients, and its penalties. */
+export interface ParamLayer {
+  nodeId: string;
+  state: NodeState;
+  kernel: FloatArray;
+  bias: FloatArray | null;
+  dKernel: FloatArray;
+  dBias: FloatArray | null;
+  l1: number;
+  l2: number;
+  /** Range of this layer in the flat arrays: [offset, offset + length). */
+  offset: number;
+  length: number;
+}
+
+export interface Model {
+  compiled: CompiledGraph;
+  dtype: DType;
+  maxBatch: number;
+  /** Node states in topological order. */
+  states: NodeState[];
+  byId: Map<string, NodeState>;
+  input: NodeState;
+  output: NodeState;
+  /** The node the loss fuses with (cross-entropy), or null. */
+  fused: NodeState | null;
+  params: FloatArray;
+  grads: FloatArray;
+  layers: ParamLayer[];
+  /** Generator for dropout masks. */
+  rng: Rng;
+}
+
+export interface ModelOptions {
+  dtype?: DType;
+  /** Largest batch the buffers hold. */
+  maxBatch: number;
+  /** Seed for the initial weights and dropout (ignored for weights when `rng` is given). */
+  seed?: number;
+  rng?: Rng;
+}
+
+/** Allocates buffers and initialises the weights (biases start at zero, as in Keras). */
+export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model {
+  const dtype = opts.dtype ?? 'float32';
+  const Arr = dtype === 'float64' ? Float64Array : Float32Array;
+  const maxBatch = Math.max(1, Math.floor(opts.maxBatch));
+  const rng = opts.rng ?? createRng(opts.seed ?? 0);
+  const params = new Arr(compiled.paramCount);
+  const grads = new Arr(compiled.paramCount);
+  const states: NodeState[] = [];
+  const byId = new Map<string, NodeState>();
+  for (const node of compiled.order) {
+    const width = compiled.width.get(node.id)!;
+    const size = maxBatch * width;
+    if (node.type === 'output') {
+      // The output is its input's value: share the buffers, so the loss writes straight into them.
+      const feeder = byId.get(node.inputs[0])!;
+      const s: NodeState = { ...feeder, node, inputs: [feeder], fused: false, z: null, dZ: null, mask: null };
+      s.kernel = s.bias = s.dKernel = s.dBias = null;
+      states.push(s);
+      byId.set(node.id, s);
+      continue;
+    }
+    const s: NodeState = {
+      node,
+      width,
+      inputs: node.inputs.map((id) => byId.get(id)!),
+      out: new Arr(size),
+      dOut: new Arr(node.type === 'input' ? 0 : size),
+      z: node.type === 'dense' ? new Arr(size) : null,
+      dZ: node.type === 'dense' || node.type === 'activation' ? new Arr(size) : null,
+      mask: node.type === 'dropout' ? new Arr(size) : null,
+      kernel: null,
+      bias: null,
+      dKernel: null,
+      dBias: null,
+      fused: node.id === compiled.fusedId,
+    };
+    states.push(s);
+    byId.set(node.id, s);
+  }
+  const layers: ParamLayer[] = [];
+  let offset = 0;
+  for (const p of compiled.params) {
+    const s = byId.get(p.nodeId)!;
+    const node = s.node as DenseNode;
+    const [nIn, units] = p.kernel;
+    const kLen = nIn * units;
+    const bLen = p.bias ? units : 0;
+    s.kernel = params.subarray(offset, offset + kLen);
+    s.dKernel = grads.subarray(offset, offset + kLen);
+    s.bias = p.bias ? params.subarray(offset + kLen, offset + kLen + bLen) : null;
+    s.dBias = p.bias ? grads.subarray(offset + kLen, offset + kLen + bLen) : null;
+    initKernel(node.kernelInitializer, s.kernel, nIn, units, rng);
+    layers.push({
+      nodeId: p.nodeId,
+      state: s,
+      kernel: s.kernel,
+      bias: s.bias,
+      dKernel: s.dKernel,
+      dBias: s.dBias,
+      l1: node.l1 ?? 0,
+      l2: node.l2 ?? 0,
+      offset,
+      length: kLen + bLen,
+    });
+    offset += kLen + bLen;
+  }
+  return {
+    compiled,
+    dtype,
+    maxBatch,
+    states,
+    byId,
+    input: byId.get(compiled.inputId)!,
+    output: byId.get(compiled.outputId)!,
+    fused: compiled.fusedId ? byId.get(compiled.fusedId)! : null,
+    params,
+    grads,
+    layers,
+    rng,
+  };
+}
+
+/** Copies weights in (Keras layout) for the named dense layers; shapes must already match. */
+export function setLayerWeights(model: Model, nodeId: string, kernel: ArrayLike<number>, bias: ArrayLike<number> | null): void {
+  const layer = model.layers.find((l) => l.nodeId === nodeId);
+  if (!layer) throw new Error(`No dense layer "${nodeId}"`);
+  if (kernel.length !== layer.kernel.length) throw new Error(`Kernel of "${nodeId}" has the wrong size`);
+  layer.kernel.set(kernel);
+  if (layer.bias) {
+    if (!bias || bias.length !== layer.bias.length) throw new Error(`Bias of "${nodeId}" has the wrong size`);
+    layer.bias.set(bias);
+  }
+}

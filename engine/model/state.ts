@@ -1,0 +1,39 @@
+/** The runtime record of one graph node: its cached forward values and its stored upstream gradient. */
+import type { GraphNode } from '../graph/types.ts';
+import type { FloatArray } from '../kernels/matmul.ts';
+import type { Rng } from '../rng.ts';
+
+export interface NodeState {
+  node: GraphNode;
+  /** Output width. */
+  width: number;
+  /** States of the nodes this one reads, in `node.inputs` order. */
+  inputs: NodeState[];
+  /** Forward cache: this node's output a, [B × width]. */
+  out: FloatArray;
+  /**
+   * ∂L/∂out, [B × width], filled once per step by summing over consumers. For the node whose
+   * activation the loss fuses with (sigmoid or softmax before cross-entropy) it holds ∂L/∂z instead.
+   */
+  dOut: FloatArray;
+  /** Dense only: pre-activation z = x·W + b (forward cache) and ∂L/∂z (backward scratch). */
+  z: FloatArray | null;
+  dZ: FloatArray | null;
+  /** Dropout only: the kept-and-scaled mask of the last training forward. */
+  mask: FloatArray | null;
+  /** Dense only: views into the model's flat parameter and gradient arrays (Keras layout). */
+  kernel: FloatArray | null;
+  bias: FloatArray | null;
+  dKernel: FloatArray | null;
+  dBias: FloatArray | null;
+  /** True when the loss hands this node ∂L/∂z directly (fused sigmoid/softmax + cross-entropy). */
+  fused: boolean;
+}
+
+/** What a forward or backward kernel may use besides the node itself. */
+export interface RunContext {
+  /** Rows in this batch (≤ the model's maxBatch). */
+  B: number;
+  training: boolean;
+  rng: Rng;
+}

@@ -1,0 +1,39 @@
+/** Hyper-parameters of a training run, as plain data (project files keep them). Defaults follow Keras. */
+
+export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export interface OptimizerConfig {
+  name: OptimizerName;
+  learningRate: number;
+  /** momentum: the velocity's decay (Keras SGD `momentum`, default 0.9). */
+  momentum?: number;
+  /** momentum: Nesterov's look-ahead form. */
+  nesterov?: boolean;
+  /** rmsprop: decay of the squared-gradient average (default 0.9). */
+  rho?: number;
+  /** adam: first and second moment decays (defaults 0.9 and 0.999). */
+  beta1?: number;
+  beta2?: number;
+  /** rmsprop, adam: added to the denominator (Keras default 1e-7). */
+  epsilon?: number;
+}
+
+export interface TrainingConfig {
+  optimizer: OptimizerConfig;
+  batchSize: number;
+  epochs: number;
+  /** Fraction of rows held out for validation, in [0, 1). */
+  validationSplit: number;
+  shuffle: boolean;
+  seed: number;
+}
+
+export const DEFAULT_TRAINING: TrainingConfig = {
+  optimizer: { name: 'adam', learningRate: 0.01 },
+  batchSize: 32,
+  epochs: 100,
+  validationSplit: 0.2,
+  shuffle: true,
+  seed: 1,
+};

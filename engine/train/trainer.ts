@@ -1,0 +1,229 @@
+/**
+ * A training run: mini-batches in seeded order, one gradient evaluation (forward, loss, backward) and one
+ * optimiser step per batch, metrics per epoch. Steppable one batch at a time so a host can yield between
+ * batches. A non-finite loss, gradient or weight stops the run and the last good weights are kept.
+ */
+import type { Task } from '../data/types.ts';
+import type { Dataset } from '../data/types.ts';
+import { EngineError, fail } from '../errors.ts';
+import type { EngineErrorInfo } from '../errors.ts';
+import { compileGraph } from '../graph/compile.ts';
+import type { CompiledGraph } from '../graph/compile.ts';
+import type { GraphSpec } from '../graph/types.ts';
+import { createModel } from '../model/model.ts';
+import type { DType, Model } from '../model/model.ts';
+import { computeGradients, forward, loadRows, seedLoss } from '../model/run.ts';
+import type { RunContext } from '../model/state.ts';
+import { createOptimizer } from '../optimizers.ts';
+import type { Optimizer } from '../optimizers.ts';
+import { createRng, shuffle } from '../rng.ts';
+import type { TrainingConfig } from './config.ts';
+import { accumulate, createAccumulator, resetAccumulator, summarize } from './metrics.ts';
+import type { MetricAccumulator, MetricValues } from './metrics.ts';
+import { validateTrainingConfig } from './validate.ts';
+
+export interface EpochMetrics extends MetricValues {
+  epoch: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  valMae?: number;
+  valR2?: number;
+}
+
+export interface StepInfo {
+  /** Steps taken so far, this one included. */
+  step: number;
+  /** Epoch this step belongs to (1-based). */
+  epoch: number;
+  loss: number;
+  /** L2 norm of each dense layer's gradient (same order as `trainer.layerIds`); a reused buffer. */
+  gradNorms: Float64Array;
+  /** Set on the last step of an epoch. */
+  epochMetrics: EpochMetrics | null;
+}
+
+export interface TrainerOptions {
+  graph: GraphSpec;
+  train: Dataset;
+  validation?: Dataset | null;
+  config: TrainingConfig;
+  task: Task;
+  /** Regression: standardisation of the target, for MAE in target units. */
+  targetScale?: number;
+  targetMean?: number;
+  dtype?: DType;
+}
+
+export type TrainerStatus = 'ready' | 'done' | 'failed';
+
+export interface Trainer {
+  readonly compiled: CompiledGraph;
+  readonly model: Model;
+  readonly optimizer: Optimizer;
+  readonly config: TrainingConfig;
+  readonly layerIds: string[];
+  /** Completed epochs. */
+  epoch: number;
+  step: number;
+  history: EpochMetrics[];
+  status: TrainerStatus;
+  error: EngineErrorInfo | null;
+  /** Runs one mini-batch; throws if the run is done or failed. */
+  trainBatch(): StepInfo;
+  /** Runs batches up to the end of the current epoch. */
+  runEpoch(): EpochMetrics;
+  /** Runs the remaining epochs; `onEpoch` sees each epoch's metrics. */
+  fit(onEpoch?: (m: EpochMetrics) => void): EpochMetrics[];
+  evaluate(data: Dataset): MetricValues;
+  /** Model outputs for n rows of x [n × nIn] (inference: dropout off). */
+  predict(x: ArrayLike<number>, n: number): Float32Array;
+}
+
+/** Compiles the graph against the data, allocates everything and initialises the weights from the seed. */
+export function createTrainer(o: TrainerOptions): Trainer {
+  validateTrainingConfig(o.config);
+  const { train, config } = o;
+  if (train.n === 0) fail('NO_DATA', 'There are no training rows.');
+  const compiled = compileGraph(o.graph, { inputWidth: train.nIn, outputWidth: train.nOut });
+  const rng = createRng(config.seed);
+  const maxBatch = Math.min(config.batchSize, Math.max(train.n, o.validation?.n ?? 0));
+  const model = createModel(compiled, { maxBatch, rng, dtype: o.dtype ?? 'float32' });
+  const optimizer = createOptimizer(config.optimizer, model.params.length, model.params);
+  const K = train.nOut;
+  const yBatch = new Float32Array(maxBatch * K);
+  const order = new Uint32Array(train.n);
+  for (let i = 0; i < train.n; i++) order[i] = i;
+  const backup = model.params.slice();
+  const gradNorms = new Float64Array(model.layers.length);
+  const acc = createAccumulator(o.task, K);
+  const valAcc = createAccumulator(o.task, K);
+  const ctx: RunContext = { B: 0, training: true, rng };
+  const scale = o.targetScale ?? 1;
+  const mean = o.targetMean ?? 0;
+  let cursor = 0;
+
+  function loadTargets(y: Float32Array, index: Uint32Array | null, start: number, B: number): void {
+    for (let r = 0; r < B; r++) {
+      const row = index ? index[start + r]! : start + r;
+      for (let j = 0; j < K; j++) yBatch[r * K + j] = y[row * K + j]!;
+    }
+  }
+
+  /** Ends the run; `restore` puts back the weights from before this step's update. */
+  function stop(message: string, restore = false): never {
+    t.status = 'failed';
+    if (restore) model.params.set(backup);
+    const err = new EngineError({ code: 'NON_FINITE', message });
+    t.error = err.toInfo();
+    throw err;
+  }
+
+  function evaluateInto(m: MetricAccumulator, data: Dataset): MetricValues {
+    resetAccumulator(m);
+    ctx.training = false;
+    for (let start = 0; start < data.n; start += maxBatch) {
+      const B = Math.min(maxBatch, data.n - start);
+      ctx.B = B;
+      loadRows(model, data.x, null, start, B);
+      loadTargets(data.y, null, start, B);
+      const p = forward(model, ctx);
+      const loss = seedLoss(model, yBatch, B, false);
+      accumulate(m, p, yBatch, B, loss, scale, mean);
+    }
+    ctx.training = true;
+    return summarize(m);
+  }
+
+  const t: Trainer = {
+    compiled,
+    model,
+    optimizer,
+    config,
+    layerIds: model.layers.map((l) => l.nodeId),
+    epoch: 0,
+    step: 0,
+    history: [],
+    status: 'ready',
+    error: null,
+    trainBatch(): StepInfo {
+      if (t.status !== 'ready') fail('BAD_HYPERPARAMETER', `This training run is ${t.status}; reset it to train again.`);
+      if (cursor === 0) {
+        if (config.shuffle) shuffle(rng, order);
+        resetAccumulator(acc);
+      }
+      const B = Math.min(maxBatch, train.n - cursor);
+      ctx.B = B;
+      ctx.training = true;
+      loadRows(model, train.x, order, cursor, B);
+      loadTargets(train.y, order, cursor, B);
+      const loss = computeGradients(model, yBatch, ctx);
+      const where = `epoch ${t.epoch + 1}, step ${t.step + 1}`;
+      if (!Number.isFinite(loss))
+        stop(`Training stopped at ${where}: the loss became ${loss}. Try a lower learning rate. The last good weights are kept.`);
+      for (let i = 0; i < model.layers.length; i++) {
+        const l = model.layers[i]!;
+        let s = 0;
+        const g = model.grads;
+        for (let k = l.offset, end = l.offset + l.length; k < end; k++) s += g[k]! * g[k]!;
+        gradNorms[i] = Math.sqrt(s);
+        if (!Number.isFinite(s))
+          stop(`Training stopped at ${where}: the gradient of "${l.nodeId}" is not finite. Try a lower learning rate. The last good weights are kept.`);
+      }
+      accumulate(acc, model.output.out, yBatch, B, loss, scale, mean);
+      backup.set(model.params);
+      optimizer.step(model.params, model.grads);
+      let check = 0;
+      for (let k = 0; k < model.params.length; k++) check += model.params[k]! * 0;
+      if (check !== 0)
+        stop(`Training stopped at ${where}: a weight became infinite. Try a lower learning rate. The last good weights are kept.`, true);
+      t.step++;
+      cursor += B;
+      let epochMetrics: EpochMetrics | null = null;
+      if (cursor >= train.n) {
+        cursor = 0;
+        t.epoch++;
+        epochMetrics = { epoch: t.epoch, ...summarize(acc) };
+        if (o.validation && o.validation.n > 0) {
+          const v = evaluateInto(valAcc, o.validation);
+          epochMetrics.valLoss = v.loss;
+          if (v.accuracy !== undefined) epochMetrics.valAccuracy = v.accuracy;
+          if (v.mae !== undefined) epochMetrics.valMae = v.mae;
+          if (v.r2 !== undefined) epochMetrics.valR2 = v.r2;
+        }
+        t.history.push(epochMetrics);
+        if (t.epoch >= config.epochs) t.status = 'done';
+      }
+      return { step: t.step, epoch: epochMetrics ? t.epoch : t.epoch + 1, loss, gradNorms, epochMetrics };
+    },
+    runEpoch(): EpochMetrics {
+      for (;;) {
+        const s = t.trainBatch();
+        if (s.epochMetrics) return s.epochMetrics;
+      }
+    },
+    fit(onEpoch) {
+      while (t.status === 'ready') {
+        const m = t.runEpoch();
+        onEpoch?.(m);
+      }
+      return t.history;
+    },
+    evaluate(data) {
+      return evaluateInto(createAccumulator(o.task, K), data);
+    },
+    predict(x, n) {
+      const out = new Float32Array(n * K);
+      ctx.training = false;
+      for (let start = 0; start < n; start += maxBatch) {
+        const B = Math.min(maxBatch, n - start);
+        ctx.B = B;
+        loadRows(model, x, null, start, B);
+        const p = forward(model, ctx);
+        for (let i = 0; i < B * K; i++) out[start * K + i] = p[i]!;
+      }
+      ctx.training = true;
+      return out;
+    },
+  };
+  return t;
+}
