@@ -19,7 +19,10 @@ export default tseslint.config(
     files: ['engine/**/*.ts'],
     ignores: ['engine/cli/**', 'engine/host/**'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use the seeded generator (engine/rng.ts).' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use the seeded generator (engine/rng.ts).' },
+      ],
       'no-restricted-imports': ['error', { patterns: ['node:*'] }],
     },
   },

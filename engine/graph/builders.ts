@@ -24,7 +24,9 @@ export interface MlpOptions {
 /** input → dense(h₁) → … → dense(outputs, head) → output; node ids input, dense1 …, output. */
 export function buildMlp(o: MlpOptions): GraphSpec {
   const act = o.activation ?? 'relu';
-  const init = o.initializer ?? (act === 'relu' || act === 'leaky_relu' || act === 'elu' ? 'he_uniform' : 'glorot_uniform');
+  const init =
+    o.initializer ??
+    (act === 'relu' || act === 'leaky_relu' || act === 'elu' ? 'he_uniform' : 'glorot_uniform');
   const { activation: headAct, loss } = headFor(o.head);
   const nodes: GraphNode[] = [{ id: 'input', type: 'input', inputs: [], units: o.inputs }];
   let prev = 'input';

@@ -66,7 +66,9 @@ function checkNode(n: GraphNode): void {
   const [lo, hi] = ARITY[n.type];
   if (n.inputs.length < lo || n.inputs.length > hi) {
     const want = lo === hi ? `exactly ${lo}` : `${lo} to ${hi}`;
-    fail('ARITY', `Node "${id}" (${n.type}) takes ${want} input(s) but has ${n.inputs.length}.`, { nodeId: id });
+    fail('ARITY', `Node "${id}" (${n.type}) takes ${want} input(s) but has ${n.inputs.length}.`, {
+      nodeId: id,
+    });
   }
   if (new Set(n.inputs).size !== n.inputs.length)
     fail('ARITY', `Node "${id}" lists the same input twice.`, { nodeId: id });
@@ -79,7 +81,8 @@ function checkNode(n: GraphNode): void {
         bad(`units must be a whole number from 1 to ${LIMITS.units} (or 0 to take it from the data)`);
       break;
     case 'dense':
-      if (!isPositiveInt(n.units, LIMITS.units)) bad(`units must be a whole number from 1 to ${LIMITS.units}`);
+      if (!isPositiveInt(n.units, LIMITS.units))
+        bad(`units must be a whole number from 1 to ${LIMITS.units}`);
       act(n.activation);
       if (!(INITIALIZERS as readonly string[]).includes(n.kernelInitializer))
         bad(`unknown initializer "${String(n.kernelInitializer)}"`);
@@ -121,7 +124,9 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
   for (const n of nodes)
     for (const src of n.inputs)
       if (!byId.has(src))
-        fail('UNKNOWN_INPUT', `Node "${n.id}" takes input from "${src}", which does not exist.`, { nodeId: n.id });
+        fail('UNKNOWN_INPUT', `Node "${n.id}" takes input from "${src}", which does not exist.`, {
+          nodeId: n.id,
+        });
 
   const inputs = nodes.filter((n) => n.type === 'input');
   const outputs = nodes.filter((n) => n.type === 'output');
@@ -156,8 +161,14 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
     }
   }
   if (order.length < nodes.length) {
-    const stuck = nodes.find((n) => indegree.get(n.id)! > 0)!;
-    fail('CYCLE', `Node "${stuck.id}" is part of a cycle; connections must flow one way.`, { nodeId: stuck.id });
+    // Walk back through unresolved inputs: the first node seen twice lies on a cycle.
+    const seen = new Set<string>();
+    let id = nodes.find((n) => indegree.get(n.id)! > 0)!.id;
+    while (!seen.has(id)) {
+      seen.add(id);
+      id = byId.get(id)!.inputs.find((src) => indegree.get(src)! > 0)!;
+    }
+    fail('CYCLE', `Node "${id}" is part of a cycle; connections must flow one way.`, { nodeId: id });
   }
   for (const n of nodes) {
     if (n.type !== 'input' && n.inputs.length === 0)
@@ -179,10 +190,17 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
   }
   // Softmax only right before the output.
   for (const n of order) {
-    if (activationOf(n) === 'softmax' && !(consumers.get(n.id)!.length === 1 && consumers.get(n.id)![0] === output.id))
-      fail('SOFTMAX_NOT_AT_OUTPUT', `Node "${n.id}" uses softmax, which is only allowed right before the output.`, {
-        nodeId: n.id,
-      });
+    if (
+      activationOf(n) === 'softmax' &&
+      !(consumers.get(n.id)!.length === 1 && consumers.get(n.id)![0] === output.id)
+    )
+      fail(
+        'SOFTMAX_NOT_AT_OUTPUT',
+        `Node "${n.id}" uses softmax, which is only allowed right before the output.`,
+        {
+          nodeId: n.id,
+        },
+      );
   }
 
   const width = new Map<string, number>();
@@ -195,15 +213,20 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
       case 'input': {
         const fromData = opts.inputWidth;
         if (n.units > 0 && fromData !== undefined && fromData !== n.units)
-          fail('INPUT_WIDTH_MISMATCH', `Input "${n.id}" has ${n.units} units but the data has ${fromData} features.`, {
-            nodeId: n.id,
-          });
+          fail(
+            'INPUT_WIDTH_MISMATCH',
+            `Input "${n.id}" has ${n.units} units but the data has ${fromData} features.`,
+            {
+              nodeId: n.id,
+            },
+          );
         out = n.units > 0 ? n.units : (fromData ?? 0);
         if (out <= 0)
           fail('INPUT_WIDTH_MISMATCH', `Input "${n.id}" has no width yet: load data or set its units.`, {
             nodeId: n.id,
           });
-        if (out > LIMITS.units) fail('TOO_LARGE', `Input "${n.id}" has more than ${LIMITS.units} features.`, { nodeId: n.id });
+        if (out > LIMITS.units)
+          fail('TOO_LARGE', `Input "${n.id}" has more than ${LIMITS.units} features.`, { nodeId: n.id });
         break;
       }
       case 'dense': {
@@ -230,7 +253,8 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
       }
       case 'concatenate':
         out = n.inputs.reduce((acc, s) => acc + w(s), 0);
-        if (out > LIMITS.units) fail('TOO_LARGE', `Concatenate "${n.id}" is wider than ${LIMITS.units}.`, { nodeId: n.id });
+        if (out > LIMITS.units)
+          fail('TOO_LARGE', `Concatenate "${n.id}" is wider than ${LIMITS.units}.`, { nodeId: n.id });
         break;
       default:
         out = w(n.inputs[0]!);
@@ -247,7 +271,9 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
   switch (output.loss) {
     case 'categorical_crossentropy':
       if (act !== 'softmax')
-        mismatch(`categorical cross-entropy needs a softmax right before the output ("${feeder.id}" has none).`);
+        mismatch(
+          `categorical cross-entropy needs a softmax right before the output ("${feeder.id}" has none).`,
+        );
       if (ow < 2) mismatch('categorical cross-entropy needs at least two output units (one per class).');
       fusedId = feeder.id;
       break;
@@ -258,7 +284,9 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
       break;
     default:
       if (act === 'softmax')
-        mismatch(`softmax goes with categorical cross-entropy, not with the regression loss "${output.loss}".`);
+        mismatch(
+          `softmax goes with categorical cross-entropy, not with the regression loss "${output.loss}".`,
+        );
   }
   if (opts.outputWidth !== undefined && opts.outputWidth !== ow)
     fail(

@@ -22,7 +22,15 @@ export type Initializer = (typeof INITIALIZERS)[number];
 export const LOSSES = ['mse', 'mae', 'binary_crossentropy', 'categorical_crossentropy'] as const;
 export type LossName = (typeof LOSSES)[number];
 
-export const NODE_TYPES = ['input', 'dense', 'activation', 'add', 'concatenate', 'dropout', 'output'] as const;
+export const NODE_TYPES = [
+  'input',
+  'dense',
+  'activation',
+  'add',
+  'concatenate',
+  'dropout',
+  'output',
+] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 /** The features vector. `units` is the number of model inputs after preprocessing (0 = take it from the data). */
@@ -86,13 +94,7 @@ export interface OutputNode {
 }
 
 export type GraphNode =
-  | InputNode
-  | DenseNode
-  | ActivationNode
-  | AddNode
-  | ConcatenateNode
-  | DropoutNode
-  | OutputNode;
+  InputNode | DenseNode | ActivationNode | AddNode | ConcatenateNode | DropoutNode | OutputNode;
 
 export interface GraphSpec {
   nodes: GraphNode[];

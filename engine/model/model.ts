@@ -139,7 +139,12 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
 }
 
 /** Copies weights in (Keras layout) for the named dense layers; shapes must already match. */
-export function setLayerWeights(model: Model, nodeId: string, kernel: ArrayLike<number>, bias: ArrayLike<number> | null): void {
+export function setLayerWeights(
+  model: Model,
+  nodeId: string,
+  kernel: ArrayLike<number>,
+  bias: ArrayLike<number> | null,
+): void {
   const layer = model.layers.find((l) => l.nodeId === nodeId);
   if (!layer) throw new Error(`No dense layer "${nodeId}"`);
   if (kernel.length !== layer.kernel.length) throw new Error(`Kernel of "${nodeId}" has the wrong size`);

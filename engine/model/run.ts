@@ -76,7 +76,8 @@ export function logitsOf(model: Model): FloatArray {
  */
 export function seedLoss(model: Model, y: ArrayLike<number>, B: number, withGradient: boolean): number {
   const out = model.output;
-  if (withGradient) for (const s of model.states) if (s.node.type !== 'output') s.dOut.fill(0, 0, B * s.width);
+  if (withGradient)
+    for (const s of model.states) if (s.node.type !== 'output') s.dOut.fill(0, 0, B * s.width);
   const loss = (out.node as OutputNode).loss;
   // Without a gradient the output's own gradient buffer is free to use as scratch.
   return lossAndGradient(loss, out.out, logitsOf(model), y, out.dOut, B, out.width);

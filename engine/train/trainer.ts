@@ -146,7 +146,8 @@ export function createTrainer(o: TrainerOptions): Trainer {
     status: 'ready',
     error: null,
     trainBatch(): StepInfo {
-      if (t.status !== 'ready') fail('BAD_HYPERPARAMETER', `This training run is ${t.status}; reset it to train again.`);
+      if (t.status !== 'ready')
+        fail('BAD_HYPERPARAMETER', `This training run is ${t.status}; reset it to train again.`);
       if (cursor === 0) {
         if (config.shuffle) shuffle(rng, order);
         resetAccumulator(acc);
@@ -159,7 +160,9 @@ export function createTrainer(o: TrainerOptions): Trainer {
       const loss = computeGradients(model, yBatch, ctx);
       const where = `epoch ${t.epoch + 1}, step ${t.step + 1}`;
       if (!Number.isFinite(loss))
-        stop(`Training stopped at ${where}: the loss became ${loss}. Try a lower learning rate. The last good weights are kept.`);
+        stop(
+          `Training stopped at ${where}: the loss became ${loss}. Try a lower learning rate. The last good weights are kept.`,
+        );
       for (let i = 0; i < model.layers.length; i++) {
         const l = model.layers[i]!;
         let s = 0;
@@ -167,7 +170,9 @@ export function createTrainer(o: TrainerOptions): Trainer {
         for (let k = l.offset, end = l.offset + l.length; k < end; k++) s += g[k]! * g[k]!;
         gradNorms[i] = Math.sqrt(s);
         if (!Number.isFinite(s))
-          stop(`Training stopped at ${where}: the gradient of "${l.nodeId}" is not finite. Try a lower learning rate. The last good weights are kept.`);
+          stop(
+            `Training stopped at ${where}: the gradient of "${l.nodeId}" is not finite. Try a lower learning rate. The last good weights are kept.`,
+          );
       }
       accumulate(acc, model.output.out, yBatch, B, loss, scale, mean);
       backup.set(model.params);
@@ -175,7 +180,10 @@ export function createTrainer(o: TrainerOptions): Trainer {
       let check = 0;
       for (let k = 0; k < model.params.length; k++) check += model.params[k]! * 0;
       if (check !== 0)
-        stop(`Training stopped at ${where}: a weight became infinite. Try a lower learning rate. The last good weights are kept.`, true);
+        stop(
+          `Training stopped at ${where}: a weight became infinite. Try a lower learning rate. The last good weights are kept.`,
+          true,
+        );
       t.step++;
       cursor += B;
       let epochMetrics: EpochMetrics | null = null;

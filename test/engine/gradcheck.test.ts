@@ -19,8 +19,23 @@ function expectGradientsMatch(graph: GraphSpec, targets: 'onehot' | 'binary' | '
   return report;
 }
 
-const dense = (id: string, input: string, units: number, activation: Activation, extra: Partial<GraphNode> = {}) =>
-  ({ id, type: 'dense', inputs: [input], units, activation, useBias: true, kernelInitializer: 'glorot_uniform', ...extra }) as GraphNode;
+const dense = (
+  id: string,
+  input: string,
+  units: number,
+  activation: Activation,
+  extra: Partial<GraphNode> = {},
+) =>
+  ({
+    id,
+    type: 'dense',
+    inputs: [input],
+    units,
+    activation,
+    useBias: true,
+    kernelInitializer: 'glorot_uniform',
+    ...extra,
+  }) as GraphNode;
 
 const headFor = (loss: LossName): Activation =>
   loss === 'categorical_crossentropy' ? 'softmax' : loss === 'binary_crossentropy' ? 'sigmoid' : 'linear';
@@ -134,7 +149,9 @@ function randomGraph(seed: number): GraphSpec {
   const rng = createRng(seed * 101);
   const acts: Activation[] = ['tanh', 'sigmoid', 'elu', 'softplus', 'leaky_relu', 'linear'];
   const nodes: GraphNode[] = [{ id: 'in', type: 'input', inputs: [], units: 2 + rng.int(3) }];
-  const widths = new Map<string, number>([['in', nodes[0]!.type === 'input' ? (nodes[0] as { units: number }).units : 0]]);
+  const widths = new Map<string, number>([
+    ['in', nodes[0]!.type === 'input' ? (nodes[0] as { units: number }).units : 0],
+  ]);
   const pool = ['in'];
   const count = 4 + rng.int(4);
   for (let i = 0; i < count; i++) {

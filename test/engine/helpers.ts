@@ -7,7 +7,12 @@ import { loadRows } from '../../engine/model/run.ts';
 import { createRng } from '../../engine/rng.ts';
 
 /** A float64 model with random weights (biases too) and a random batch loaded; returns targets. */
-export function randomSetup(graph: GraphSpec, B: number, seed: number, targets: 'onehot' | 'binary' | 'real') {
+export function randomSetup(
+  graph: GraphSpec,
+  B: number,
+  seed: number,
+  targets: 'onehot' | 'binary' | 'real',
+) {
   const compiled = compileGraph(graph);
   const model: Model = createModel(compiled, { maxBatch: B, dtype: 'float64', seed });
   const rng = createRng(seed + 1);
