@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'MISSING_COLUMN',
   'EXTRA_COLUMN',
   'BAD_TARGET',
+  'NO_FEATURES',
   'UNKNOWN_DATASET',
   // files
   'BAD_FILE',
@@ -85,7 +86,11 @@ export class EngineError extends Error {
 }
 
 /** Shorthand for throwing a catalogued error. */
-export function fail(code: ErrorCode, message: string, where: Omit<EngineErrorInfo, 'code' | 'message'> = {}): never {
+export function fail(
+  code: ErrorCode,
+  message: string,
+  where: Omit<EngineErrorInfo, 'code' | 'message'> = {},
+): never {
   throw new EngineError({ code, message, ...where });
 }
 

@@ -59,10 +59,41 @@ export interface Dataset {
   y: Float32Array;
 }
 
+/**
+ * A parsed CSV before typing: header names and string cells, in file order. Names live in an array,
+ * never as object keys, so a column called `__proto__` is just a name. `rowNumbers[i]` is the
+ * spreadsheet row of `rows[i]` (header = row 1; blank lines count, as a spreadsheet shows them);
+ * when absent, row i is row i + 2.
+ */
+export interface RawTable {
+  columns: string[];
+  rows: string[][];
+  rowNumbers?: number[];
+}
+
+/** What preparation did to the rows: how many were read, dropped, imputed and split. */
+export interface DataReport {
+  /** Data rows in the table. */
+  rows: number;
+  /** Rows dropped because the target was missing (always dropped). */
+  droppedMissingTarget: number;
+  /** Rows dropped because a feature was missing (missing rule 'drop'). */
+  droppedMissingFeatures: number;
+  /** Missing cells per feature, in `preprocessing.features` order (counted before dropping). */
+  missingByFeature: number[];
+  /** Cells filled with the training split's mean or mode (missing rule 'impute'). */
+  imputed: number;
+  /** Validation cells whose category never occurs in the training split (encoded as all zeros). */
+  unseenCategories: number;
+  trainRows: number;
+  validationRows: number;
+}
+
 export interface PreparedData {
   train: Dataset;
   validation: Dataset;
   preprocessing: Preprocessing;
+  report?: DataReport;
 }
 
 /** Number of model inputs a preprocessing record produces. */

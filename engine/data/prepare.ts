@@ -1,0 +1,147 @@
+/**
+ * Raw table → training and validation datasets. Order matters for honesty: drop rows without a
+ * target (and, under 'drop', rows with a missing feature), split (split.ts: seeded shuffle, then
+ * the first floor(n·(1 − validationSplit)) rows train, as in Keras), then fit every statistic on the training rows alone.
+ */
+import { fail } from '../errors.ts';
+import { rowNumber } from './csv.ts';
+import { encodeFeatures, encodeTarget } from './encode.ts';
+import { splitIndices } from './split.ts';
+import { affine, fitCategorical, fitNumeric, meanStd } from './fit.ts';
+import { chooseTask, classNames } from './target.ts';
+import { columnIndex, readColumn } from './typing.ts';
+import type { Column } from './typing.ts';
+import type {
+  Dataset,
+  FeatureSpec,
+  MissingRule,
+  Normalize,
+  PreparedData,
+  RawTable,
+  Task,
+  TargetSpec,
+} from './types.ts';
+
+/** How to turn a raw table into datasets; only the split and the seed are required. */
+export interface PrepareOptions {
+  /** Target column by name; default the last column. */
+  target?: string;
+  /** Feature columns by name, in this order; default every other column, in file order. */
+  features?: string[];
+  /** Columns to treat as text even if their cells are numbers (e.g. codes like zip or product ids). */
+  categorical?: string[];
+  /** Default inferred (see `inferTask`). */
+  task?: Task;
+  /** Default 'drop'. */
+  missing?: MissingRule;
+  /** Default 'standard'. */
+  normalize?: Normalize;
+  /** Fraction of rows held out for validation, in [0, 1). */
+  validationSplit: number;
+  seed: number;
+  /** Shuffle rows (seeded) before splitting; default true, so sorted files still validate fairly. */
+  shuffle?: boolean;
+}
+
+function lookup(raw: RawTable, name: string): number {
+  const j = columnIndex(raw, name);
+  if (j < 0) {
+    const list = raw.columns.map((c) => `"${c}"`).join(', ');
+    fail('UNKNOWN_COLUMN', `There is no column "${name}"; the columns are ${list}.`, { column: name });
+  }
+  return j;
+}
+
+function dataset(x: Float32Array, nIn: number, y: Float32Array, nOut: number, n: number): Dataset {
+  return { n, nIn, nOut, x, y };
+}
+
+/** Prepares a raw table for training; see PrepareOptions for the defaults and DataReport for the counts. */
+export function prepareData(raw: RawTable, options: PrepareOptions): PreparedData {
+  if (!(options.validationSplit >= 0 && options.validationSplit < 1)) {
+    fail('BAD_HYPERPARAMETER', `The validation split must be in [0, 1); got ${options.validationSplit}.`);
+  }
+  const missingRule = options.missing ?? 'drop';
+  const normalize = options.normalize ?? 'standard';
+  const forced = new Set((options.categorical ?? []).map((name) => raw.columns[lookup(raw, name)]!));
+
+  const targetName = options.target ?? raw.columns[raw.columns.length - 1]!;
+  const t = lookup(raw, targetName);
+  const featureIdx = (options.features ?? raw.columns.filter((_, j) => j !== t)).map((name) =>
+    lookup(raw, name),
+  );
+  if (featureIdx.includes(t)) {
+    fail('BAD_TARGET', `Column "${targetName}" cannot be both the target and a feature.`, {
+      column: targetName,
+    });
+  }
+  if (new Set(featureIdx).size !== featureIdx.length)
+    fail('NO_FEATURES', 'A feature column is listed twice.');
+  if (featureIdx.length === 0)
+    fail('NO_FEATURES', `There are no feature columns besides the target "${targetName}".`);
+
+  const targetColumn = readColumn(raw, t, forced.has(targetName));
+  const task = chooseTask(targetColumn, options.task);
+  const classes = task === 'classification' ? classNames(targetColumn) : null;
+  const columns: Column[] = featureIdx.map((j) => readColumn(raw, j, forced.has(raw.columns[j]!)));
+
+  // Rows that survive missing values, in file order.
+  const isNull = (c: Column, i: number) =>
+    c.type === 'numeric' ? Number.isNaN(c.values[i]!) : c.values[i] === null;
+  const kept: number[] = [];
+  let droppedMissingTarget = 0;
+  let droppedMissingFeatures = 0;
+  for (let i = 0; i < raw.rows.length; i++) {
+    if (isNull(targetColumn, i)) droppedMissingTarget++;
+    else if (missingRule === 'drop' && columns.some((c) => isNull(c, i))) droppedMissingFeatures++;
+    else kept.push(i);
+  }
+  if (kept.length === 0) fail('NO_DATA', 'No rows are left once rows with missing values are dropped.');
+  const { train, validation } = splitIndices(
+    kept,
+    options.validationSplit,
+    options.seed,
+    options.shuffle ?? true,
+  );
+
+  const features: FeatureSpec[] = columns.map((c) =>
+    c.type === 'numeric'
+      ? fitNumeric(c, train, missingRule, normalize)
+      : fitCategorical(c, train, missingRule),
+  );
+  let target: TargetSpec;
+  if (classes) target = { name: targetName, task: 'classification', classes };
+  else if (targetColumn.type === 'numeric') {
+    target = {
+      name: targetName,
+      task: 'regression',
+      ...affine(meanStd(targetColumn.values, train), normalize),
+    };
+  } else throw new Error('unreachable: chooseTask refuses text regression targets');
+
+  const row = (i: number) => rowNumber(raw, i);
+  const nOut = classes ? classes.length : 1;
+  const trainX = encodeFeatures(features, columns, train, row, 'zero');
+  const valX = encodeFeatures(features, columns, validation, row, 'zero');
+  return {
+    train: dataset(trainX.x, trainX.nIn, encodeTarget(target, targetColumn, train, row), nOut, train.length),
+    validation: dataset(
+      valX.x,
+      valX.nIn,
+      encodeTarget(target, targetColumn, validation, row),
+      nOut,
+      validation.length,
+    ),
+    preprocessing: { features, target, missing: missingRule, normalize },
+    report: {
+      rows: raw.rows.length,
+      droppedMissingTarget,
+      droppedMissingFeatures,
+      missingByFeature: columns.map((c) => c.missing),
+      imputed: trainX.imputed + valX.imputed,
+      unseenCategories: valX.unseen,
+      trainRows: train.length,
+      validationRows: validation.length,
+    },
+  };
+}
