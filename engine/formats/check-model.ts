@@ -1,0 +1,187 @@
+/**
+ * What the schemas cannot see: a stored model must be consistent. The graph compiles, its input width is
+ * the preprocessing's feature width, its output fits the target, and every dense node has exactly the
+ * tensors its compiled shapes call for (checked from shapes alone, before any typed array exists).
+ */
+import { inputWidth } from '../data/types.ts';
+import type { Preprocessing } from '../data/types.ts';
+import { EngineError, fail } from '../errors.ts';
+import { compileGraph } from '../graph/compile.ts';
+import type { CompiledGraph } from '../graph/compile.ts';
+import type { GraphNode } from '../graph/types.ts';
+import { formatPath } from './issues.ts';
+import { FILE_LIMITS } from './limits.ts';
+import type { StoredLayer } from './schema-model.ts';
+
+/** Where each part lives in the file, for error paths (`graph.nodes`, `weights.parameters`, …). */
+export interface ModelPaths {
+  nodes: string;
+  parameters: string;
+  preprocessing: string;
+}
+
+const at = (base: string, ...rest: PropertyKey[]) => formatPath([...base.split('.'), ...rest]);
+
+/**
+ * Compiles `nodes` against `pre` and checks `parameters`; throws EngineError. With `ordered`, nodes must
+ * also be in topological order (weights files promise it; project files keep the editor's order).
+ */
+export function checkModel(
+  nodes: GraphNode[],
+  parameters: Record<string, StoredLayer>,
+  pre: Preprocessing,
+  where: ModelPaths,
+  ordered: boolean,
+): CompiledGraph {
+  const index = new Map(nodes.map((n, i) => [n.id, i]));
+  if (ordered)
+    nodes.forEach((n, i) => {
+      for (const src of n.inputs)
+        if ((index.get(src) ?? -1) >= i)
+          fail(
+            'BAD_FILE',
+            `${at(where.nodes, i)} ("${n.id}") uses "${src}", which must come before it: nodes are stored in topological order.`,
+            {
+              path: at(where.nodes, i),
+              nodeId: n.id,
+            },
+          );
+    });
+  const nIn = inputWidth(pre);
+  const input = nodes.find((n) => n.type === 'input');
+  if (input !== undefined && input.units !== 0 && input.units !== nIn) {
+    const parts = pre.features.map((f) => `${f.name}: ${f.kind === 'numeric' ? 1 : f.categories.length}`);
+    fail(
+      'INPUT_WIDTH_MISMATCH',
+      `${at(where.preprocessing, 'features')}: the input node "${input.id}" has ${input.units} units but the features make ${nIn} inputs (${parts.join(', ')}).`,
+      { path: at(where.preprocessing, 'features'), nodeId: input.id },
+    );
+  }
+  let compiled: CompiledGraph;
+  try {
+    compiled = compileGraph({ nodes }, { inputWidth: nIn });
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    const i = e.nodeId === undefined ? undefined : index.get(e.nodeId);
+    const path = i === undefined ? where.nodes.replace(/\.nodes$/, '') : at(where.nodes, i);
+    throw new EngineError({ ...e.toInfo(), message: `${path}: ${e.message}`, path });
+  }
+  checkOutput(compiled, nodes, pre, where);
+  if (compiled.paramCount > FILE_LIMITS.parameters)
+    fail(
+      'TOO_LARGE',
+      `${where.nodes}: the network has ${compiled.paramCount} parameters; files hold at most ${FILE_LIMITS.parameters}.`,
+      {
+        path: where.nodes,
+      },
+    );
+  checkParameters(compiled, parameters, where.parameters);
+  return compiled;
+}
+
+function checkOutput(
+  compiled: CompiledGraph,
+  nodes: GraphNode[],
+  pre: Preprocessing,
+  where: ModelPaths,
+): void {
+  const out = nodes.find((n) => n.id === compiled.outputId);
+  const width = compiled.width.get(compiled.outputId)!;
+  const t = pre.target;
+  const path = at(where.preprocessing, 'target');
+  const loss = out?.type === 'output' ? out.loss : 'mse';
+  if (t.task === 'regression') {
+    if (width !== 1)
+      fail(
+        'OUTPUT_WIDTH_MISMATCH',
+        `${path}: the output has ${width} units but the regression target "${t.name}" needs 1.`,
+        {
+          path,
+          nodeId: compiled.outputId,
+        },
+      );
+    if (loss === 'binary_crossentropy' || loss === 'categorical_crossentropy')
+      fail(
+        'BAD_TARGET',
+        `${path}: the target "${t.name}" is numeric (regression) but the output uses ${loss}.`,
+        {
+          path,
+        },
+      );
+    return;
+  }
+  const k = t.classes.length;
+  const binary = k === 2 && width === 1 && loss === 'binary_crossentropy';
+  if (width !== k && !binary)
+    fail(
+      'OUTPUT_WIDTH_MISMATCH',
+      `${path}: the output has ${width} unit(s) but the target "${t.name}" has ${k} classes
+ (${k} units, or 1 with sigmoid and binary_crossentropy for two classes).`,
+      { path, nodeId: compiled.outputId },
+    );
+}
+
+function checkParameters(
+  compiled: CompiledGraph,
+  parameters: Record<string, StoredLayer>,
+  base: string,
+): void {
+  const expected = new Set<string>();
+  for (const p of compiled.params) {
+    expected.add(p.nodeId);
+    if (!Object.hasOwn(parameters, p.nodeId))
+      fail(
+        'BAD_FILE',
+        `${at(base, p.nodeId)} is missing: dense node "${p.nodeId}" needs a kernel${p.bias ? ' and a bias' : ''}.`,
+        {
+          path: at(base, p.nodeId),
+          nodeId: p.nodeId,
+        },
+      );
+    const stored = parameters[p.nodeId]!;
+    checkTensor(stored.kernel, p.kernel, at(base, p.nodeId, 'kernel'), p.nodeId);
+    if (p.bias === null && stored.bias !== undefined)
+      fail(
+        'BAD_FILE',
+        `${at(base, p.nodeId, 'bias')} must be left out: node "${p.nodeId}" has useBias: false.`,
+        {
+          path: at(base, p.nodeId, 'bias'),
+          nodeId: p.nodeId,
+        },
+      );
+    if (p.bias !== null) {
+      if (stored.bias === undefined)
+        fail('BAD_FILE', `${at(base, p.nodeId, 'bias')} is missing: node "${p.nodeId}" has useBias: true.`, {
+          path: at(base, p.nodeId, 'bias'),
+          nodeId: p.nodeId,
+        });
+      checkTensor(stored.bias, p.bias, at(base, p.nodeId, 'bias'), p.nodeId);
+    }
+  }
+  for (const id of Object.keys(parameters))
+    if (!expected.has(id))
+      fail('BAD_FILE', `${at(base, id)} belongs to no dense node of the graph.`, { path: at(base, id) });
+}
+
+function checkTensor(
+  t: { shape: number[]; data: number[] },
+  shape: number[],
+  path: string,
+  nodeId: string,
+): void {
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+    fail('BAD_FILE', `${path}.shape is [${t.shape.join(', ')}] but the graph needs [${shape.join(', ')}].`, {
+      path: `${path}.shape`,
+      nodeId,
+    });
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (t.data.length !== size)
+    fail(
+      'BAD_FILE',
+      `${path}.data has ${t.data.length} numbers; shape [${shape.join(', ')}] needs ${size}.`,
+      {
+        path: `${path}.data`,
+        nodeId,
+      },
+    );
+}

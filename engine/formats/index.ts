@@ -1,0 +1,10 @@
+/** Files that users keep: weights files (inference without the app) and project files (the whole work). */
+export { FILE_LIMITS } from './limits.ts';
+export { PROJECT_FORMAT, WEIGHTS_FORMAT } from './envelope.ts';
+export { CREATED_BY, exportWeights, loadWeights, parseWeights, serializeWeights } from './weights-file.ts';
+export type { LoadedWeights, TrainingSummary, WeightsFile, WeightsMetadata } from './weights-file.ts';
+export { createProject, parseProject, projectParameters, serializeProject } from './project-file.ts';
+export type { ProjectFile, ProjectInput } from './project-file.ts';
+export type { NodePosition, ProjectData, TrainingHistory } from './schema-project.ts';
+export type { LayerValues, LoadedParameters } from './model-codec.ts';
+export type { StoredLayer } from './schema-model.ts';

@@ -1,0 +1,85 @@
+/**
+ * Reads untrusted JSON text: length cap before parsing, a readable line/column on syntax errors, then
+ * one walk that caps nesting depth and refuses `__proto__` keys (JSON.parse makes them own properties,
+ * which naive copying would turn into prototype changes).
+ */
+import { EngineError, fail } from '../errors.ts';
+import { formatPath } from './issues.ts';
+import { lineColumn, locateJsonError } from './json-locate.ts';
+import { FILE_LIMITS } from './limits.ts';
+
+/** Parses `text` as JSON within the caps in FILE_LIMITS; `what` names the file kind for messages. */
+export function readJson(text: unknown, what: string): unknown {
+  if (typeof text !== 'string') fail('BAD_FILE', `The ${what} is not text.`);
+  if (text.length > FILE_LIMITS.textLength)
+    fail(
+      'TOO_LARGE',
+      `The ${what} is ${mb(text.length)}; the most this app reads is ${mb(FILE_LIMITS.textLength)}.`,
+    );
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') fail('BAD_FILE', `The ${what} is empty.`);
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (e) {
+    if (e instanceof RangeError) fail('BAD_FILE', `The ${what} is nested too deeply to read.`);
+    throw syntaxError(body, what, e);
+  }
+  checkTree(value, what);
+  return value;
+}
+
+function mb(chars: number): string {
+  return `${Math.round(chars / (1024 * 1024))} MB`;
+}
+
+function syntaxError(text: string, what: string, cause: unknown): EngineError {
+  const found = locateJsonError(text);
+  const offset =
+    found?.offset ?? Number(/at position (\d+)/.exec(String((cause as Error)?.message))?.[1] ?? NaN);
+  const reason = found?.reason ?? String((cause as Error)?.message ?? cause);
+  if (!Number.isFinite(offset))
+    return new EngineError({ code: 'BAD_FILE', message: `The ${what} is not valid JSON: ${reason}.` });
+  const { line, column } = lineColumn(text, offset);
+  return new EngineError({
+    code: 'BAD_FILE',
+    message: `The ${what} is not valid JSON at line ${line}, column ${column}: ${reason}.`,
+    path: `line ${line}, column ${column}`,
+  });
+}
+
+/** Depth-first walk: nesting within FILE_LIMITS.depth and no `__proto__` keys. */
+function checkTree(root: unknown, what: string): void {
+  const path: PropertyKey[] = [];
+  const visit = (v: unknown, depth: number): void => {
+    if (typeof v !== 'object' || v === null) return;
+    if (depth > FILE_LIMITS.depth)
+      fail(
+        'BAD_FILE',
+        `The ${what} is nested more than ${FILE_LIMITS.depth} levels deep at ${formatPath(path)}.`,
+        {
+          path: formatPath(path),
+        },
+      );
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        if (typeof item !== 'object' || item === null) continue;
+        path.push(i);
+        visit(item, depth + 1);
+        path.pop();
+      }
+      return;
+    }
+    for (const key of Object.keys(v)) {
+      path.push(key);
+      if (key === '__proto__')
+        fail('BAD_FILE', `Invalid ${what}: ${formatPath(path)} is not an allowed field name.`, {
+          path: formatPath(path),
+        });
+      visit((v as Record<string, unknown>)[key], depth + 1);
+      path.pop();
+    }
+  };
+  visit(root, 1);
+}

@@ -1,0 +1,31 @@
+/**
+ * Caps on what a file may hold, checked before anything is allocated: text length first, then nesting
+ * depth, then counts and shapes (by the schemas), then parameter totals (before any typed array).
+ */
+import { LIMITS } from '../graph/compile.ts';
+
+/** Limits shared by the weights and project formats. */
+export const FILE_LIMITS = {
+  /** Characters of JSON text (about 256 MB); checked before parsing. */
+  textLength: 256 * 1024 * 1024,
+  /** Nesting of arrays and objects; both formats need fewer than 10 levels. */
+  depth: 32,
+  nodes: LIMITS.nodes,
+  units: LIMITS.units,
+  /** Inputs of one add or concatenate node. */
+  nodeInputs: 64,
+  /** Numbers in all parameter tensors together (float32: 64 MB; as text roughly 200 MB). */
+  parameters: 16_777_216,
+  idLength: LIMITS.idLength,
+  /** Feature, class and category names, dataset names, creator strings. */
+  labelLength: 256,
+  /** Free text such as a description. */
+  textField: 10_000,
+  pathLength: 4096,
+  features: 10_000,
+  categories: 10_000,
+  classes: 10_000,
+  /** Entries in each per-epoch history series. */
+  historyLength: 1_000_000,
+  samples: 10_000_000,
+} as const;

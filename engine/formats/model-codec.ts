@@ -1,0 +1,120 @@
+/**
+ * Between the engine's parameters (typed arrays by dense node id) and their stored form
+ * ({shape, data} with float32 values as short JSON numbers, Keras layout [nIn, units]).
+ */
+import { inputWidth } from '../data/types.ts';
+import type { Preprocessing } from '../data/types.ts';
+import { fail } from '../errors.ts';
+import { compileGraph } from '../graph/compile.ts';
+import type { CompiledGraph } from '../graph/compile.ts';
+import type { GraphNode, GraphSpec } from '../graph/types.ts';
+import { encodeFloat32 } from './float32.ts';
+import { formatPath } from './issues.ts';
+import type { StoredLayer } from './schema-model.ts';
+
+/** Parameter values of one dense layer as the engine holds them: kernel row-major [nIn, units]. */
+export interface LayerValues {
+  kernel: ArrayLike<number>;
+  bias: ArrayLike<number> | null;
+}
+
+/** Parameters after loading: float32, keyed by dense node id. */
+export type LoadedParameters = Map<string, { kernel: Float32Array; bias: Float32Array | null }>;
+
+const FIELDS: Record<GraphNode['type'], readonly string[]> = {
+  input: ['units'],
+  dense: ['units', 'activation', 'alpha', 'useBias', 'kernelInitializer', 'l1', 'l2'],
+  activation: ['activation', 'alpha'],
+  add: [],
+  concatenate: [],
+  dropout: ['rate'],
+  output: ['loss'],
+};
+
+/** A copy of `n` with exactly the fields a file stores (editor-only extras dropped, undefined left out). */
+export function storedNode(n: GraphNode): GraphNode {
+  const out: Record<string, unknown> = { id: n.id, type: n.type, inputs: [...n.inputs] };
+  for (const f of FIELDS[n.type] ?? []) {
+    const v = (n as unknown as Record<string, unknown>)[f];
+    if (v !== undefined) out[f] = v;
+  }
+  return out as unknown as GraphNode;
+}
+
+/**
+ * Compiles `graph` for `pre` and encodes `parameters`, which must hold exactly the dense layers with
+ * kernels of nIn·units values and biases of units values (null when useBias is false). Throws
+ * NON_FINITE_EXPORT naming the node, tensor and index of a NaN or infinite value.
+ */
+export function encodeModel(
+  graph: GraphSpec,
+  parameters: ReadonlyMap<string, LayerValues>,
+  pre: Preprocessing,
+  base: string,
+): { compiled: CompiledGraph; parameters: Record<string, StoredLayer> } {
+  const compiled = compileGraph(graph, { inputWidth: inputWidth(pre) });
+  const stored: Record<string, StoredLayer> = {};
+  for (const p of compiled.params) {
+    const values = parameters.get(p.nodeId);
+    const path = (...rest: PropertyKey[]) => formatPath([...base.split('.'), p.nodeId, ...rest]);
+    if (values === undefined)
+      fail('BAD_FILE', `No parameters given for dense node "${p.nodeId}".`, {
+        nodeId: p.nodeId,
+        path: path(),
+      });
+    const encode = (tensor: 'kernel' | 'bias', data: ArrayLike<number>, shape: number[]) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (data.length !== size)
+        fail(
+          'BAD_FILE',
+          `The ${tensor} of "${p.nodeId}" has ${data.length} values; shape [${shape.join(', ')}] needs ${size}.`,
+          {
+            nodeId: p.nodeId,
+            path: path(tensor, 'data'),
+          },
+        );
+      const numbers = encodeFloat32(data, (i, v) => {
+        const where =
+          tensor === 'kernel' ? ` (input ${Math.floor(i / shape[1]!)}, unit ${i % shape[1]!})` : '';
+        return fail(
+          'NON_FINITE_EXPORT',
+          `Cannot export: ${tensor}[${i}]${where} of dense node "${p.nodeId}" is ${v}. Training diverged; lower the learning rate and train again.`,
+          { nodeId: p.nodeId, path: path(tensor, 'data', i) },
+        );
+      });
+      return { shape: [...shape], data: numbers };
+    };
+    const kernel = encode('kernel', values.kernel, p.kernel) as StoredLayer['kernel'];
+    if (p.bias === null && values.bias !== null)
+      fail('BAD_FILE', `Dense node "${p.nodeId}" has useBias: false but a bias was given.`, {
+        nodeId: p.nodeId,
+        path: path('bias'),
+      });
+    if (p.bias !== null && values.bias === null)
+      fail('BAD_FILE', `Dense node "${p.nodeId}" has useBias: true but no bias was given.`, {
+        nodeId: p.nodeId,
+        path: path('bias'),
+      });
+    stored[p.nodeId] =
+      p.bias === null || values.bias === null
+        ? { kernel }
+        : { kernel, bias: encode('bias', values.bias, p.bias) as NonNullable<StoredLayer['bias']> };
+  }
+  for (const id of parameters.keys())
+    if (!Object.hasOwn(stored, id))
+      fail('BAD_FILE', `Parameters were given for "${id}", which is not a dense node of the graph.`, {
+        path: formatPath([...base.split('.'), id]),
+      });
+  return { compiled, parameters: stored };
+}
+
+/** Float32 arrays of validated stored parameters (allocates only after every shape has been checked). */
+export function decodeParameters(parameters: Record<string, StoredLayer>): LoadedParameters {
+  const out: LoadedParameters = new Map();
+  for (const [id, layer] of Object.entries(parameters))
+    out.set(id, {
+      kernel: Float32Array.from(layer.kernel.data),
+      bias: layer.bias === undefined ? null : Float32Array.from(layer.bias.data),
+    });
+  return out;
+}

@@ -1,0 +1,105 @@
+/**
+ * Strict schemas for what a trained model carries besides its graph: the preprocessing record and the
+ * parameter tensors ({shape, data}, Keras layout). Caps come before sizes are trusted anywhere.
+ */
+import * as z from 'zod';
+import type { Preprocessing } from '../data/types.ts';
+import { CAP } from './issues.ts';
+import { FILE_LIMITS } from './limits.ts';
+import { finite, nodeIdSchema } from './schema-graph.ts';
+
+/** A name shown to people (feature, class, category, column): 1 to 256 characters. */
+export const labelSchema = z.string().min(1).max(FILE_LIMITS.labelLength, CAP);
+
+const positive = z.number().positive();
+
+const numericFeature = z.strictObject({
+  name: labelSchema,
+  kind: z.literal('numeric'),
+  mean: finite,
+  scale: positive,
+  fill: finite.nullable(),
+});
+const categoricalFeature = z.strictObject({
+  name: labelSchema,
+  kind: z.literal('categorical'),
+  categories: z.array(labelSchema).min(1).max(FILE_LIMITS.categories, CAP),
+  fill: labelSchema.nullable(),
+});
+const target = z.discriminatedUnion('task', [
+  z.strictObject({
+    name: labelSchema,
+    task: z.literal('classification'),
+    classes: z.array(labelSchema).min(2).max(FILE_LIMITS.classes, CAP),
+  }),
+  z.strictObject({ name: labelSchema, task: z.literal('regression'), mean: finite, scale: positive }),
+]);
+
+/** Reports the first repeated string of `list` at `path`. */
+function unique(
+  list: readonly string[],
+  path: (i: number) => PropertyKey[],
+  what: string,
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  list.forEach((s, i) => {
+    if (seen.has(s)) ctx.addIssue({ code: 'custom', path: path(i), message: `repeats the ${what} "${s}"` });
+    seen.add(s);
+  });
+}
+
+/** Preprocessing: unique feature names, unique categories and classes, fills among the categories. */
+export const preprocessingSchema: z.ZodType<Preprocessing> = z
+  .strictObject({
+    features: z
+      .array(z.discriminatedUnion('kind', [numericFeature, categoricalFeature]))
+      .min(1)
+      .max(FILE_LIMITS.features, CAP),
+    target,
+    missing: z.enum(['drop', 'impute']),
+    normalize: z.enum(['standard', 'none']),
+  })
+  .superRefine((p, ctx) => {
+    unique(
+      p.features.map((f) => f.name),
+      (i) => ['features', i, 'name'],
+      'feature name',
+      ctx,
+    );
+    p.features.forEach((f, i) => {
+      if (f.kind !== 'categorical') return;
+      unique(f.categories, (j) => ['features', i, 'categories', j], 'category', ctx);
+      if (f.fill !== null && !f.categories.includes(f.fill))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', i, 'fill'],
+          message: `"${f.fill}" is not one of the categories`,
+        });
+    });
+    if (p.target.task === 'classification')
+      unique(p.target.classes, (j) => ['target', 'classes', j], 'class', ctx);
+    const clash = p.features.findIndex((f) => f.name === p.target.name);
+    if (clash >= 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features', clash, 'name'],
+        message: 'is also the target; a column cannot be both',
+      });
+  });
+
+const dim = z.int().min(1).max(FILE_LIMITS.units, CAP);
+const data = z.array(finite).max(FILE_LIMITS.parameters, CAP);
+
+/** A dense layer's tensors as stored: kernel [nIn, units] row-major; bias [units], absent when useBias is false. */
+export const layerParametersSchema = z.strictObject({
+  kernel: z.strictObject({ shape: z.tuple([dim, dim]), data }),
+  bias: z.strictObject({ shape: z.tuple([dim]), data }).optional(),
+});
+/** One dense layer's stored tensors (plain numbers, validated). */
+export type StoredLayer = z.output<typeof layerParametersSchema>;
+
+/** Parameters keyed by dense node id. */
+export const parametersSchema = z
+  .record(nodeIdSchema, layerParametersSchema)
+  .refine((r) => Object.keys(r).length <= FILE_LIMITS.nodes, { error: CAP });

@@ -1,0 +1,93 @@
+/**
+ * Strict schemas for what only a project file holds: editor positions, the data source and column
+ * mapping, the training configuration and the per-epoch history.
+ */
+import * as z from 'zod';
+import { OPTIMIZERS } from '../train/config.ts';
+import type { TrainingConfig } from '../train/config.ts';
+import { CAP } from './issues.ts';
+import { FILE_LIMITS } from './limits.ts';
+import { finite, nodeIdSchema } from './schema-graph.ts';
+import { labelSchema } from './schema-model.ts';
+
+const fraction = z.number().min(0).lt(1);
+
+/** Hyper-parameters; option fields that the chosen optimizer ignores are allowed (and ignored). */
+export const trainingSchema: z.ZodType<TrainingConfig> = z.strictObject({
+  optimizer: z.strictObject({
+    name: z.enum(OPTIMIZERS),
+    learningRate: z.number().positive(),
+    momentum: fraction.optional(),
+    nesterov: z.boolean().optional(),
+    rho: fraction.optional(),
+    beta1: fraction.optional(),
+    beta2: fraction.optional(),
+    epsilon: z.number().positive().optional(),
+  }),
+  batchSize: z
+    .int()
+    .min(1)
+    .max(1 << 20, CAP),
+  epochs: z.int().min(1).max(1_000_000, CAP),
+  validationSplit: fraction,
+  shuffle: z.boolean(),
+  seed: z.int(),
+});
+
+/** Where the rows come from: a generated dataset (reproducible from its seed) or a CSV file. */
+export const sourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('builtin'),
+    name: labelSchema,
+    samples: z.int().min(1).max(FILE_LIMITS.samples, CAP),
+    noise: z.number().min(0),
+    seed: z.int(),
+  }),
+  z.strictObject({
+    kind: z.literal('csv'),
+    name: labelSchema,
+    path: z.string().min(1).max(FILE_LIMITS.pathLength, CAP).optional(),
+  }),
+]);
+
+/** The data source and how its columns are used. */
+export const dataSchema = z.strictObject({
+  source: sourceSchema,
+  target: labelSchema.optional(),
+  task: z.enum(['classification', 'regression']).optional(),
+  missing: z.enum(['drop', 'impute']),
+  normalize: z.enum(['standard', 'none']),
+});
+/** A project's data source and column mapping. */
+export type ProjectData = z.output<typeof dataSchema>;
+
+/** Editor positions of nodes, as a list so that user-chosen ids never become object keys. */
+export const positionsSchema = z
+  .array(z.strictObject({ id: nodeIdSchema, x: finite, y: finite }))
+  .max(FILE_LIMITS.nodes, CAP);
+/** Where the editor draws a node. */
+export type NodePosition = { id: string; x: number; y: number };
+
+const series = z.array(finite.nullable()).max(FILE_LIMITS.historyLength, CAP);
+
+/** Per-epoch values, one entry per finished epoch; null where a value was not finite (a diverged run). */
+export const historySchema = z
+  .strictObject({
+    loss: series,
+    valLoss: series.optional(),
+    accuracy: series.optional(),
+    valAccuracy: series.optional(),
+  })
+  .superRefine((h, ctx) => {
+    for (const key of ['valLoss', 'accuracy', 'valAccuracy'] as const) {
+      const s = h[key];
+      if (s !== undefined && s.length !== h.loss.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `has ${s.length} entries but loss has ${h.loss.length}; every series has one entry per epoch`,
+        });
+    }
+  });
+/** Per-epoch series of a project (null: not finite). */
+export type TrainingHistory = z.output<typeof historySchema>;
