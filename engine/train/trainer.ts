@@ -12,6 +12,7 @@ import type { CompiledGraph } from '../graph/compile.ts';
 import type { GraphSpec } from '../graph/types.ts';
 import { createModel } from '../model/model.ts';
 import type { DType, Model } from '../model/model.ts';
+import { predictAll } from '../model/infer.ts';
 import { computeGradients, forward, loadRows, seedLoss } from '../model/run.ts';
 import type { RunContext } from '../model/state.ts';
 import { createOptimizer } from '../optimizers.ts';
@@ -220,17 +221,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
       return evaluateInto(createAccumulator(o.task, K), data);
     },
     predict(x, n) {
-      const out = new Float32Array(n * K);
-      ctx.training = false;
-      for (let start = 0; start < n; start += maxBatch) {
-        const B = Math.min(maxBatch, n - start);
-        ctx.B = B;
-        loadRows(model, x, null, start, B);
-        const p = forward(model, ctx);
-        for (let i = 0; i < B * K; i++) out[start * K + i] = p[i]!;
-      }
-      ctx.training = true;
-      return out;
+      return predictAll(model, x, n);
     },
   };
   return t;

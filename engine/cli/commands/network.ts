@@ -1,0 +1,146 @@
+/** The network a CLI command works on: from a project file, a weights file, or --layers. */
+import { inputWidth } from '../../data/types.ts';
+import type { Dataset, MissingRule, Normalize, PreparedData, Preprocessing, Task } from '../../data/types.ts';
+import { loadWeights } from '../../formats/weights-file.ts';
+import { CREATED_BY } from '../../formats/weights-file.ts';
+import type { LoadedWeights, WeightsMetadata } from '../../formats/weights-file.ts';
+import { parseProject } from '../../formats/project-file.ts';
+import { buildMlp } from '../../graph/builders.ts';
+import { compileGraph } from '../../graph/compile.ts';
+import { ACTIVATIONS } from '../../graph/types.ts';
+import type { GraphSpec } from '../../graph/types.ts';
+import { DEFAULT_TRAINING } from '../../train/config.ts';
+import type { TrainingConfig } from '../../train/config.ts';
+import type { EpochMetrics } from '../../train/trainer.ts';
+import { choice, layersOption } from '../args.ts';
+import { inFile, readText, UsageError } from '../io.ts';
+
+export const NETWORK_HELP = `  --project P.json          a project file: its network, column mapping and training settings
+  --init W.json             continue from a weights file (its network and preprocessing are kept)
+  --layers 32,16            a plain MLP with these hidden widths ("none" for no hidden layer); the output
+                            layer follows the task: softmax + cross-entropy, or linear + mean squared error
+  --activation A            hidden activation for --layers (default relu): ${ACTIVATIONS.filter((a) => a !== 'softmax').join(', ')}
+`;
+
+export const NETWORK_OPTIONS = {
+  project: { type: 'string' },
+  init: { type: 'string' },
+  layers: { type: 'string' },
+  activation: { type: 'string' },
+} as const;
+
+export interface ColumnMapping {
+  target?: string;
+  task?: Task;
+  missing?: MissingRule;
+  normalize?: Normalize;
+}
+
+export interface ResolvedNetwork {
+  training: TrainingConfig;
+  mapping: ColumnMapping;
+  /** Data named by a project (a built-in dataset), used when --data is absent. */
+  dataSpec?: string;
+  dataSeed?: number;
+  dataSamples?: number;
+  dataNoise?: number;
+  init: LoadedWeights | null;
+  /** The graph for data with this preprocessing. */
+  graph(prep: Preprocessing): GraphSpec;
+  /** Targets shaped for the graph's output: one column for a single sigmoid unit over two classes. */
+  adaptTargets(graph: GraphSpec, prepared: PreparedData): { train: Dataset; validation: Dataset };
+}
+
+/** Keeps column `k` of one-hot targets: a binary sigmoid output predicts p(classes[1]). */
+function oneColumn(d: Dataset, k: number): Dataset {
+  const y = new Float32Array(d.n);
+  for (let i = 0; i < d.n; i++) y[i] = d.y[i * d.nOut + k]!;
+  return { ...d, nOut: 1, y };
+}
+
+function adaptTargets(graph: GraphSpec, prepared: PreparedData) {
+  const { train, validation, preprocessing } = prepared;
+  const compiled = compileGraph(graph, { inputWidth: train.nIn });
+  const width = compiled.width.get(compiled.outputId)!;
+  const t = preprocessing.target;
+  if (t.task === 'classification' && t.classes.length === 2 && width === 1 && train.nOut === 2)
+    return { train: oneColumn(train, 1), validation: oneColumn(validation, 1) };
+  return { train, validation };
+}
+
+/** Reads --project / --init / --layers (exactly one) and --activation. */
+export function resolveNetwork(
+  v: Record<string, string | boolean | undefined>,
+  allowInit = true,
+): ResolvedNetwork {
+  const given = (['project', 'init', 'layers'] as const).filter((k) => v[k] !== undefined);
+  const choices = allowInit ? '--project, --init or --layers' : '--project or --layers';
+  if (given.length !== 1) throw new UsageError(`give exactly one of ${choices}`);
+  if (!allowInit && v.init !== undefined) throw new UsageError(`give ${choices}`);
+  const activation = choice(
+    'activation',
+    v.activation,
+    ACTIVATIONS.filter((a) => a !== 'softmax'),
+  );
+  if (activation && v.layers === undefined) throw new UsageError('--activation goes with --layers');
+
+  if (v.project !== undefined) {
+    const path = v.project as string;
+    const project = inFile(path, () => parseProject(readText(path)));
+    const data = project.data;
+    const source = data?.source;
+    const mapping: ColumnMapping = {};
+    if (data?.target !== undefined) mapping.target = data.target;
+    if (data?.task !== undefined) mapping.task = data.task;
+    if (data) {
+      mapping.missing = data.missing;
+      mapping.normalize = data.normalize;
+    }
+    return {
+      training: project.training,
+      mapping,
+      ...(source?.kind === 'builtin'
+        ? {
+            dataSpec: `builtin:${source.name}`,
+            dataSeed: source.seed,
+            dataSamples: source.samples,
+            dataNoise: source.noise,
+          }
+        : {}),
+      init: null,
+      graph: () => project.graph,
+      adaptTargets,
+    };
+  }
+  if (v.init !== undefined) {
+    const path = v.init as string;
+    const init = inFile(path, () => loadWeights(readText(path)));
+    return { training: DEFAULT_TRAINING, mapping: {}, init, graph: () => init.graph, adaptTargets };
+  }
+  const hidden = layersOption(v.layers)!;
+  return {
+    training: DEFAULT_TRAINING,
+    mapping: {},
+    init: null,
+    graph: (prep) =>
+      buildMlp({
+        inputs: inputWidth(prep),
+        hidden,
+        outputs: prep.target.task === 'classification' ? prep.target.classes.length : 1,
+        activation: activation ?? 'relu',
+        head: prep.target.task === 'classification' ? 'softmax' : 'linear',
+      }),
+    adaptTargets,
+  };
+}
+
+/** What a weights file records about how it was made. */
+export function weightsMetadata(history: EpochMetrics[]): WeightsMetadata {
+  const last = history.at(-1);
+  const training: NonNullable<WeightsMetadata['training']> = { epochs: history.length };
+  for (const k of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) {
+    const v = last?.[k];
+    if (v !== undefined && Number.isFinite(v)) training[k] = v;
+  }
+  return { createdBy: CREATED_BY, createdAt: new Date().toISOString(), training };
+}

@@ -1,0 +1,52 @@
+/** `predict`: weights file + raw CSV rows → one prediction row per input row. */
+import Papa from 'papaparse';
+import { decodeOutput, encodeRows } from '../../data/apply.ts';
+import { loadWeights } from '../../formats/weights-file.ts';
+import { modelFromWeights, predictAll } from '../../model/infer.ts';
+import { parse } from '../args.ts';
+import { readTable } from '../data-source.ts';
+import type { Io } from '../io-types.ts';
+import { inFile, readText, UsageError, writeAtomic } from '../io.ts';
+
+export const PREDICT_HELP = `Usage: backprop-studio predict --weights W.json --data X.csv [--out P.csv]
+
+Runs the network in a weights file on the rows of X.csv. The file's preprocessing (standardisation,
+category encodings) is applied to the raw columns, matched by name; the target column may be present
+and is ignored. Writes CSV to --out (or stdout): first column "prediction" (the class label, or the
+value), then for classification one probability column per class, "p_<class>".
+`;
+
+const OPTIONS = {
+  weights: { type: 'string' },
+  data: { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+export function predictCommand(argv: string[], io: Io): number {
+  const { values: v } = parse('predict', argv, OPTIONS);
+  const weightsPath = v.weights as string | undefined;
+  const dataPath = v.data as string | undefined;
+  if (!weightsPath) throw new UsageError('--weights W.json is required');
+  if (!dataPath) throw new UsageError('--data X.csv is required');
+  const w = inFile(weightsPath, () => loadWeights(readText(weightsPath)));
+  const table = readTable(dataPath, { seed: 1 });
+  const rows = inFile(dataPath, () => encodeRows(w.preprocessing, table, { requireTarget: false }));
+  const model = modelFromWeights(w.graph, w.parameters);
+  const outputs = predictAll(model, rows.x, rows.n);
+  const decoded = decodeOutput(w.preprocessing, outputs, rows.n, model.output.width);
+  const target = w.preprocessing.target;
+  const header = [
+    'prediction',
+    ...(target.task === 'classification' ? target.classes.map((c) => `p_${c}`) : []),
+  ];
+  const data = decoded.map((d) =>
+    'label' in d ? [d.label, ...d.probabilities.map((p) => p.toPrecision(6))] : [String(d.value)],
+  );
+  const csv = `${Papa.unparse({ fields: header, data }, { newline: '\n' })}\n`;
+  const out = v.out as string | undefined;
+  if (out) {
+    writeAtomic(out, csv);
+    io.stderr.write(`Wrote ${rows.n} predictions to ${out}.\n`);
+  } else io.stdout.write(csv);
+  return 0;
+}

@@ -1,0 +1,183 @@
+/** `train`: data + network (project, weights file to continue, or --layers) → trained weights file. */
+import { encodeRows } from '../../data/apply.ts';
+import { prepareData } from '../../data/prepare.ts';
+import { splitDataset } from '../../data/split.ts';
+import type { PreparedData } from '../../data/types.ts';
+import { EngineError } from '../../errors.ts';
+import { exportWeights, serializeWeights } from '../../formats/weights-file.ts';
+import { setLayerWeights } from '../../model/model.ts';
+import { OPTIMIZERS } from '../../train/config.ts';
+import type { TrainingConfig } from '../../train/config.ts';
+import { createTrainer } from '../../train/trainer.ts';
+import type { EpochMetrics } from '../../train/trainer.ts';
+import { choice, intOption, numOption, parse } from '../args.ts';
+import { readTable } from '../data-source.ts';
+import type { Io } from '../io-types.ts';
+import { UsageError, writeAtomic } from '../io.ts';
+import { createProgress } from '../progress.ts';
+import { NETWORK_OPTIONS, NETWORK_HELP, resolveNetwork, weightsMetadata } from './network.ts';
+
+export const TRAIN_HELP = `Usage: backprop-studio train (--project P.json | --init W.json | --layers 32,16) --data D.csv --out W.json [options]
+
+Trains a network and writes its weights (JSON, Keras layout) to --out.
+
+Network (one of):
+${NETWORK_HELP}
+Data:
+  --data D.csv              CSV file with a header row, or builtin:NAME (circle, xor, gaussian, spirals, plane, gaussians, iris)
+  --target COL              target column (default: the project's, or the last column)
+  --task T                  classification | regression (default: inferred from the target)
+  --missing M               drop | impute: rows with missing features are dropped, or filled with the
+                            training split's mean (numbers) or most frequent value (text) (default: drop)
+  --normalize N             standard | none: standardise features and a regression target with the
+                            training split's mean and standard deviation, or scale nothing (default: standard)
+  --samples N, --noise F    size and noise of a built-in dataset
+Training:
+  --epochs N                default 100
+  --batch-size B            default 32
+  --optimizer O             sgd | momentum | rmsprop | adam (default adam)
+  --lr X                    learning rate (default 0.01 for adam and rmsprop, 0.1 for sgd and momentum)
+  --seed S                  one seed for the split, the shuffling, the initial weights and dropout (default 1)
+  --validation-split F      fraction of rows held out for validation, 0 to 0.9 (default 0.2)
+  --no-shuffle              keep the file's row order (for the split and the batches)
+Output:
+  --out W.json              weights file to write (written atomically)
+  --json                    end with one JSON line of final metrics on stdout
+`;
+
+const OPTIONS = {
+  ...NETWORK_OPTIONS,
+  data: { type: 'string' },
+  target: { type: 'string' },
+  task: { type: 'string' },
+  missing: { type: 'string' },
+  normalize: { type: 'string' },
+  samples: { type: 'string' },
+  noise: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  seed: { type: 'string' },
+  'validation-split': { type: 'string' },
+  'no-shuffle': { type: 'boolean' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export function trainCommand(argv: string[], io: Io): number {
+  const { values: v } = parse('train', argv, OPTIONS);
+  const out = v.out as string | undefined;
+  if (!out) throw new UsageError('--out W.json is required (where to write the trained weights)');
+  const net = resolveNetwork(v);
+  const base: TrainingConfig = net.training;
+  const optimizerName = choice('optimizer', v.optimizer, OPTIMIZERS) ?? base.optimizer.name;
+  const lrDefault =
+    optimizerName === base.optimizer.name
+      ? base.optimizer.learningRate
+      : optimizerName === 'sgd' || optimizerName === 'momentum'
+        ? 0.1
+        : 0.01;
+  const config: TrainingConfig = {
+    optimizer: {
+      ...(optimizerName === base.optimizer.name ? base.optimizer : {}),
+      name: optimizerName,
+      learningRate: numOption('lr', v.lr, 1e-12, 10) ?? lrDefault,
+    },
+    batchSize: intOption('batch-size', v['batch-size'], 1, 65536) ?? base.batchSize,
+    epochs: intOption('epochs', v.epochs, 1, 1_000_000) ?? base.epochs,
+    validationSplit: numOption('validation-split', v['validation-split'], 0, 0.9) ?? base.validationSplit,
+    shuffle: v['no-shuffle'] ? false : base.shuffle,
+    seed: intOption('seed', v.seed, 0, 0xffffffff) ?? base.seed,
+  };
+  const dataSpec = (v.data as string | undefined) ?? net.dataSpec;
+  if (!dataSpec) throw new UsageError('--data D.csv is required (or builtin:NAME)');
+  const fromProject = v.data === undefined;
+  const table = readTable(dataSpec, {
+    samples: intOption('samples', v.samples, 10, 1_000_000) ?? (fromProject ? net.dataSamples : undefined),
+    noise: numOption('noise', v.noise, 0, 0.5) ?? (fromProject ? net.dataNoise : undefined),
+    seed: net.dataSeed ?? config.seed,
+  });
+
+  let prepared: PreparedData;
+  if (net.init) {
+    // Continue: the weights file's preprocessing encodes the rows, so inputs mean what they meant before.
+    const encoded = encodeRows(net.init.preprocessing, table, { requireTarget: true });
+    const all = { n: encoded.n, nIn: encoded.nIn, nOut: encoded.nOut, x: encoded.x, y: encoded.y! };
+    const { train, validation } = splitDataset(all, config.validationSplit, config.seed, config.shuffle);
+    prepared = { train, validation, preprocessing: net.init.preprocessing };
+  } else {
+    prepared = prepareData(table, {
+      target: (v.target as string | undefined) ?? net.mapping.target,
+      task: choice('task', v.task, ['classification', 'regression'] as const) ?? net.mapping.task,
+      missing: choice('missing', v.missing, ['drop', 'impute'] as const) ?? net.mapping.missing,
+      normalize: choice('normalize', v.normalize, ['standard', 'none'] as const) ?? net.mapping.normalize,
+      validationSplit: config.validationSplit,
+      seed: config.seed,
+      shuffle: config.shuffle,
+    });
+  }
+  const graph = net.graph(prepared.preprocessing);
+  const { train, validation } = net.adaptTargets(graph, prepared);
+  const target = prepared.preprocessing.target;
+  const trainer = createTrainer({
+    graph,
+    train,
+    validation,
+    config,
+    task: target.task,
+    ...(target.task === 'regression' ? { targetScale: target.scale, targetMean: target.mean } : {}),
+  });
+  if (net.init)
+    for (const [id, p] of net.init.parameters) setLayerWeights(trainer.model, id, p.kernel, p.bias);
+
+  io.stderr.write(
+    `Training on ${train.n} rows (${validation.n} for validation), ${train.nIn} inputs, ${trainer.compiled.paramCount} parameters, ${config.epochs} epochs.\n`,
+  );
+  const progress = createProgress(io.stderr, io.isTTY, io.columns);
+  const started = performance.now();
+  let failure: EngineError | null = null;
+  try {
+    trainer.fit((m) => progress.epoch(m, config.epochs));
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    failure = e;
+  }
+  progress.done();
+  const seconds = (performance.now() - started) / 1000;
+  const last: EpochMetrics | undefined = trainer.history.at(-1);
+
+  const file = exportWeights({
+    graph,
+    parameters: new Map(trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }])),
+    preprocessing: prepared.preprocessing,
+    metadata: weightsMetadata(trainer.history),
+  });
+  writeAtomic(out, serializeWeights(file));
+  if (failure) {
+    io.stderr.write(`${failure.message}\nWrote the last good weights to ${out}.\n`);
+    return 2;
+  }
+  io.stderr.write(`Wrote ${out}.\n`);
+  if (v.json) {
+    const samplesPerSecond = seconds > 0 ? (trainer.epoch * train.n) / seconds : null;
+    const summary: Record<string, number | null> = {
+      epochs: trainer.epoch,
+      loss: last?.loss ?? null,
+      val_loss: last?.valLoss ?? null,
+    };
+    if (target.task === 'classification') {
+      summary.accuracy = last?.accuracy ?? null;
+      summary.val_accuracy = last?.valAccuracy ?? null;
+    } else {
+      summary.mae = last?.mae ?? null;
+      summary.val_mae = last?.valMae ?? null;
+      summary.r2 = last?.r2 ?? null;
+      summary.val_r2 = last?.valR2 ?? null;
+    }
+    summary.samples_per_second = samplesPerSecond === null ? null : Math.round(samplesPerSecond);
+    summary.seconds = Number(seconds.toFixed(3));
+    io.stdout.write(`${JSON.stringify(summary)}\n`);
+  }
+  return 0;
+}

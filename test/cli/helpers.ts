@@ -1,0 +1,29 @@
+/** Runs the CLI in-process with captured output, in a temporary folder. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../engine/cli/main.ts';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(...argv: string[]): CliResult {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    isTTY: false,
+    columns: 80,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A fresh temporary folder; returns a path builder and a cleanup. */
+export function tempDir(): { path: (name: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'bps-cli-'));
+  return { path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
