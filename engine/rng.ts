@@ -12,6 +12,8 @@ export interface Rng {
   normal(): number;
   /** State for checkpoints. */
   state(): number[];
+  /** Continues from a saved state. */
+  setState(state: number[]): void;
 }
 
 function splitmix32(seed: number): () => number {
@@ -67,6 +69,10 @@ export function createRng(seed: number | number[]): Rng {
       return r * Math.cos(2 * Math.PI * v);
     },
     state: () => [a, b, c, d, spare],
+    setState(st: number[]) {
+      [a, b, c, d] = st.map((v) => v >>> 0) as [number, number, number, number];
+      spare = st[4] ?? NaN;
+    },
   };
 }
 

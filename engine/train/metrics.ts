@@ -33,6 +33,11 @@ export function createAccumulator(kind: MetricKind, K: number): MetricAccumulato
   };
 }
 
+/** A deep copy (for snapshots). */
+export function copyAccumulator(m: MetricAccumulator): MetricAccumulator {
+  return { ...m, ssRes: m.ssRes.slice(), sumY: m.sumY.slice(), sumY2: m.sumY2.slice() };
+}
+
 export function resetAccumulator(m: MetricAccumulator): void {
   m.rows = 0;
   m.lossSum = 0;

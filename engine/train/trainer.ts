@@ -19,7 +19,7 @@ import { createOptimizer } from '../optimizers.ts';
 import type { Optimizer } from '../optimizers.ts';
 import { createRng, shuffle } from '../rng.ts';
 import type { TrainingConfig } from './config.ts';
-import { accumulate, createAccumulator, resetAccumulator, summarize } from './metrics.ts';
+import { accumulate, copyAccumulator, createAccumulator, resetAccumulator, summarize } from './metrics.ts';
 import type { MetricAccumulator, MetricValues } from './metrics.ts';
 import { validateTrainingConfig } from './validate.ts';
 
@@ -78,6 +78,25 @@ export interface Trainer {
   evaluate(data: Dataset): MetricValues;
   /** Model outputs for n rows of x [n × nIn] (inference: dropout off). */
   predict(x: ArrayLike<number>, n: number): Float32Array;
+  /** Everything needed to continue this run exactly: weights, optimiser state, position, generator. */
+  snapshot(): TrainerSnapshot;
+  /** Continues from a snapshot of a run with the same graph, data and settings. */
+  restore(s: TrainerSnapshot): void;
+}
+
+export interface TrainerSnapshot {
+  params: Float32Array | Float64Array;
+  slots: (Float32Array | Float64Array)[];
+  iterations: number;
+  epoch: number;
+  step: number;
+  cursor: number;
+  order: Uint32Array;
+  rng: number[];
+  history: EpochMetrics[];
+  status: TrainerStatus;
+  /** The epoch's running metrics so far. */
+  running: MetricAccumulator;
 }
 
 /** Compiles the graph against the data, allocates everything and initialises the weights from the seed. */
@@ -222,6 +241,43 @@ export function createTrainer(o: TrainerOptions): Trainer {
     },
     predict(x, n) {
       return predictAll(model, x, n);
+    },
+    snapshot() {
+      return {
+        params: model.params.slice(),
+        slots: optimizer.slots.map((a) => a.slice()),
+        iterations: optimizer.iterations,
+        epoch: t.epoch,
+        step: t.step,
+        cursor,
+        order: order.slice(),
+        rng: rng.state(),
+        history: t.history.map((h) => ({ ...h })),
+        status: t.status === 'failed' ? 'ready' : t.status,
+        running: copyAccumulator(acc),
+      };
+    },
+    restore(snap) {
+      const same = (a: { length: number }, b: { length: number }, what: string) => {
+        if (a.length !== b.length)
+          fail('BAD_HYPERPARAMETER', `The checkpoint does not fit this run (${what}).`);
+      };
+      same(snap.params, model.params, 'weights');
+      same(snap.order, order, 'rows');
+      same(snap.slots, optimizer.slots, 'optimiser');
+      snap.slots.forEach((s, i) => same(s, optimizer.slots[i]!, 'optimiser'));
+      model.params.set(snap.params);
+      snap.slots.forEach((s, i) => optimizer.slots[i]!.set(s));
+      optimizer.iterations = snap.iterations;
+      t.epoch = snap.epoch;
+      t.step = snap.step;
+      cursor = snap.cursor;
+      order.set(snap.order);
+      rng.setState(snap.rng);
+      t.history = snap.history.map((h) => ({ ...h }));
+      t.status = snap.status;
+      t.error = null;
+      Object.assign(acc, copyAccumulator(snap.running));
     },
   };
   return t;

@@ -1,12 +1,12 @@
 /** The network a CLI command works on: from a project file, a weights file, or --layers. */
 import { inputWidth } from '../../data/types.ts';
-import type { Dataset, MissingRule, Normalize, PreparedData, Preprocessing, Task } from '../../data/types.ts';
+import type { Preprocessing } from '../../data/types.ts';
+import type { ColumnMapping } from '../../train/setup.ts';
 import { loadWeights } from '../../formats/weights-file.ts';
 import { CREATED_BY } from '../../formats/weights-file.ts';
 import type { LoadedWeights, WeightsMetadata } from '../../formats/weights-file.ts';
 import { parseProject } from '../../formats/project-file.ts';
 import { buildMlp } from '../../graph/builders.ts';
-import { compileGraph } from '../../graph/compile.ts';
 import { ACTIVATIONS } from '../../graph/types.ts';
 import type { GraphSpec } from '../../graph/types.ts';
 import { DEFAULT_TRAINING } from '../../train/config.ts';
@@ -29,13 +29,6 @@ export const NETWORK_OPTIONS = {
   activation: { type: 'string' },
 } as const;
 
-export interface ColumnMapping {
-  target?: string;
-  task?: Task;
-  missing?: MissingRule;
-  normalize?: Normalize;
-}
-
 export interface ResolvedNetwork {
   training: TrainingConfig;
   mapping: ColumnMapping;
@@ -47,25 +40,6 @@ export interface ResolvedNetwork {
   init: LoadedWeights | null;
   /** The graph for data with this preprocessing. */
   graph(prep: Preprocessing): GraphSpec;
-  /** Targets shaped for the graph's output: one column for a single sigmoid unit over two classes. */
-  adaptTargets(graph: GraphSpec, prepared: PreparedData): { train: Dataset; validation: Dataset };
-}
-
-/** Keeps column `k` of one-hot targets: a binary sigmoid output predicts p(classes[1]). */
-function oneColumn(d: Dataset, k: number): Dataset {
-  const y = new Float32Array(d.n);
-  for (let i = 0; i < d.n; i++) y[i] = d.y[i * d.nOut + k]!;
-  return { ...d, nOut: 1, y };
-}
-
-function adaptTargets(graph: GraphSpec, prepared: PreparedData) {
-  const { train, validation, preprocessing } = prepared;
-  const compiled = compileGraph(graph, { inputWidth: train.nIn });
-  const width = compiled.width.get(compiled.outputId)!;
-  const t = preprocessing.target;
-  if (t.task === 'classification' && t.classes.length === 2 && width === 1 && train.nOut === 2)
-    return { train: oneColumn(train, 1), validation: oneColumn(validation, 1) };
-  return { train, validation };
 }
 
 /** Reads --project / --init / --layers (exactly one) and --activation. */
@@ -109,13 +83,12 @@ export function resolveNetwork(
         : {}),
       init: null,
       graph: () => project.graph,
-      adaptTargets,
     };
   }
   if (v.init !== undefined) {
     const path = v.init as string;
     const init = inFile(path, () => loadWeights(readText(path)));
-    return { training: DEFAULT_TRAINING, mapping: {}, init, graph: () => init.graph, adaptTargets };
+    return { training: DEFAULT_TRAINING, mapping: {}, init, graph: () => init.graph };
   }
   const hidden = layersOption(v.layers)!;
   return {
@@ -130,7 +103,6 @@ export function resolveNetwork(
         activation: activation ?? 'relu',
         head: prep.target.task === 'classification' ? 'softmax' : 'linear',
       }),
-    adaptTargets,
   };
 }
 

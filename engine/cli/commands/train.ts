@@ -1,15 +1,10 @@
 /** `train`: data + network (project, weights file to continue, or --layers) → trained weights file. */
-import { encodeRows } from '../../data/apply.ts';
-import { prepareData } from '../../data/prepare.ts';
-import { splitDataset } from '../../data/split.ts';
-import type { PreparedData } from '../../data/types.ts';
 import { EngineError } from '../../errors.ts';
 import { exportWeights, serializeWeights } from '../../formats/weights-file.ts';
-import { setLayerWeights } from '../../model/model.ts';
 import { OPTIMIZERS } from '../../train/config.ts';
 import type { TrainingConfig } from '../../train/config.ts';
-import { createTrainer } from '../../train/trainer.ts';
 import type { EpochMetrics } from '../../train/trainer.ts';
+import { setupRun } from '../../train/setup.ts';
 import { choice, intOption, numOption, parse } from '../args.ts';
 import { readTable } from '../data-source.ts';
 import type { Io } from '../io-types.ts';
@@ -99,38 +94,26 @@ export function trainCommand(argv: string[], io: Io): number {
     seed: net.dataSeed ?? config.seed,
   });
 
-  let prepared: PreparedData;
-  if (net.init) {
-    // Continue: the weights file's preprocessing encodes the rows, so inputs mean what they meant before.
-    const encoded = encodeRows(net.init.preprocessing, table, { requireTarget: true });
-    const all = { n: encoded.n, nIn: encoded.nIn, nOut: encoded.nOut, x: encoded.x, y: encoded.y! };
-    const { train, validation } = splitDataset(all, config.validationSplit, config.seed, config.shuffle);
-    prepared = { train, validation, preprocessing: net.init.preprocessing };
-  } else {
-    prepared = prepareData(table, {
-      target: (v.target as string | undefined) ?? net.mapping.target,
-      task: choice('task', v.task, ['classification', 'regression'] as const) ?? net.mapping.task,
-      missing: choice('missing', v.missing, ['drop', 'impute'] as const) ?? net.mapping.missing,
-      normalize: choice('normalize', v.normalize, ['standard', 'none'] as const) ?? net.mapping.normalize,
-      validationSplit: config.validationSplit,
-      seed: config.seed,
-      shuffle: config.shuffle,
-    });
-  }
-  const graph = net.graph(prepared.preprocessing);
-  const { train, validation } = net.adaptTargets(graph, prepared);
-  const target = prepared.preprocessing.target;
-  const trainer = createTrainer({
-    graph,
-    train,
-    validation,
-    config,
-    task: target.task,
-    ...(target.task === 'regression' ? { targetScale: target.scale, targetMean: target.mean } : {}),
+  const { trainer, graph, prepared, train, validation } = setupRun({
+    table,
+    mapping: {
+      ...net.mapping,
+      ...(v.target !== undefined ? { target: v.target as string } : {}),
+      ...(v.task !== undefined
+        ? { task: choice('task', v.task, ['classification', 'regression'] as const)! }
+        : {}),
+      ...(v.missing !== undefined
+        ? { missing: choice('missing', v.missing, ['drop', 'impute'] as const)! }
+        : {}),
+      ...(v.normalize !== undefined
+        ? { normalize: choice('normalize', v.normalize, ['standard', 'none'] as const)! }
+        : {}),
+    },
+    graph: net.graph,
+    training: config,
+    init: net.init,
   });
-  if (net.init)
-    for (const [id, p] of net.init.parameters) setLayerWeights(trainer.model, id, p.kernel, p.bias);
-
+  const target = prepared.preprocessing.target;
   io.stderr.write(
     `Training on ${train.n} rows (${validation.n} for validation), ${train.nIn} inputs, ${trainer.compiled.paramCount} parameters, ${config.epochs} epochs.\n`,
   );
