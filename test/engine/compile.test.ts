@@ -3,19 +3,10 @@ import { EngineError } from '../../engine/errors.ts';
 import { buildMlp } from '../../engine/graph/builders.ts';
 import { compileGraph } from '../../engine/graph/compile.ts';
 import type { CompileOptions } from '../../engine/graph/compile.ts';
-import type { GraphNode, GraphSpec } from '../../engine/graph/types.ts';
+import type { Activation, GraphNode, GraphSpec } from '../../engine/graph/types.ts';
+import { denseNode } from './helpers.ts';
 
-const d = (id: string, input: string, units: number, activation = 'relu', extra: object = {}) =>
-  ({
-    id,
-    type: 'dense',
-    inputs: [input],
-    units,
-    activation,
-    useBias: true,
-    kernelInitializer: 'he_uniform',
-    ...extra,
-  }) as GraphNode;
+const d = denseNode;
 const inp = (units = 2): GraphNode => ({ id: 'in', type: 'input', inputs: [], units });
 const out = (from: string, loss = 'mse'): GraphNode =>
   ({ id: 'out', type: 'output', inputs: [from], loss }) as GraphNode;
@@ -199,7 +190,7 @@ const cases: Array<[string, GraphSpec, CompileOptions | undefined, string, strin
   ],
   [
     'unknown activation',
-    { nodes: [inp(), d('o', 'in', 1, 'swishy'), out('o')] },
+    { nodes: [inp(), d('o', 'in', 1, 'swishy' as Activation), out('o')] },
     undefined,
     'BAD_NODE',
     'o',

@@ -3,7 +3,7 @@ import { analyticGradient, compareGradients, numericGradient } from '../../engin
 import { ACTIVATIONS, LOSSES } from '../../engine/graph/types.ts';
 import type { Activation, GraphNode, GraphSpec, LossName } from '../../engine/graph/types.ts';
 import { createRng } from '../../engine/rng.ts';
-import { randomSetup } from './helpers.ts';
+import { denseNode, randomSetup } from './helpers.ts';
 
 function expectGradientsMatch(graph: GraphSpec, targets: 'onehot' | 'binary' | 'real', seed = 3, B = 4) {
   const { model, y } = randomSetup(graph, B, seed, targets);
@@ -19,24 +19,6 @@ function expectGradientsMatch(graph: GraphSpec, targets: 'onehot' | 'binary' | '
   return report;
 }
 
-const dense = (
-  id: string,
-  input: string,
-  units: number,
-  activation: Activation,
-  extra: Partial<GraphNode> = {},
-) =>
-  ({
-    id,
-    type: 'dense',
-    inputs: [input],
-    units,
-    activation,
-    useBias: true,
-    kernelInitializer: 'glorot_uniform',
-    ...extra,
-  }) as GraphNode;
-
 const headFor = (loss: LossName): Activation =>
   loss === 'categorical_crossentropy' ? 'softmax' : loss === 'binary_crossentropy' ? 'sigmoid' : 'linear';
 const targetsFor = (loss: LossName) =>
@@ -49,8 +31,8 @@ describe('finite differences agree with backprop (float64, atol 1e-5, rtol 1e-3)
       {
         nodes: [
           { id: 'in', type: 'input', inputs: [], units: 3 },
-          dense('h', 'in', 5, act, act === 'leaky_relu' ? { alpha: 0.1 } : {}),
-          dense('o', 'h', 2, 'linear'),
+          denseNode('h', 'in', 5, act, act === 'leaky_relu' ? { alpha: 0.1 } : {}),
+          denseNode('o', 'h', 2, 'linear'),
           { id: 'out', type: 'output', inputs: ['o'], loss: 'mse' },
         ],
       },
@@ -63,9 +45,9 @@ describe('finite differences agree with backprop (float64, atol 1e-5, rtol 1e-3)
       {
         nodes: [
           { id: 'in', type: 'input', inputs: [], units: 3 },
-          dense('h', 'in', 4, 'linear'),
+          denseNode('h', 'in', 4, 'linear'),
           { id: 'a', type: 'activation', inputs: ['h'], activation: act, alpha: 0.3 },
-          dense('o', 'a', 2, 'linear'),
+          denseNode('o', 'a', 2, 'linear'),
           { id: 'out', type: 'output', inputs: ['o'], loss: 'mse' },
         ],
       },
@@ -79,8 +61,8 @@ describe('finite differences agree with backprop (float64, atol 1e-5, rtol 1e-3)
       {
         nodes: [
           { id: 'in', type: 'input', inputs: [], units: 3 },
-          dense('h', 'in', 4, 'tanh'),
-          dense('o', 'h', width, headFor(loss)),
+          denseNode('h', 'in', 4, 'tanh'),
+          denseNode('o', 'h', width, headFor(loss)),
           { id: 'out', type: 'output', inputs: ['o'], loss },
         ],
       },
@@ -94,8 +76,8 @@ describe('finite differences agree with backprop (float64, atol 1e-5, rtol 1e-3)
       {
         nodes: [
           { id: 'in', type: 'input', inputs: [], units: 2 },
-          dense('h', 'in', 3, 'elu'),
-          dense('o', 'h', 3, 'linear'),
+          denseNode('h', 'in', 3, 'elu'),
+          denseNode('o', 'h', 3, 'linear'),
           { id: 'a', type: 'activation', inputs: ['o'], activation: act },
           { id: 'out', type: 'output', inputs: ['a'], loss },
         ],
@@ -109,12 +91,12 @@ describe('finite differences agree with backprop (float64, atol 1e-5, rtol 1e-3)
       {
         nodes: [
           { id: 'in', type: 'input', inputs: [], units: 3 },
-          dense('a', 'in', 4, 'tanh', { l2: 0.05 }),
-          dense('b', 'in', 4, 'softplus', { useBias: false, l1: 0.02 }),
+          denseNode('a', 'in', 4, 'tanh', { l2: 0.05 }),
+          denseNode('b', 'in', 4, 'softplus', { useBias: false, l1: 0.02 }),
           { id: 'sum', type: 'add', inputs: ['a', 'b'] },
           { id: 'drop', type: 'dropout', inputs: ['sum'], rate: 0.3 },
           { id: 'cat', type: 'concatenate', inputs: ['drop', 'a'] },
-          dense('o', 'cat', 2, 'sigmoid'),
+          denseNode('o', 'cat', 2, 'sigmoid'),
           { id: 'out', type: 'output', inputs: ['o'], loss: 'binary_crossentropy' },
         ],
       },
@@ -127,11 +109,11 @@ describe('finite differences agree with backprop (float64, atol 1e-5, rtol 1e-3)
       {
         nodes: [
           { id: 'in', type: 'input', inputs: [], units: 2 },
-          dense('h1', 'in', 3, 'relu'),
-          dense('h2', 'h1', 3, 'tanh'),
-          dense('h3', 'h1', 3, 'sigmoid'),
+          denseNode('h1', 'in', 3, 'relu'),
+          denseNode('h2', 'h1', 3, 'tanh'),
+          denseNode('h3', 'h1', 3, 'sigmoid'),
           { id: 'skip', type: 'add', inputs: ['h1', 'h2', 'h3'] },
-          dense('o', 'skip', 1, 'linear'),
+          denseNode('o', 'skip', 1, 'linear'),
           { id: 'out', type: 'output', inputs: ['o'], loss: 'mae' },
         ],
       },
@@ -163,7 +145,10 @@ function randomGraph(seed: number): GraphSpec {
       const w = 3;
       const da = `${id}a`;
       const db = `${id}b`;
-      nodes.push(dense(da, a, w, acts[rng.int(acts.length)]!), dense(db, b, w, acts[rng.int(acts.length)]!));
+      nodes.push(
+        denseNode(da, a, w, acts[rng.int(acts.length)]!),
+        denseNode(db, b, w, acts[rng.int(acts.length)]!),
+      );
       nodes.push({ id, type: 'add', inputs: [da, db] });
       widths.set(id, w);
     } else if (kind === 2 && a !== b) {
@@ -174,7 +159,7 @@ function randomGraph(seed: number): GraphSpec {
       widths.set(id, widths.get(a)!);
     } else {
       const w = 2 + rng.int(3);
-      nodes.push(dense(id, a, w, acts[rng.int(acts.length)]!));
+      nodes.push(denseNode(id, a, w, acts[rng.int(acts.length)]!));
       widths.set(id, w);
     }
     pool.push(id);
@@ -184,7 +169,7 @@ function randomGraph(seed: number): GraphSpec {
   const loose = pool.filter((id) => !used.has(id));
   const headIn = loose.length > 1 ? 'join' : loose[0]!;
   if (loose.length > 1) nodes.push({ id: 'join', type: 'concatenate', inputs: loose });
-  nodes.push(dense('head', headIn, 3, 'softmax'));
+  nodes.push(denseNode('head', headIn, 3, 'softmax'));
   nodes.push({ id: 'out', type: 'output', inputs: ['head'], loss: 'categorical_crossentropy' });
   return { nodes };
 }

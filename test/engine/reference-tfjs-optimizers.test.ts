@@ -14,40 +14,15 @@
  *    TF.js's form (≈ 31.6·ε at t = 1). With ε = 1e-7 and gradients ≥ 0.05 in size the two updates differ
  *    by < 1e-4 relative (far below float32 tolerance here); a separate test pins the difference exactly.
  */
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FloatArray } from '../../engine/kernels/matmul.ts';
 import { createOptimizer } from '../../engine/optimizers.ts';
 import type { OptimizerConfig } from '../../engine/train/config.ts';
 import { createRng } from '../../engine/rng.ts';
+import { expectClose, useTfjsCpu } from './tfjs-reference-helpers.ts';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  // The cpu backend's first write prints a tip about tfjs-node to stderr; keep the test output quiet.
-  const quiet = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  tf.tensor1d([0]).dispose();
-  quiet.mockRestore();
-});
-
-/** Fails with the worst offending index when any |a − e| > atol + rtol·|e|. */
-function expectClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  what: string,
-  rtol = 1e-4,
-  atol = 1e-5,
-) {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const excess = Math.abs(actual[i]! - expected[i]!) - (atol + rtol * Math.abs(expected[i]!));
-    if (!(excess <= worst)) [worst, at] = [excess, i];
-  }
-  const msg = at < 0 ? '' : `${what}[${at}]: ours ${actual[at]} vs reference ${expected[at]}`;
-  expect(msg, msg).toBe('');
-}
+useTfjsCpu();
 
 // Same start and the same five gradients for every optimiser; gradient sizes spread over 0.05…1.5.
 const N = 24;

@@ -5,11 +5,10 @@
  * Inputs are rounded to float32 first, so both sides see exactly the same numbers.
  * Default tolerance (float32): |ours − tf| ≤ 1e-5 + 1e-4·|tf|.
  */
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers also registers tfjs-core's gradient functions (tfjs-core's node bundle alone has none).
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../engine/graph/compile.ts';
 import type { Activation, GraphNode, Initializer, LossName } from '../../engine/graph/types.ts';
 import { initKernel } from '../../engine/init.ts';
@@ -19,37 +18,10 @@ import type { DType, Model } from '../../engine/model/model.ts';
 import { lossAndGradient } from '../../engine/losses.ts';
 import { createOptimizer } from '../../engine/optimizers.ts';
 import { createRng } from '../../engine/rng.ts';
+import { denseNode } from './helpers.ts';
+import { expectClose, useTfjsCpu } from './tfjs-reference-helpers.ts';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  // The cpu backend's first write prints a tip about tfjs-node to stderr; keep the test output quiet.
-  const quiet = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  tf.tensor1d([0]).dispose();
-  quiet.mockRestore();
-});
-
-/** Fails with the worst offending index when any |a − e| > atol + rtol·|e|; refuses all-zero references. */
-function expectClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  what: string,
-  rtol = 1e-4,
-  atol = 1e-5,
-): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const e = expected[i]!;
-    const excess = Math.abs(actual[i]! - e) - (atol + rtol * Math.abs(e));
-    scale = Math.max(scale, Math.abs(e));
-    if (!(excess <= worst)) [worst, at] = [excess, i];
-  }
-  expect(scale, `${what}: the reference is all zeros, nothing is compared`).toBeGreaterThan(atol);
-  const msg = at < 0 ? '' : `${what}[${at}]: ours ${actual[at]} vs tf ${expected[at]}`;
-  expect(msg, msg).toBe('');
-}
+useTfjsCpu();
 
 const f32 = (n: number, draw: () => number) => Float32Array.from({ length: n }, draw);
 const sigmoid = (z: ArrayLike<number>) => Float64Array.from(z, (v) => 1 / (1 + Math.exp(-v)));
@@ -333,20 +305,11 @@ describe('training XOR matches tf.LayersModel.fit', () => {
         }),
       ],
     });
-    const dense = (id: string, input: string, units: number, activation: Activation): GraphNode => ({
-      id,
-      type: 'dense',
-      inputs: [input],
-      units,
-      activation,
-      useBias: true,
-      kernelInitializer: 'glorot_uniform',
-    });
     const graph = {
       nodes: [
         { id: 'in', type: 'input', inputs: [], units: 2 },
-        dense('h', 'in', 8, 'tanh'),
-        dense('o', 'h', 1, 'sigmoid'),
+        denseNode('h', 'in', 8, 'tanh'),
+        denseNode('o', 'h', 1, 'sigmoid'),
         { id: 'out', type: 'output', inputs: ['o'], loss: 'binary_crossentropy' },
       ] as GraphNode[],
     };
