@@ -45,6 +45,15 @@ export const ERROR_CODES = [
   'BAD_FORMAT',
   'UNSUPPORTED_VERSION',
   'NON_FINITE_EXPORT',
+  // engine host
+  'BAD_REQUEST',
+  'NO_DATA_LOADED',
+  'NO_RUN',
+  'BAD_STATE',
+  'NOT_PLANAR',
+  'ENGINE_CRASHED',
+  'ENGINE_HUNG',
+  'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -37,6 +37,8 @@ export interface StepInfo {
   /** Epoch this step belongs to (1-based). */
   epoch: number;
   loss: number;
+  /** Rows in this batch. */
+  rows: number;
   /** L2 norm of each dense layer's gradient (same order as `trainer.layerIds`); a reused buffer. */
   gradNorms: Float64Array;
   /** Set on the last step of an epoch. */
@@ -221,7 +223,14 @@ export function createTrainer(o: TrainerOptions): Trainer {
         t.history.push(epochMetrics);
         if (t.epoch >= config.epochs) t.status = 'done';
       }
-      return { step: t.step, epoch: epochMetrics ? t.epoch : t.epoch + 1, loss, gradNorms, epochMetrics };
+      return {
+        step: t.step,
+        epoch: epochMetrics ? t.epoch : t.epoch + 1,
+        loss,
+        rows: B,
+        gradNorms,
+        epochMetrics,
+      };
     },
     runEpoch(): EpochMetrics {
       for (;;) {

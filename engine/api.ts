@@ -1,0 +1,184 @@
+/**
+ * The one typed contract between the app and the engine, imported by both sides. Every method answers
+ * with a value, never a promise that rejects for a user error: `{ ok: true, value }` or
+ * `{ ok: false, error: { code, message, nodeId? } }`. Only a dead or hung host rejects (the client's
+ * supervisor does that), so the UI always learns what happened.
+ */
+import type { ColumnSummary } from './data/describe.ts';
+import type { Prediction } from './data/apply.ts';
+import type { BuiltinInfo } from './data/builtin.ts';
+import type { Preprocessing, RawTable, Task } from './data/types.ts';
+import type { ProjectFile } from './formats/project-file.ts';
+import type { ProjectRequest } from './session/project.ts';
+import type { EngineErrorInfo, Result } from './errors.ts';
+import type { CompileOptions } from './graph/compile.ts';
+import type { GraphSpec, NodeType } from './graph/types.ts';
+import type { ColumnMapping } from './train/setup.ts';
+import type { TrainingConfig } from './train/config.ts';
+import type { EpochMetrics, TrainerSnapshot } from './train/trainer.ts';
+
+export type { Result } from './errors.ts';
+export type { ProjectRequest } from './session/project.ts';
+export const API_VERSION = 1;
+export const ENGINE_VERSION = '0.1.0';
+
+/** Shapes and parameter counts, one row per node in topological order. */
+export interface CompileSummary {
+  nodes: { id: string; type: NodeType; width: number; params: number; kernel: [number, number] | null }[];
+  paramCount: number;
+  inputId: string;
+  outputId: string;
+}
+
+/** Rows to load: CSV bytes or text (the file's name is for messages), or a built-in dataset. */
+export type DataSource =
+  | { kind: 'csv'; name: string; bytes: Uint8Array }
+  | { kind: 'csv-text'; name: string; text: string }
+  | { kind: 'builtin'; name: string; samples?: number; noise?: number; seed?: number };
+
+export interface DatasetSummary {
+  name: string;
+  rows: number;
+  header: string[];
+  columns: ColumnSummary[];
+  /** The first rows as read, for a preview table. */
+  preview: string[][];
+  /** Default target (the last column) and what it implies, or why it can't be used as is. */
+  target: string;
+  task: Task | null;
+  classes: { label: string; count: number }[];
+  problem: EngineErrorInfo | null;
+  /** Exactly two numeric feature columns: a decision-boundary map can be drawn. */
+  planar: boolean;
+}
+
+export interface RunRequest {
+  graph: GraphSpec;
+  mapping: ColumnMapping;
+  training: TrainingConfig;
+  /** Continue from a weights file (its text): its preprocessing and values start the run. */
+  initWeights?: string;
+}
+
+export interface RunSummary {
+  layerIds: string[];
+  paramCount: number;
+  trainRows: number;
+  validationRows: number;
+  inputs: number;
+  outputs: number;
+  task: Task;
+  preprocessing: Preprocessing;
+  epochs: number;
+}
+
+export type RunState = 'idle' | 'ready' | 'running' | 'paused' | 'stopped' | 'done' | 'failed';
+
+export interface RunStatus {
+  state: RunState;
+  /** Completed epochs, steps taken. */
+  epoch: number;
+  step: number;
+  epochs: number;
+  learningRate: number;
+  /** Training throughput over the last second or so. */
+  samplesPerSecond: number;
+  error: EngineErrorInfo | null;
+}
+
+/** Where the caller's view of the metrics stream ends; pass it back to get only what is new. */
+export interface MetricsCursor {
+  step: number;
+  epoch: number;
+  run: number;
+}
+
+/** What happened since a cursor: new steps (loss and every layer's gradient norm) and epochs. */
+export interface MetricsDelta {
+  cursor: MetricsCursor;
+  status: RunStatus;
+  layerIds: string[];
+  /** Step number of the first row in `loss`. */
+  firstStep: number;
+  loss: Float32Array;
+  /** [steps × layers], row-major. */
+  gradNorms: Float32Array;
+  epochs: EpochMetrics[];
+  /** Some steps were skipped (the caller fell behind, or a new run began): redraw from `history`. */
+  gap: boolean;
+}
+
+/** The whole run so far at a bounded resolution: each point is the mean of `stride` steps. */
+export interface MetricsHistory {
+  layerIds: string[];
+  stride: number;
+  /** Last step number each point covers. */
+  steps: Float64Array;
+  loss: Float32Array;
+  gradNorms: Float32Array;
+  epochs: EpochMetrics[];
+}
+
+/** A grid over the two features (raw units); `values` is [resolution² × outputs], rows of x, y ascending. */
+export interface GridRequest {
+  resolution: number;
+  xRange?: [number, number];
+  yRange?: [number, number];
+}
+
+export interface GridResult {
+  resolution: number;
+  xRange: [number, number];
+  yRange: [number, number];
+  outputs: number;
+  values: Float32Array;
+}
+
+export interface Checkpoint {
+  run: RunRequest;
+  snapshot: TrainerSnapshot;
+  history: MetricsHistory;
+}
+
+export interface WeightsSummary {
+  graph: GraphSpec;
+  preprocessing: Preprocessing;
+  paramCount: number;
+}
+
+/** Everything the app asks of the engine. */
+export interface EngineApi {
+  hello(): Promise<Result<{ apiVersion: number; engineVersion: string }>>;
+  /** The generated datasets on offer. */
+  builtins(): Promise<Result<BuiltinInfo[]>>;
+  compile(graph: GraphSpec, options?: CompileOptions): Promise<Result<CompileSummary>>;
+  loadData(source: DataSource): Promise<Result<DatasetSummary>>;
+  createRun(request: RunRequest): Promise<Result<RunSummary>>;
+  /** Trains in the background until done, paused or stopped; the host stays responsive. */
+  start(): Promise<Result<RunStatus>>;
+  pause(): Promise<Result<RunStatus>>;
+  resume(): Promise<Result<RunStatus>>;
+  /** One mini-batch (when not running). */
+  step(): Promise<Result<RunStatus>>;
+  stop(): Promise<Result<RunStatus>>;
+  /** Back to the initial weights of the same run (same seed). */
+  reset(): Promise<Result<RunStatus>>;
+  setLearningRate(learningRate: number): Promise<Result<RunStatus>>;
+  status(): Promise<Result<RunStatus>>;
+  /** New metrics since `cursor` (null: from the start); at most `maxSteps` steps, the newest. */
+  poll(cursor: MetricsCursor | null, maxSteps?: number): Promise<Result<MetricsDelta>>;
+  history(maxPoints: number): Promise<Result<MetricsHistory>>;
+  /** Raw rows (header names as in the data) → predictions with the run's preprocessing. */
+  predict(rows: RawTable): Promise<Result<Prediction[]>>;
+  predictGrid(request: GridRequest): Promise<Result<GridResult>>;
+  exportWeights(name?: string): Promise<Result<string>>;
+  /** Checks a weights file and says what is in it. */
+  inspectWeights(text: string): Promise<Result<WeightsSummary>>;
+  /** A project file (text) from the app's state plus the run's weights and history, if any. */
+  exportProject(project: ProjectRequest): Promise<Result<string>>;
+  /** Checks a project file and returns its contents. */
+  importProject(text: string): Promise<Result<ProjectFile>>;
+  checkpoint(): Promise<Result<Checkpoint>>;
+  /** Continues a run from a checkpoint (after the same `createRun`). */
+  restore(checkpoint: Checkpoint): Promise<Result<RunStatus>>;
+}

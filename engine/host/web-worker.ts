@@ -1,0 +1,20 @@
+/** Engine host in a browser Web Worker: the service exposed through Comlink on the worker's global scope. */
+import * as Comlink from 'comlink';
+import { createEngineService } from '../session/service.ts';
+
+// A MessageChannel round trip yields to the event loop without setTimeout's 4 ms clamp.
+interface Port {
+  onmessage: (() => void) | null;
+  postMessage(v: unknown): void;
+}
+const channel = new MessageChannel() as unknown as { port1: Port; port2: Port };
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+function yieldToHost(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+Comlink.expose(createEngineService({ yieldToHost }));

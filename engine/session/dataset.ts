@@ -1,0 +1,40 @@
+/** What the data panel shows about a loaded table: columns, preview, default target and class balance. */
+import type { DatasetSummary } from '../api.ts';
+import { describeTable } from '../data/describe.ts';
+import { prepareData } from '../data/prepare.ts';
+import type { RawTable } from '../data/types.ts';
+import { EngineError } from '../errors.ts';
+
+const PREVIEW_ROWS = 20;
+
+export function summarizeTable(name: string, table: RawTable): DatasetSummary {
+  const columns = describeTable(table);
+  const target = table.columns.at(-1) ?? '';
+  const summary: DatasetSummary = {
+    name,
+    rows: table.rows.length,
+    header: [...table.columns],
+    columns,
+    preview: table.rows.slice(0, PREVIEW_ROWS).map((r) => [...r]),
+    target,
+    task: null,
+    classes: [],
+    problem: null,
+    planar: columns.length === 3 && columns[0]!.type === 'numeric' && columns[1]!.type === 'numeric',
+  };
+  try {
+    const p = prepareData(table, { validationSplit: 0, seed: 1, shuffle: false });
+    const t = p.preprocessing.target;
+    summary.task = t.task;
+    if (t.task === 'classification') {
+      const counts = new Array<number>(t.classes.length).fill(0);
+      const { y, n, nOut } = p.train;
+      for (let i = 0; i < n; i++) for (let k = 0; k < nOut; k++) if (y[i * nOut + k] === 1) counts[k]!++;
+      summary.classes = t.classes.map((label, k) => ({ label, count: counts[k]! }));
+    }
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    summary.problem = e.toInfo();
+  }
+  return summary;
+}

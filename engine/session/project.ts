@@ -1,0 +1,53 @@
+/** The app's half of a project file (name, graph, positions, data, settings), checked on arrival. */
+import * as z from 'zod';
+import { EngineError } from '../errors.ts';
+import { issueError } from '../formats/issues.ts';
+import { FILE_LIMITS } from '../formats/limits.ts';
+import { nodesSchema } from '../formats/schema-graph.ts';
+import { dataSchema, positionsSchema, trainingSchema } from '../formats/schema-project.ts';
+import type { NodePosition, ProjectData } from '../formats/schema-project.ts';
+import type { GraphSpec } from '../graph/types.ts';
+import type { TrainingConfig } from '../train/config.ts';
+import type { EpochMetrics } from '../train/trainer.ts';
+import { guardShape } from './requests.ts';
+
+export interface ProjectRequest {
+  name: string;
+  graph: GraphSpec;
+  positions?: NodePosition[];
+  data?: ProjectData;
+  training: TrainingConfig;
+}
+
+const schema = z.strictObject({
+  name: z.string().min(1).max(FILE_LIMITS.labelLength),
+  graph: z.strictObject({ nodes: nodesSchema }),
+  positions: positionsSchema.optional(),
+  data: dataSchema.optional(),
+  training: trainingSchema,
+});
+
+export function parseProjectRequest(v: unknown): ProjectRequest {
+  guardShape(v, 'project');
+  const r = schema.safeParse(v, { reportInput: true });
+  if (r.success) return r.data as ProjectRequest;
+  const e = issueError(r.error, 'project');
+  throw new EngineError({ ...e.toInfo(), code: e.code === 'BAD_FILE' ? 'BAD_REQUEST' : e.code });
+}
+
+/** Per-epoch series for a project file; non-finite values become null there. */
+export function historyColumns(history: EpochMetrics[]) {
+  const col = (k: 'loss' | 'valLoss' | 'accuracy' | 'valAccuracy') => history.map((h) => h[k] ?? null);
+  const out: {
+    loss: (number | null)[];
+    valLoss?: (number | null)[];
+    accuracy?: (number | null)[];
+    valAccuracy?: (number | null)[];
+  } = {
+    loss: col('loss'),
+  };
+  if (history.some((h) => h.valLoss !== undefined)) out.valLoss = col('valLoss');
+  if (history.some((h) => h.accuracy !== undefined)) out.accuracy = col('accuracy');
+  if (history.some((h) => h.valAccuracy !== undefined)) out.valAccuracy = col('valAccuracy');
+  return out;
+}

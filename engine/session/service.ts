@@ -1,0 +1,358 @@
+/**
+ * The engine behind `EngineApi`: one loaded table and one training run at a time, trained in slices
+ * that yield to the host between batches (so pause, stop and metric polls are answered within a few
+ * milliseconds), every answer a Result. The host entry points only wrap this in Comlink.
+ */
+import { API_VERSION, ENGINE_VERSION } from '../api.ts';
+import type { EngineApi, RunRequest, RunState, RunStatus } from '../api.ts';
+import { decodeOutput, encodeRows } from '../data/apply.ts';
+import { listBuiltins, loadBuiltin } from '../data/builtin.ts';
+import { parseCsv } from '../data/csv.ts';
+import type { ColumnSummary } from '../data/describe.ts';
+import type { RawTable } from '../data/types.ts';
+import { EngineError, fail } from '../errors.ts';
+import type { EngineErrorInfo, Result } from '../errors.ts';
+import { exportWeights, loadWeights, serializeWeights } from '../formats/weights-file.ts';
+import { createProject, parseProject, serializeProject } from '../formats/project-file.ts';
+import { compileGraph } from '../graph/compile.ts';
+import { createMetricsStore } from '../metrics/store.ts';
+import type { MetricsStore } from '../metrics/store.ts';
+import { setupRun } from '../train/setup.ts';
+import type { Run } from '../train/setup.ts';
+import { summarizeTable } from './dataset.ts';
+import { gridInputs } from './grid.ts';
+import * as req from './requests.ts';
+import type { ProjectRequest } from './project.ts';
+import { historyColumns, parseProjectRequest } from './project.ts';
+
+export interface ServiceOptions {
+  /** Lets the host's event loop run (pending calls are answered there). */
+  yieldToHost: () => Promise<void>;
+  now?: () => number;
+  /** Longest stretch of training between yields, in ms. */
+  sliceMs?: number;
+}
+
+export type EngineService = EngineApi;
+
+/** Turns a thrown EngineError into an error value; anything else becomes INTERNAL with its message. */
+function settle<T>(fn: () => T): Result<T> {
+  try {
+    return { ok: true, value: fn() };
+  } catch (e) {
+    if (e instanceof EngineError) return { ok: false, error: e.toInfo() };
+    return {
+      ok: false,
+      error: { code: 'INTERNAL', message: `Internal error: ${(e as Error)?.message ?? String(e)}` },
+    };
+  }
+}
+
+export function createEngineService(o: ServiceOptions): EngineService {
+  const now = o.now ?? (() => Date.now());
+  const sliceMs = o.sliceMs ?? 12;
+  let table: { name: string; raw: RawTable; columns: ColumnSummary[] } | null = null;
+  let run: (Run & { request: RunRequest; store: MetricsStore }) | null = null;
+  let runId = 0;
+  let state: RunState = 'idle';
+  let error: EngineErrorInfo | null = null;
+  let loopToken = 0;
+  let rate = { rows: 0, since: now(), value: 0 };
+
+  function needRun() {
+    if (!run) fail('NO_RUN', 'There is no training run yet: choose data and a network first.');
+    return run;
+  }
+
+  function status(): RunStatus {
+    const t = run?.trainer;
+    return {
+      state,
+      epoch: t?.epoch ?? 0,
+      step: t?.step ?? 0,
+      epochs: t?.config.epochs ?? 0,
+      learningRate: t?.optimizer.config.learningRate ?? 0,
+      samplesPerSecond: state === 'running' ? rate.value : 0,
+      error,
+    };
+  }
+
+  function build(request: RunRequest): void {
+    if (!table) fail('NO_DATA_LOADED', 'Load a dataset before training.');
+    const init = request.initWeights !== undefined ? loadWeights(request.initWeights) : null;
+    const r = setupRun({
+      table: table.raw,
+      mapping: request.mapping,
+      graph: init ? init.graph : request.graph,
+      training: request.training,
+      init,
+    });
+    loopToken++;
+    runId++;
+    run = { ...r, request, store: createMetricsStore(r.trainer.layerIds.length) };
+    state = 'ready';
+    error = null;
+  }
+
+  /** One batch, recorded; moves to done or failed when the trainer does. */
+  function oneBatch(): void {
+    const r = run!;
+    try {
+      const s = r.trainer.trainBatch();
+      r.store.record(s.step, s.loss, s.gradNorms);
+      if (s.epochMetrics) r.store.recordEpoch(s.epochMetrics);
+      rate.rows += s.rows;
+      if (r.trainer.status === 'done') state = 'done';
+    } catch (e) {
+      state = 'failed';
+      error =
+        e instanceof EngineError
+          ? e.toInfo()
+          : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
+    }
+  }
+
+  async function loop(token: number): Promise<void> {
+    rate = { rows: 0, since: now(), value: rate.value };
+    while (state === 'running' && token === loopToken) {
+      const t0 = now();
+      do oneBatch();
+      while (state === 'running' && now() - t0 < sliceMs);
+      const t = now();
+      if (t - rate.since >= 250) {
+        rate = { rows: 0, since: t, value: (rate.rows * 1000) / (t - rate.since) };
+      }
+      await o.yieldToHost();
+    }
+  }
+
+  function begin(from: RunState[], verb: string): RunStatus {
+    needRun();
+    if (state === 'running') return status();
+    if (!from.includes(state))
+      fail(
+        'BAD_STATE',
+        `Cannot ${verb}: the run is ${state}${state === 'done' || state === 'failed' ? '; reset it to train again' : ''}.`,
+      );
+    state = 'running';
+    void loop(++loopToken);
+    return status();
+  }
+
+  const api: EngineService = {
+    hello: async () => settle(() => ({ apiVersion: API_VERSION, engineVersion: ENGINE_VERSION })),
+    builtins: async () => settle(() => listBuiltins()),
+    compile: async (graph, options) =>
+      settle(() => {
+        const g = req.parseGraph(graph);
+        const c = compileGraph(g, options ?? {});
+        const byId = new Map(c.params.map((p) => [p.nodeId, p]));
+        return {
+          nodes: c.order.map((n) => {
+            const p = byId.get(n.id);
+            return {
+              id: n.id,
+              type: n.type,
+              width: c.width.get(n.id)!,
+              params: p ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) : 0,
+              kernel: p ? p.kernel : null,
+            };
+          }),
+          paramCount: c.paramCount,
+          inputId: c.inputId,
+          outputId: c.outputId,
+        };
+      }),
+    loadData: async (source) =>
+      settle(() => {
+        const s = req.parseSource(source);
+        const raw =
+          s.kind === 'builtin'
+            ? loadBuiltin(s.name, {
+                ...(s.samples ? { samples: s.samples } : {}),
+                ...(s.noise !== undefined ? { noise: s.noise } : {}),
+                ...(s.seed !== undefined ? { seed: s.seed } : {}),
+              })
+            : parseCsv(s.kind === 'csv' ? s.bytes : s.text);
+        const summary = summarizeTable(s.name, raw);
+        table = { name: s.name, raw, columns: summary.columns };
+        return summary;
+      }),
+    createRun: async (request) =>
+      settle(() => {
+        const r = req.parseRun(request);
+        build(r);
+        const { trainer, prepared, train, validation } = run!;
+        return {
+          layerIds: trainer.layerIds,
+          paramCount: trainer.compiled.paramCount,
+          trainRows: train.n,
+          validationRows: validation.n,
+          inputs: train.nIn,
+          outputs: train.nOut,
+          task: prepared.preprocessing.target.task,
+          preprocessing: prepared.preprocessing,
+          epochs: trainer.config.epochs,
+        };
+      }),
+    start: async () => settle(() => begin(['ready', 'paused', 'stopped'], 'start')),
+    resume: async () => settle(() => begin(['paused', 'stopped', 'ready'], 'resume')),
+    pause: async () =>
+      settle(() => {
+        needRun();
+        if (state === 'running') state = 'paused';
+        return status();
+      }),
+    stop: async () =>
+      settle(() => {
+        needRun();
+        if (state === 'running' || state === 'paused' || state === 'ready') state = 'stopped';
+        loopToken++;
+        return status();
+      }),
+    step: async () =>
+      settle(() => {
+        needRun();
+        if (state === 'running') fail('BAD_STATE', 'Pause the run before stepping one batch.');
+        if (state === 'done' || state === 'failed')
+          fail('BAD_STATE', `The run is ${state}; reset it to train again.`);
+        state = 'paused';
+        oneBatch();
+        return status();
+      }),
+    reset: async () =>
+      settle(() => {
+        build(needRun().request);
+        return status();
+      }),
+    setLearningRate: async (lr) =>
+      settle(() => {
+        const v = req.parseLearningRate(lr);
+        needRun().trainer.optimizer.setLearningRate(v);
+        return status();
+      }),
+    status: async () => settle(status),
+    poll: async (cursor, maxSteps) =>
+      settle(() => {
+        const c = req.parseCursor(cursor);
+        const max = req.parseCount(maxSteps, 'maxSteps', 0, 65536, 8192);
+        const r = run;
+        const sameRun = c !== null && c.run === runId;
+        const after = sameRun ? c.step : 0;
+        const fromEpoch = sameRun ? c.epoch : 0;
+        const w = r
+          ? r.store.since(after, max)
+          : { firstStep: 1, loss: new Float32Array(0), gradNorms: new Float32Array(0), gap: false };
+        const epochs = r ? r.store.epochs.slice(fromEpoch) : [];
+        return {
+          cursor: { step: r?.store.lastStep ?? 0, epoch: r?.store.epochs.length ?? 0, run: runId },
+          status: status(),
+          layerIds: r?.trainer.layerIds ?? [],
+          firstStep: w.firstStep,
+          loss: w.loss,
+          gradNorms: w.gradNorms,
+          epochs,
+          gap: w.gap || (c !== null && !sameRun),
+        };
+      }),
+    history: async (maxPoints) =>
+      settle(() => {
+        const r = needRun();
+        const m = req.parseCount(maxPoints, 'maxPoints', 1, 100_000, 2000);
+        return { layerIds: r.trainer.layerIds, ...r.store.overview(m), epochs: r.store.epochs };
+      }),
+    predict: async (rows) =>
+      settle(() => {
+        const r = needRun();
+        req.guardShape(rows, 'rows');
+        const enc = encodeRows(r.prepared.preprocessing, rows, { requireTarget: false });
+        const out = r.trainer.predict(enc.x, enc.n);
+        return decodeOutput(r.prepared.preprocessing, out, enc.n, r.train.nOut);
+      }),
+    predictGrid: async (request) =>
+      settle(() => {
+        const r = needRun();
+        const g = req.parseGrid(request);
+        const { x, xRange, yRange } = gridInputs(r.prepared.preprocessing, table?.columns ?? [], g);
+        const n = g.resolution * g.resolution;
+        return {
+          resolution: g.resolution,
+          xRange,
+          yRange,
+          outputs: r.train.nOut,
+          values: r.trainer.predict(x, n),
+        };
+      }),
+    exportWeights: async (name) =>
+      settle(() => {
+        const r = needRun();
+        const last = r.trainer.history.at(-1);
+        const training: {
+          epochs: number;
+          loss?: number;
+          valLoss?: number;
+          accuracy?: number;
+          valAccuracy?: number;
+        } = { epochs: r.trainer.epoch };
+        for (const k of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) {
+          const v = last?.[k];
+          if (v !== undefined && Number.isFinite(v)) training[k] = v;
+        }
+        const file = exportWeights({
+          graph: r.graph,
+          parameters: new Map(
+            r.trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }]),
+          ),
+          preprocessing: r.prepared.preprocessing,
+          metadata: { ...(typeof name === 'string' && name ? { name: name.slice(0, 200) } : {}), training },
+        });
+        return serializeWeights(file);
+      }),
+    inspectWeights: async (text) =>
+      settle(() => {
+        const w = loadWeights(text);
+        return { graph: w.graph, preprocessing: w.preprocessing, paramCount: w.compiled.paramCount };
+      }),
+    exportProject: async (project) =>
+      settle(() => {
+        const p: ProjectRequest = parseProjectRequest(project);
+        const r = run;
+        const file = createProject({
+          ...p,
+          ...(r
+            ? {
+                weights: {
+                  parameters: new Map(
+                    r.trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }]),
+                  ),
+                  preprocessing: r.prepared.preprocessing,
+                },
+                history: historyColumns(r.trainer.history),
+              }
+            : {}),
+        });
+        return serializeProject(file);
+      }),
+    importProject: async (text) => settle(() => parseProject(typeof text === 'string' ? text : '')),
+    checkpoint: async () =>
+      settle(() => {
+        const r = needRun();
+        return {
+          run: r.request,
+          snapshot: r.trainer.snapshot(),
+          history: { layerIds: r.trainer.layerIds, ...r.store.overview(4096), epochs: r.store.epochs },
+        };
+      }),
+    restore: async (cp) =>
+      settle(() => {
+        const r = needRun();
+        r.trainer.restore(cp.snapshot);
+        r.store.load(cp.history, cp.history.epochs);
+        loopToken++;
+        state = r.trainer.status === 'done' ? 'done' : 'paused';
+        error = null;
+        return status();
+      }),
+  };
+  return api;
+}
