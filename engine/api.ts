@@ -14,6 +14,7 @@ import type { EngineErrorInfo, Result } from './errors.ts';
 import type { CompileOptions } from './graph/compile.ts';
 import type { GraphSpec, NodeType } from './graph/types.ts';
 import type { ColumnMapping } from './train/setup.ts';
+export type { ColumnMapping } from './train/setup.ts';
 import type { TrainingConfig } from './train/config.ts';
 import type { EpochMetrics, TrainerSnapshot } from './train/trainer.ts';
 
@@ -50,6 +51,22 @@ export interface DatasetSummary {
   problem: EngineErrorInfo | null;
   /** Exactly two numeric feature columns: a decision-boundary map can be drawn. */
   planar: boolean;
+  /** For planar data: up to 2,000 rows as x, y and the target (class index, or value). */
+  points: { x: Float32Array; y: Float32Array; target: Float32Array } | null;
+}
+
+/** How the model does on the validation rows (all rows when none are held out). */
+export type ResultsSummary =
+  | { task: 'classification'; classes: string[]; rows: number; accuracy: number; matrix: number[][] }
+  | { task: 'regression'; rows: number; actual: Float32Array; predicted: Float32Array; r2: number; mae: number };
+
+export interface TargetSummary {
+  target: string;
+  task: Task;
+  /** Outputs a softmax head needs (classes), or 1 for regression. */
+  outputs: number;
+  classes: string[];
+  features: number;
 }
 
 export interface RunRequest {
@@ -153,6 +170,8 @@ export interface EngineApi {
   builtins(): Promise<Result<BuiltinInfo[]>>;
   compile(graph: GraphSpec, options?: CompileOptions): Promise<Result<CompileSummary>>;
   loadData(source: DataSource): Promise<Result<DatasetSummary>>;
+  /** What a column mapping implies for the loaded table: the task and the output width it needs. */
+  describeTarget(mapping: ColumnMapping): Promise<Result<TargetSummary>>;
   createRun(request: RunRequest): Promise<Result<RunSummary>>;
   /** Trains in the background until done, paused or stopped; the host stays responsive. */
   start(): Promise<Result<RunStatus>>;
@@ -171,6 +190,8 @@ export interface EngineApi {
   /** Raw rows (header names as in the data) → predictions with the run's preprocessing. */
   predict(rows: RawTable): Promise<Result<Prediction[]>>;
   predictGrid(request: GridRequest): Promise<Result<GridResult>>;
+  /** Confusion matrix (classification) or predicted against actual (regression). */
+  results(): Promise<Result<ResultsSummary>>;
   exportWeights(name?: string): Promise<Result<string>>;
   /** Checks a weights file and says what is in it. */
   inspectWeights(text: string): Promise<Result<WeightsSummary>>;

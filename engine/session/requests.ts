@@ -89,6 +89,15 @@ const gridSchema = z.strictObject({
   yRange: range.optional(),
 });
 
+export function parseMapping(v: unknown) {
+  const m = check(mappingSchema, v ?? {}, 'column mapping');
+  return {
+    ...(m.target !== undefined ? { target: m.target } : {}),
+    ...(m.task !== undefined ? { task: m.task } : {}),
+    ...(m.missing !== undefined ? { missing: m.missing } : {}),
+    ...(m.normalize !== undefined ? { normalize: m.normalize } : {}),
+  };
+}
 export const parseGraph = (v: unknown): GraphSpec => check(graphSchema, v, 'network') as GraphSpec;
 export function parseRun(v: unknown): RunRequest {
   guardShape(v, 'training request');

@@ -9,7 +9,9 @@ import { decodeOutput, encodeRows } from '../data/apply.ts';
 import { listBuiltins, loadBuiltin } from '../data/builtin.ts';
 import { parseCsv } from '../data/csv.ts';
 import type { ColumnSummary } from '../data/describe.ts';
+import { inputWidth } from '../data/types.ts';
 import type { RawTable } from '../data/types.ts';
+import { prepareData } from '../data/prepare.ts';
 import { EngineError, fail } from '../errors.ts';
 import type { EngineErrorInfo, Result } from '../errors.ts';
 import { exportWeights, loadWeights, serializeWeights } from '../formats/weights-file.ts';
@@ -21,6 +23,7 @@ import { setupRun } from '../train/setup.ts';
 import type { Run } from '../train/setup.ts';
 import { summarizeTable } from './dataset.ts';
 import { gridInputs } from './grid.ts';
+import { summarizeResults } from './results.ts';
 import * as req from './requests.ts';
 import type { ProjectRequest } from './project.ts';
 import { historyColumns, parseProjectRequest } from './project.ts';
@@ -178,6 +181,20 @@ export function createEngineService(o: ServiceOptions): EngineService {
         table = { name: s.name, raw, columns: summary.columns };
         return summary;
       }),
+    describeTarget: async (mapping) =>
+      settle(() => {
+        if (!table) fail('NO_DATA_LOADED', 'Load a dataset first.');
+        const m = req.parseMapping(mapping);
+        const p = prepareData(table.raw, { ...m, validationSplit: 0, seed: 1, shuffle: false }).preprocessing;
+        const t = p.target;
+        return {
+          target: t.name,
+          task: t.task,
+          outputs: t.task === 'classification' ? t.classes.length : 1,
+          classes: t.task === 'classification' ? t.classes : [],
+          features: inputWidth(p),
+        };
+      }),
     createRun: async (request) =>
       settle(() => {
         const r = req.parseRun(request);
@@ -282,6 +299,12 @@ export function createEngineService(o: ServiceOptions): EngineService {
           outputs: r.train.nOut,
           values: r.trainer.predict(x, n),
         };
+      }),
+    results: async () =>
+      settle(() => {
+        const r = needRun();
+        const data = r.validation.n > 0 ? r.validation : r.train;
+        return summarizeResults(r.trainer, data, r.prepared.preprocessing);
       }),
     exportWeights: async (name) =>
       settle(() => {

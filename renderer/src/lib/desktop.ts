@@ -1,0 +1,49 @@
+/**
+ * What the desktop shell's preload offers the window (absent in the browser build). The window never
+ * sees file paths: files come and go as opaque tokens from dialogs (or drops) the person saw.
+ */
+
+/** The data of the window message that carries the engine's MessagePort. */
+export const ENGINE_PORT_MESSAGE = 'backprop:engine-port';
+
+export interface FileHandle {
+  token: string;
+  name: string;
+}
+
+export interface OpenedFile extends FileHandle {
+  bytes: Uint8Array;
+}
+
+export type FileKind = 'project' | 'csv' | 'weights';
+
+export interface DesktopBridge {
+  /**
+   * Asks for a fresh engine host; its MessagePort arrives as a window message whose data is
+   * ENGINE_PORT_MESSAGE (ports cannot cross the context bridge as return values).
+   */
+  requestEngine(): void;
+  /** Called when the engine host exits; returns an unsubscribe function. */
+  onEngineExit(listener: (reason: string) => void): () => void;
+  openFile(kind: FileKind): Promise<OpenedFile | null>;
+  readToken(token: string): Promise<OpenedFile | null>;
+  /** Saves to `token` (Save) or asks where (Save As, or no token). */
+  saveFile(kind: FileKind, suggestedName: string, text: string, token?: string): Promise<FileHandle | null>;
+  recentFiles(): Promise<FileHandle[]>;
+  /** Menu commands (undo, redo, save, open, …) from the native menu. */
+  onMenu(listener: (command: string) => void): () => void;
+  /** Autosave for crash recovery. */
+  writeRecovery(text: string): Promise<void>;
+  readRecovery(): Promise<string | null>;
+  clearRecovery(): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    backpropDesktop?: DesktopBridge;
+  }
+}
+
+export function desktop(): DesktopBridge | null {
+  return typeof window !== 'undefined' && window.backpropDesktop ? window.backpropDesktop : null;
+}

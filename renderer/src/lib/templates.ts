@@ -1,0 +1,50 @@
+/** Networks to start from; the head fits the data (one unit per class with softmax, or one linear unit). */
+import { buildMlp } from '../../../engine/graph/builders.ts';
+import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
+
+export const TEMPLATES = [
+  { name: 'logistic', label: 'Logistic regression', hint: 'No hidden layer: a linear decision boundary.' },
+  { name: 'mlp', label: 'Two-layer MLP', hint: 'Two hidden layers of 8 tanh units.' },
+  { name: 'skip', label: 'MLP with a skip connection', hint: 'A residual Add around the second layer.' },
+] as const;
+
+export type TemplateName = (typeof TEMPLATES)[number]['name'];
+
+export function templateGraph(
+  name: TemplateName,
+  outputs: number,
+  task: 'classification' | 'regression',
+): GraphSpec {
+  const head = task === 'classification' ? 'softmax' : 'linear';
+  if (name === 'logistic') return buildMlp({ inputs: 0, hidden: [], outputs, head });
+  if (name === 'mlp') return buildMlp({ inputs: 0, hidden: [8, 8], outputs, activation: 'tanh', head });
+  const d = (
+    id: string,
+    input: string,
+    units: number,
+    activation: 'tanh' | 'softmax' | 'linear',
+  ): GraphNode => ({
+    id,
+    type: 'dense',
+    inputs: [input],
+    units,
+    activation,
+    useBias: true,
+    kernelInitializer: 'glorot_uniform',
+  });
+  return {
+    nodes: [
+      { id: 'input', type: 'input', inputs: [], units: 0 },
+      d('dense1', 'input', 8, 'tanh'),
+      d('dense2', 'dense1', 8, 'tanh'),
+      { id: 'add1', type: 'add', inputs: ['dense1', 'dense2'] },
+      d('dense3', 'add1', outputs, head),
+      {
+        id: 'output',
+        type: 'output',
+        inputs: ['dense3'],
+        loss: task === 'classification' ? 'categorical_crossentropy' : 'mse',
+      },
+    ],
+  };
+}

@@ -1,0 +1,336 @@
+/**
+ * The window's state: the engine connection, the network, the data, the run, and the project file
+ * they are saved in (name, unsaved changes, autosave for recovery).
+ */
+import type { EngineApi } from '../../../engine/api.ts';
+import type { EngineClient, EngineEvent } from '../../../engine/host/client.ts';
+import { createEngine } from '../lib/engine.ts';
+import { desktop } from '../lib/desktop.ts';
+import { downloadText, pickFile } from '../lib/files.ts';
+import type { TemplateName } from '../lib/templates.ts';
+import { DataState } from './data.svelte.ts';
+import { GraphState } from './graph.svelte.ts';
+import { TrainingState } from './training.svelte.ts';
+
+const RECOVERY_KEY = 'backprop-studio:recovery';
+const RECENT_KEY = 'backprop-studio:recent';
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export class AppState {
+  readonly engine: EngineClient;
+  readonly graph = new GraphState();
+  readonly data = new DataState(() => this.engine.api);
+  readonly training = new TrainingState(() => this.engine.api);
+  projectName = $state('Untitled');
+  /** Desktop: the token of the file this project was opened from or saved to. */
+  fileToken = $state<string | null>(null);
+  savedRevision = $state('');
+  toasts = $state.raw<Toast[]>([]);
+  recent = $state.raw<{ name: string; text: string }[]>([]);
+  #toastId = 0;
+
+  constructor() {
+    this.engine = createEngine((e) => this.#onEngineEvent(e));
+  }
+
+  get api(): EngineApi {
+    return this.engine.api;
+  }
+
+  /** What a saved file would hold; compared with the last save to mark unsaved changes. */
+  revisionKey = $derived(`${this.graph.revision}|${this.data.revision}|${this.projectName}`);
+  dirty = $derived(this.revisionKey !== this.savedRevision);
+
+  toast(kind: Toast['kind'], text: string): void {
+    const t = { id: ++this.#toastId, kind, text };
+    this.toasts = [...this.toasts, t];
+    setTimeout(
+      () => (this.toasts = this.toasts.filter((x) => x.id !== t.id)),
+      kind === 'error' ? 9000 : 4000,
+    );
+  }
+
+  #onEngineEvent(e: EngineEvent): void {
+    if (e.type === 'crashed' || e.type === 'hung')
+      this.toast('error', `${e.message} Restoring your run from its last checkpoint…`);
+    if (e.type === 'restarted')
+      void this.engine.recover().then((r) => {
+        if (r?.ok) {
+          this.toast('info', 'The engine is back; your run continues from its last checkpoint.');
+          void this.training.refresh(true);
+        }
+      });
+  }
+
+  async init(): Promise<void> {
+    await this.data.init();
+    this.recent = this.#readRecent();
+    await this.data.loadBuiltin('spirals');
+    this.applyTemplate('mlp');
+    await this.dataChanged();
+    this.savedRevision = this.revisionKey;
+  }
+
+  applyTemplate(name: TemplateName): void {
+    const info = this.data.targetInfo;
+    this.graph.applyTemplate(name, info?.outputs ?? 2, info?.task ?? 'classification');
+    this.training.invalidate();
+  }
+
+  /** Asks the engine to check the graph against the data; marks the offending block. */
+  async compile(): Promise<void> {
+    const info = this.data.targetInfo;
+    const r = await this.api.compile(this.graph.spec(), {
+      ...(info ? { inputWidth: info.features, outputWidth: info.outputs } : {}),
+    });
+    if (r.ok) {
+      this.graph.summary = r.value;
+      this.graph.problem = null;
+    } else {
+      this.graph.summary = null;
+      this.graph.problem = r.error;
+    }
+  }
+
+  /** After new data: fit the output layer to it (say so), forget the old run, re-check the graph. */
+  async dataChanged(): Promise<void> {
+    const info = this.data.targetInfo;
+    if (info && this.graph.fitHead(info.outputs, info.task))
+      this.toast(
+        'info',
+        `The output layer now has ${info.outputs} unit${info.outputs === 1 ? '' : 's'} for ${info.task === 'classification' ? `${info.outputs} classes` : 'one value'}.`,
+      );
+    this.training.invalidate();
+    this.training.wantGrid = Boolean(this.data.summary?.planar);
+    await this.compile();
+  }
+
+  async train(): Promise<void> {
+    if (this.graph.problem) {
+      this.toast('error', this.graph.problem.message);
+      return;
+    }
+    const ok = await this.training.ensureRun(
+      this.graph.spec(),
+      { mapping: this.data.mapping() },
+      `${this.graph.revision}|${this.data.revision}`,
+    );
+    if (!ok) return;
+    if (this.training.status?.state === 'paused') await this.training.resume();
+    else await this.training.start();
+  }
+
+  async stepOnce(): Promise<void> {
+    const ok = await this.training.ensureRun(
+      this.graph.spec(),
+      { mapping: this.data.mapping() },
+      `${this.graph.revision}|${this.data.revision}`,
+    );
+    if (ok) await this.training.step();
+  }
+
+  // ---- files ----
+
+  async projectText(): Promise<string | null> {
+    const src = this.data.source;
+    const r = await this.api.exportProject({
+      name: this.projectName,
+      graph: this.graph.spec(),
+      positions: this.graph.positions(),
+      ...(src
+        ? {
+            data: {
+              source:
+                src.kind === 'builtin'
+                  ? {
+                      kind: 'builtin',
+                      name: src.name,
+                      samples: this.data.samples,
+                      noise: this.data.noise,
+                      seed: this.data.seed,
+                    }
+                  : { kind: 'csv', name: src.name },
+              ...(this.data.target ? { target: this.data.target } : {}),
+              ...(this.data.task !== 'auto' ? { task: this.data.task } : {}),
+              missing: this.data.missing,
+              normalize: this.data.normalize,
+            },
+          }
+        : {}),
+      training: this.training.config(),
+    });
+    if (!r.ok) {
+      this.toast('error', `Could not save: ${r.error.message}`);
+      return null;
+    }
+    return r.value;
+  }
+
+  async save(as = false): Promise<void> {
+    const text = await this.projectText();
+    if (text === null) return;
+    const bridge = desktop();
+    const fileName = `${this.projectName.replace(/[^\w.-]+/g, '-') || 'project'}.bps.json`;
+    if (bridge) {
+      const h = await bridge.saveFile(
+        'project',
+        fileName,
+        text,
+        as ? undefined : (this.fileToken ?? undefined),
+      );
+      if (!h) return;
+      this.fileToken = h.token;
+    } else downloadText(fileName, text, 'application/json');
+    this.savedRevision = this.revisionKey;
+    this.#remember(this.projectName, text);
+    this.clearRecovery();
+    this.toast('info', `Saved ${fileName}.`);
+  }
+
+  async open(): Promise<void> {
+    const bridge = desktop();
+    const file = bridge ? await bridge.openFile('project') : await pickFile('.json,.bps.json');
+    if (!file) return;
+    const text = new TextDecoder().decode(file.bytes);
+    await this.openText(text);
+    if ('token' in file) this.fileToken = (file as { token: string }).token;
+  }
+
+  /** Loads a project file's text: graph, data, settings (trained weights continue the run). */
+  async openText(text: string): Promise<boolean> {
+    const r = await this.api.importProject(text);
+    if (!r.ok) {
+      this.toast('error', `This project file cannot be opened: ${r.error.message}`);
+      return false;
+    }
+    const p = r.value;
+    this.projectName = p.name;
+    this.training.setConfig(p.training);
+    const src = p.data?.source;
+    if (src?.kind === 'builtin') {
+      this.data.samples = src.samples;
+      this.data.noise = src.noise;
+      this.data.seed = src.seed;
+      await this.data.loadBuiltin(src.name);
+    } else if (src?.kind === 'csv')
+      this.toast('info', `This project used ${src.name}; load that CSV again to train.`);
+    if (p.data) {
+      this.data.target = p.data.target ?? this.data.target;
+      this.data.task = p.data.task ?? 'auto';
+      this.data.missing = p.data.missing;
+      this.data.normalize = p.data.normalize;
+      await this.data.describe();
+    }
+    this.graph.load(p.graph, p.graph.positions);
+    this.training.invalidate();
+    this.training.clearMetrics();
+    await this.dataChanged();
+    this.savedRevision = this.revisionKey;
+    this.#remember(p.name, text);
+    return true;
+  }
+
+  async exportWeights(): Promise<void> {
+    const r = await this.api.exportWeights(this.projectName);
+    if (!r.ok) {
+      this.toast(
+        'error',
+        r.error.code === 'NO_RUN' ? 'Train the network first: there are no weights yet.' : r.error.message,
+      );
+      return;
+    }
+    const name = `${this.projectName.replace(/[^\w.-]+/g, '-') || 'model'}.weights.json`;
+    const bridge = desktop();
+    if (bridge) await bridge.saveFile('weights', name, r.value);
+    else downloadText(name, r.value, 'application/json');
+    this.toast('info', `Exported ${name}.`);
+  }
+
+  /** Continues training from a weights file: its network and preprocessing replace the current ones. */
+  async importWeights(): Promise<void> {
+    const bridge = desktop();
+    const file = bridge ? await bridge.openFile('weights') : await pickFile('.json');
+    if (!file) return;
+    const text = new TextDecoder().decode(file.bytes);
+    const w = await this.api.inspectWeights(text);
+    if (!w.ok) {
+      this.toast('error', `${file.name}: ${w.error.message}`);
+      return;
+    }
+    this.graph.load(w.value.graph);
+    this.data.target = w.value.preprocessing.target.name;
+    await this.data.describe();
+    await this.compile();
+    const r = await this.api.createRun({
+      graph: w.value.graph,
+      mapping: this.data.mapping(),
+      training: this.training.config(),
+      initWeights: text,
+    });
+    if (!r.ok) {
+      this.toast('error', `${file.name} does not fit the loaded data: ${r.error.message}`);
+      return;
+    }
+    this.training.run = r.value;
+    this.training.clearMetrics();
+    this.toast('info', `Loaded ${file.name}: press Train to continue from its weights.`);
+  }
+
+  // ---- recovery and recent files (browser storage; the desktop shell keeps its own) ----
+
+  async autosave(): Promise<void> {
+    if (!this.dirty) return;
+    const text = await this.projectText();
+    if (text === null) return;
+    const bridge = desktop();
+    if (bridge) await bridge.writeRecovery(text);
+    else
+      try {
+        localStorage.setItem(RECOVERY_KEY, text);
+      } catch {
+        // storage full: recovery is best effort
+      }
+  }
+
+  async recoverable(): Promise<string | null> {
+    const bridge = desktop();
+    return bridge ? bridge.readRecovery() : localStorage.getItem(RECOVERY_KEY);
+  }
+
+  clearRecovery(): void {
+    const bridge = desktop();
+    if (bridge) void bridge.clearRecovery();
+    else localStorage.removeItem(RECOVERY_KEY);
+  }
+
+  #readRecent(): { name: string; text: string }[] {
+    try {
+      const v = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]') as unknown;
+      return Array.isArray(v)
+        ? v
+            .filter(
+              (x): x is { name: string; text: string } =>
+                typeof x?.name === 'string' && typeof x?.text === 'string',
+            )
+            .slice(0, 5)
+        : [];
+    } catch {
+      return [];
+    }
+  }
+
+  #remember(name: string, text: string): void {
+    if (text.length > 2_000_000) return;
+    this.recent = [{ name, text }, ...this.recent.filter((r) => r.name !== name)].slice(0, 5);
+    try {
+      localStorage.setItem(RECENT_KEY, JSON.stringify(this.recent));
+    } catch {
+      // storage full
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/** The dataset: which one, what is in it, how its columns are used, and what went wrong reading it. */
+import type {
+  ColumnMapping,
+  DataSource,
+  DatasetSummary,
+  EngineApi,
+  TargetSummary,
+} from '../../../engine/api.ts';
+import type { BuiltinInfo } from '../../../engine/data/builtin.ts';
+import type { EngineErrorInfo } from '../../../engine/errors.ts';
+
+export class DataState {
+  builtins = $state.raw<BuiltinInfo[]>([]);
+  source = $state.raw<DataSource | null>(null);
+  summary = $state.raw<DatasetSummary | null>(null);
+  /** What the current mapping means: task, classes, widths. */
+  targetInfo = $state.raw<TargetSummary | null>(null);
+  loading = $state(false);
+  error = $state.raw<EngineErrorInfo | null>(null);
+  target = $state('');
+  task = $state<'auto' | 'classification' | 'regression'>('auto');
+  missing = $state<'drop' | 'impute'>('drop');
+  normalize = $state<'standard' | 'none'>('standard');
+  noise = $state(0);
+  samples = $state(500);
+  seed = $state(1);
+  /** Bumped whenever the rows or their mapping change. */
+  revision = $state(0);
+
+  constructor(private api: () => EngineApi) {}
+
+  get name(): string {
+    return this.source?.name ?? '';
+  }
+
+  mapping(): ColumnMapping {
+    return {
+      ...(this.target ? { target: this.target } : {}),
+      ...(this.task !== 'auto' ? { task: this.task } : {}),
+      missing: this.missing,
+      normalize: this.normalize,
+    };
+  }
+
+  async init(): Promise<void> {
+    const r = await this.api().builtins();
+    if (r.ok) this.builtins = r.value;
+  }
+
+  async load(source: DataSource): Promise<boolean> {
+    this.loading = true;
+    try {
+      const r = await this.api().loadData(source);
+      if (!r.ok) {
+        this.error = r.error;
+        return false;
+      }
+      this.error = null;
+      this.source = source;
+      this.summary = r.value;
+      this.target = r.value.target;
+      this.task = 'auto';
+      await this.describe();
+      this.revision++;
+      return true;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  loadBuiltin(name: string): Promise<boolean> {
+    const info = this.builtins.find((b) => b.name === name);
+    if (info && this.source?.kind !== 'builtin') this.samples = info.defaults.samples;
+    return this.load({ kind: 'builtin', name, samples: this.samples, noise: this.noise, seed: this.seed });
+  }
+
+  async loadFile(name: string, bytes: Uint8Array): Promise<boolean> {
+    return this.load({ kind: 'csv', name, bytes });
+  }
+
+  /** Re-reads the current built-in set with new noise or size. */
+  async regenerate(): Promise<void> {
+    if (this.source?.kind === 'builtin') await this.loadBuiltin(this.source.name);
+  }
+
+  /** Re-checks the mapping after the target, task or missing rule changed. */
+  async describe(): Promise<void> {
+    const r = await this.api().describeTarget(this.mapping());
+    if (r.ok) {
+      this.targetInfo = r.value;
+      this.error = null;
+    } else {
+      this.targetInfo = null;
+      this.error = r.error;
+    }
+    this.revision++;
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * The network being drawn: Svelte Flow nodes and edges, undo/redo of every committed change, and the
+ * engine's verdict on it (widths and parameter counts, or the error naming the offending block).
+ */
+import type { Edge, Node } from '@xyflow/svelte';
+import type { CompileSummary } from '../../../engine/api.ts';
+import type { EngineErrorInfo } from '../../../engine/errors.ts';
+import type { GraphSpec, NodeType } from '../../../engine/graph/types.ts';
+import { blockInfo, fromGraphNode, toGraphNode } from '../lib/layers.ts';
+import type { LayerData } from '../lib/layers.ts';
+import { templateGraph } from '../lib/templates.ts';
+import type { TemplateName } from '../lib/templates.ts';
+
+export type LayerNode = Node<{ layer: LayerData }, 'layer'>;
+
+interface Snapshot {
+  nodes: LayerNode[];
+  edges: Edge[];
+}
+
+const HISTORY = 200;
+
+export class GraphState {
+  nodes = $state.raw<LayerNode[]>([]);
+  edges = $state.raw<Edge[]>([]);
+  /** The engine's shapes for the current graph, or null while it is invalid. */
+  summary = $state.raw<CompileSummary | null>(null);
+  /** Why the current graph does not compile (nodeId names the block). */
+  problem = $state.raw<EngineErrorInfo | null>(null);
+  /** A message for the last refused edit (e.g. a connection that would make a cycle). */
+  notice = $state<string | null>(null);
+  /** Bumped on every committed change. */
+  revision = $state(0);
+  canUndo = $state(false);
+  canRedo = $state(false);
+  #undo: Snapshot[] = [];
+  #redo: Snapshot[] = [];
+
+  selected = $derived(this.nodes.filter((n) => n.selected));
+
+  #snap(): Snapshot {
+    return { nodes: this.nodes, edges: this.edges };
+  }
+
+  /** Records the current state for undo, then applies `change`. */
+  commit(change: () => void, before: Snapshot = this.#snap()): void {
+    this.#undo.push(before);
+    if (this.#undo.length > HISTORY) this.#undo.shift();
+    this.#redo = [];
+    change();
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.revision++;
+    this.canUndo = this.#undo.length > 0;
+    this.canRedo = this.#redo.length > 0;
+    this.notice = null;
+  }
+
+  /** Marks a state captured before a drag so that moving blocks can be undone too. */
+  dragStart: Snapshot | null = null;
+  beginDrag(): void {
+    this.dragStart = this.#snap();
+  }
+  endDrag(): void {
+    const before = this.dragStart;
+    this.dragStart = null;
+    if (!before) return;
+    const moved = this.nodes.some((n) => {
+      const b = before.nodes.find((m) => m.id === n.id);
+      return b && (b.position.x !== n.position.x || b.position.y !== n.position.y);
+    });
+    if (moved) this.commit(() => {}, before);
+  }
+
+  undo(): void {
+    const s = this.#undo.pop();
+    if (!s) return;
+    this.#redo.push(this.#snap());
+    ({ nodes: this.nodes, edges: this.edges } = s);
+    this.#changed();
+  }
+
+  redo(): void {
+    const s = this.#redo.pop();
+    if (!s) return;
+    this.#undo.push(this.#snap());
+    ({ nodes: this.nodes, edges: this.edges } = s);
+    this.#changed();
+  }
+
+  #newId(kind: NodeType, taken: Set<string>): string {
+    const base = kind === 'concatenate' ? 'concat' : kind;
+    if (kind === 'input' || kind === 'output') if (!taken.has(base)) return base;
+    for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
+  }
+
+  addBlock(kind: NodeType, position: { x: number; y: number }): string {
+    const id = this.#newId(kind, new Set(this.nodes.map((n) => n.id)));
+    const node: LayerNode = {
+      id,
+      type: 'layer',
+      position,
+      data: { layer: blockInfo(kind).make() },
+      selected: true,
+    };
+    this.commit(() => {
+      this.nodes = [...this.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node];
+    });
+    return id;
+  }
+
+  update(id: string, layer: LayerData): void {
+    this.commit(() => {
+      this.nodes = this.nodes.map((n) => (n.id === id ? { ...n, data: { layer } } : n));
+    });
+  }
+
+  /** Is `to` reachable from `from` along edges? */
+  #reaches(from: string, to: string): boolean {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length) {
+      const v = stack.pop()!;
+      if (v === to) return true;
+      if (seen.has(v)) continue;
+      seen.add(v);
+      for (const e of this.edges) if (e.source === v) stack.push(e.target);
+    }
+    return false;
+  }
+
+  /** Why source → target cannot be connected, or null. */
+  refusal(source: string, target: string): string | null {
+    if (source === target) return 'A block cannot feed itself.';
+    const t = this.nodes.find((n) => n.id === target);
+    const s = this.nodes.find((n) => n.id === source);
+    if (!t || !s) return 'Unknown block.';
+    if (t.data.layer.kind === 'input') return 'The input block takes no inputs.';
+    if (s.data.layer.kind === 'output') return 'The output block has no outputs.';
+    if (this.edges.some((e) => e.source === source && e.target === target))
+      return 'These blocks are already connected.';
+    if (this.#reaches(target, source)) return `Connecting ${source} → ${target} would make a cycle.`;
+    return null;
+  }
+
+  /** Connects two blocks; a single-input block's old input is replaced. */
+  connect(source: string, target: string): boolean {
+    const why = this.refusal(source, target);
+    if (why) {
+      this.notice = why;
+      return false;
+    }
+    const t = this.nodes.find((n) => n.id === target)!;
+    const [, max] = blockInfo(t.data.layer.kind).arity;
+    this.commit(() => {
+      let edges = this.edges;
+      if (max === 1) edges = edges.filter((e) => e.target !== target);
+      this.edges = [...edges, { id: `e-${source}-${target}`, source, target }];
+    });
+    return true;
+  }
+
+  removeSelected(): void {
+    const gone = new Set(this.nodes.filter((n) => n.selected).map((n) => n.id));
+    const edgesGone = this.edges.filter((e) => e.selected || gone.has(e.source) || gone.has(e.target));
+    if (gone.size === 0 && edgesGone.length === 0) return;
+    this.commit(() => {
+      this.nodes = this.nodes.filter((n) => !gone.has(n.id));
+      this.edges = this.edges.filter((e) => !edgesGone.includes(e));
+    });
+  }
+
+  /** Called by the canvas after it deleted blocks or edges itself (Delete key). */
+  afterDelete(before: Snapshot): void {
+    this.commit(() => {}, before);
+  }
+
+  duplicateSelected(): void {
+    const chosen = this.nodes.filter(
+      (n) => n.selected && n.data.layer.kind !== 'input' && n.data.layer.kind !== 'output',
+    );
+    if (chosen.length === 0) return;
+    const taken = new Set(this.nodes.map((n) => n.id));
+    const map = new Map<string, string>();
+    const copies = chosen.map((n) => {
+      const id = this.#newId(n.data.layer.kind, taken);
+      taken.add(id);
+      map.set(n.id, id);
+      return {
+        ...n,
+        id,
+        selected: true,
+        position: { x: n.position.x + 40, y: n.position.y + 40 },
+        data: { layer: { ...n.data.layer } },
+      };
+    });
+    const inner = this.edges
+      .filter((e) => map.has(e.source) && map.has(e.target))
+      .map((e) => ({
+        id: `e-${map.get(e.source)}-${map.get(e.target)}`,
+        source: map.get(e.source)!,
+        target: map.get(e.target)!,
+      }));
+    this.commit(() => {
+      this.nodes = [...this.nodes.map((n) => ({ ...n, selected: false })), ...copies];
+      this.edges = [...this.edges, ...inner];
+    });
+  }
+
+  selectAll(): void {
+    this.nodes = this.nodes.map((n) => ({ ...n, selected: true }));
+  }
+
+  /** The engine's graph: each block's inputs in the order they were connected. */
+  spec(): GraphSpec {
+    return {
+      nodes: this.nodes.map((n) =>
+        toGraphNode(
+          n.id,
+          this.edges.filter((e) => e.target === n.id).map((e) => e.source),
+          n.data.layer,
+        ),
+      ),
+    };
+  }
+
+  positions(): { id: string; x: number; y: number }[] {
+    return this.nodes.map((n) => ({ id: n.id, x: Math.round(n.position.x), y: Math.round(n.position.y) }));
+  }
+
+  /** Replaces the graph (a file, a template); undoable. */
+  load(spec: GraphSpec, positions?: { id: string; x: number; y: number }[]): void {
+    const pos = new Map(positions?.map((p) => [p.id, p]));
+    const auto = autoLayout(spec);
+    this.commit(() => {
+      this.nodes = spec.nodes.map((n) => ({
+        id: n.id,
+        type: 'layer',
+        position: pos.get(n.id) ?? auto.get(n.id) ?? { x: 0, y: 0 },
+        data: { layer: fromGraphNode(n) },
+      }));
+      this.edges = spec.nodes.flatMap((n) =>
+        n.inputs.map((src) => ({ id: `e-${src}-${n.id}`, source: src, target: n.id })),
+      );
+    });
+  }
+
+  applyTemplate(name: TemplateName, outputs: number, task: 'classification' | 'regression'): void {
+    this.load(templateGraph(name, outputs, task));
+  }
+
+  /** Makes the block before the output fit the data: one unit per class (softmax) or one value. */
+  fitHead(outputs: number, task: 'classification' | 'regression'): boolean {
+    const out = this.nodes.find((n) => n.data.layer.kind === 'output');
+    const edge = out && this.edges.find((e) => e.target === out.id);
+    const head = edge && this.nodes.find((n) => n.id === edge.source);
+    if (!out || !head || head.data.layer.kind !== 'dense') return false;
+    const layer = head.data.layer;
+    const loss = task === 'regression' ? 'mse' : 'categorical_crossentropy';
+    const activation = task === 'regression' ? 'linear' : 'softmax';
+    const outLayer = out.data.layer.kind === 'output' ? out.data.layer : null;
+    const binarySigmoid =
+      task === 'classification' &&
+      outputs === 2 &&
+      layer.units === 1 &&
+      layer.activation === 'sigmoid' &&
+      outLayer?.loss === 'binary_crossentropy';
+    if (binarySigmoid) return false;
+    const regressionOk =
+      task === 'regression' &&
+      layer.activation !== 'softmax' &&
+      outLayer?.loss !== 'categorical_crossentropy' &&
+      outLayer?.loss !== 'binary_crossentropy';
+    if (
+      layer.units === outputs &&
+      (regressionOk || (layer.activation === activation && outLayer?.loss === loss))
+    )
+      return false;
+    this.commit(() => {
+      this.nodes = this.nodes.map((n) => {
+        if (n.id === head.id)
+          return {
+            ...n,
+            data: {
+              layer: {
+                ...layer,
+                units: outputs,
+                activation: regressionOk ? layer.activation : activation,
+                initializer: 'glorot_uniform',
+              },
+            },
+          };
+        if (n.id === out.id && !regressionOk) return { ...n, data: { layer: { kind: 'output', loss } } };
+        return n;
+      });
+    });
+    return true;
+  }
+}
+
+/** Left-to-right layers by longest path from the input; blocks in a column spread vertically. */
+export function autoLayout(spec: GraphSpec): Map<string, { x: number; y: number }> {
+  const depth = new Map<string, number>();
+  const byId = new Map(spec.nodes.map((n) => [n.id, n]));
+  const visit = (id: string, seen: Set<string>): number => {
+    if (depth.has(id)) return depth.get(id)!;
+    if (seen.has(id)) return 0;
+    seen.add(id);
+    const n = byId.get(id);
+    const d = n && n.inputs.length ? Math.max(...n.inputs.map((s) => visit(s, seen))) + 1 : 0;
+    depth.set(id, d);
+    return d;
+  };
+  for (const n of spec.nodes) visit(n.id, new Set());
+  const columns = new Map<number, string[]>();
+  for (const n of spec.nodes) {
+    const d = depth.get(n.id)!;
+    columns.set(d, [...(columns.get(d) ?? []), n.id]);
+  }
+  const pos = new Map<string, { x: number; y: number }>();
+  for (const [d, ids] of columns)
+    ids.forEach((id, i) => pos.set(id, { x: d * 200, y: (i - (ids.length - 1) / 2) * 150 }));
+  return pos;
+}

@@ -1,0 +1,199 @@
+/**
+ * A training run as the window sees it: settings, controls, and the live metrics pulled from the
+ * engine once per animation frame (status, epochs) and a few times a second (loss and gradient-norm
+ * overview, decision map, results), so drawing never waits on training.
+ */
+import type {
+  EngineApi,
+  GridResult,
+  MetricsCursor,
+  MetricsHistory,
+  ResultsSummary,
+  RunRequest,
+  RunStatus,
+  RunSummary,
+} from '../../../engine/api.ts';
+import type { EngineErrorInfo } from '../../../engine/errors.ts';
+import type { GraphSpec } from '../../../engine/graph/types.ts';
+import type { OptimizerName, TrainingConfig } from '../../../engine/train/config.ts';
+import type { EpochMetrics } from '../../../engine/train/trainer.ts';
+
+const OVERVIEW_MS = 150;
+const GRID_MS = 400;
+const RESULTS_MS = 1000;
+
+export class TrainingState {
+  optimizer = $state<OptimizerName>('adam');
+  learningRate = $state(0.01);
+  batchSize = $state(16);
+  epochs = $state(300);
+  validationSplit = $state(0.2);
+  seed = $state(1);
+  /** L2 penalty applied to every dense layer that has none of its own. */
+  l2 = $state(0);
+
+  status = $state.raw<RunStatus | null>(null);
+  run = $state.raw<RunSummary | null>(null);
+  error = $state.raw<EngineErrorInfo | null>(null);
+  history = $state.raw<MetricsHistory | null>(null);
+  epochLog = $state.raw<EpochMetrics[]>([]);
+  grid = $state.raw<GridResult | null>(null);
+  results = $state.raw<ResultsSummary | null>(null);
+  /** Steps seen through the live stream (for the "steps" counter). */
+  stepsSeen = $state(0);
+
+  /** The graph/data/settings key the current run was made from. */
+  #runKey = '';
+  #cursor: MetricsCursor | null = null;
+  #frame = 0;
+  #last = { overview: 0, grid: 0, results: 0 };
+
+  constructor(private api: () => EngineApi) {}
+
+  config(): TrainingConfig {
+    return {
+      optimizer: {
+        name: this.optimizer,
+        learningRate: this.learningRate,
+        ...(this.optimizer === 'momentum' ? { momentum: 0.9 } : {}),
+      },
+      batchSize: this.batchSize,
+      epochs: this.epochs,
+      validationSplit: this.validationSplit,
+      shuffle: true,
+      seed: this.seed,
+    };
+  }
+
+  setConfig(c: TrainingConfig): void {
+    this.optimizer = c.optimizer.name;
+    this.learningRate = c.optimizer.learningRate;
+    this.batchSize = c.batchSize;
+    this.epochs = c.epochs;
+    this.validationSplit = c.validationSplit;
+    this.seed = c.seed;
+  }
+
+  get running(): boolean {
+    return this.status?.state === 'running';
+  }
+
+  /** Creates the run if the graph, data or settings changed since the last one. */
+  async ensureRun(
+    graph: GraphSpec,
+    request: Omit<RunRequest, 'graph' | 'training'>,
+    key: string,
+  ): Promise<boolean> {
+    const training = this.config();
+    const withL2: GraphSpec = {
+      nodes: graph.nodes.map((n) => (n.type === 'dense' && this.l2 > 0 && !n.l2 ? { ...n, l2: this.l2 } : n)),
+    };
+    const fullKey = `${key}|${JSON.stringify(training)}|${this.l2}`;
+    if (
+      this.run &&
+      fullKey === this.#runKey &&
+      this.status?.state !== 'done' &&
+      this.status?.state !== 'failed'
+    )
+      return true;
+    const r = await this.api().createRun({ ...request, graph: withL2, training });
+    if (!r.ok) {
+      this.error = r.error;
+      return false;
+    }
+    this.error = null;
+    this.run = r.value;
+    this.#runKey = fullKey;
+    this.clearMetrics();
+    return true;
+  }
+
+  /** Forgets the run (its graph or data changed). */
+  invalidate(): void {
+    this.#runKey = '';
+  }
+
+  clearMetrics(): void {
+    this.#cursor = null;
+    this.history = null;
+    this.epochLog = [];
+    this.grid = null;
+    this.results = null;
+    this.stepsSeen = 0;
+  }
+
+  async #do(
+    call: () => Promise<{ ok: true; value: RunStatus } | { ok: false; error: EngineErrorInfo }>,
+  ): Promise<void> {
+    const r = await call();
+    if (r.ok) {
+      this.status = r.value;
+      this.error = r.value.error;
+    } else this.error = r.error;
+    this.#watch();
+  }
+
+  start = () => this.#do(() => this.api().start());
+  pause = () => this.#do(() => this.api().pause());
+  resume = () => this.#do(() => this.api().resume());
+  stop = () => this.#do(() => this.api().stop());
+  async step(): Promise<void> {
+    await this.#do(() => this.api().step());
+    await this.refresh(true);
+  }
+  async reset(): Promise<void> {
+    await this.#do(() => this.api().reset());
+    this.clearMetrics();
+    await this.refresh(true);
+  }
+
+  async setLearningRate(lr: number): Promise<void> {
+    this.learningRate = lr;
+    if (this.run) await this.#do(() => this.api().setLearningRate(lr));
+  }
+
+  /** Pulls once per frame while training runs; stops when it ends. */
+  #watch(): void {
+    if (this.#frame) return;
+    const tick = async () => {
+      this.#frame = 0;
+      await this.refresh(false);
+      if (this.status?.state === 'running') this.#frame = requestAnimationFrame(() => void tick());
+      else await this.refresh(true);
+    };
+    this.#frame = requestAnimationFrame(() => void tick());
+  }
+
+  /** Reads new metrics; `all` also refreshes the overview, map and results at once. */
+  async refresh(all: boolean): Promise<void> {
+    const api = this.api();
+    const p = await api.poll(this.#cursor, 8192);
+    if (!p.ok) return;
+    const d = p.value;
+    this.status = d.status;
+    if (d.status.error) this.error = d.status.error;
+    if (d.gap || this.#cursor === null) this.epochLog = [...d.epochs];
+    else if (d.epochs.length) this.epochLog = [...this.epochLog, ...d.epochs];
+    this.stepsSeen = d.cursor.step;
+    this.#cursor = d.cursor;
+    const now = performance.now();
+    if (all || now - this.#last.overview > OVERVIEW_MS) {
+      this.#last.overview = now;
+      const h = await api.history(600);
+      if (h.ok) this.history = h.value;
+    }
+    if (this.wantGrid && (all || now - this.#last.grid > GRID_MS)) {
+      this.#last.grid = now;
+      const g = await api.predictGrid({ resolution: 48 });
+      if (g.ok) this.grid = g.value;
+    }
+    if (all || now - this.#last.results > RESULTS_MS) {
+      this.#last.results = now;
+      const r = await api.results();
+      if (r.ok) this.results = r.value;
+    }
+  }
+
+  /** Set by the app when the data has two numeric inputs. */
+  wantGrid = false;
+}
