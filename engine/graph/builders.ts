@@ -1,5 +1,5 @@
 /** Ready-made graphs: a plain MLP (what the CLI's --layers builds) and the editor's starting templates. */
-import type { Activation, GraphNode, GraphSpec, Initializer, LossName } from './types.ts';
+import type { Activation, DenseNode, GraphNode, GraphSpec, Initializer, LossName } from './types.ts';
 
 export type Head = 'softmax' | 'sigmoid' | 'linear';
 
@@ -49,4 +49,24 @@ export function buildMlp(o: MlpOptions): GraphSpec {
   });
   nodes.push({ id: 'output', type: 'output', inputs: [prev], loss });
   return { nodes };
+}
+
+/** A dense node with a bias and Glorot-uniform weights unless `extra` says otherwise. */
+export function denseNode(
+  id: string,
+  input: string,
+  units: number,
+  activation: Activation = 'relu',
+  extra: Partial<DenseNode> = {},
+): DenseNode {
+  return {
+    id,
+    type: 'dense',
+    inputs: [input],
+    units,
+    activation,
+    useBias: true,
+    kernelInitializer: 'glorot_uniform',
+    ...extra,
+  };
 }

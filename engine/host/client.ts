@@ -149,33 +149,21 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
   if (heartbeatMs > 0) {
     timers.push(
       setInterval(() => {
-        if (!ready) {
-          if (Date.now() - spawnedAt > startupTimeoutMs) fail(generation, 'ENGINE_HUNG', 'it did not start');
-          if (pingSince === null) {
-            pingSince = Date.now();
-            const gen = generation;
-            call('hello', []).then(
-              () => {
-                if (gen === generation) pingSince = null;
-              },
-              () => {},
-            );
-          }
-          return;
+        if (!ready && Date.now() - spawnedAt > startupTimeoutMs)
+          fail(generation, 'ENGINE_HUNG', 'it did not start');
+        if (pingSince === null) {
+          pingSince = Date.now();
+          const gen = generation;
+          call('hello', []).then(
+            () => {
+              if (gen === generation) pingSince = null;
+            },
+            () => {},
+          );
+        } else if (ready && Date.now() - pingSince > hangTimeoutMs) {
+          // A host still starting up is judged by the startup timeout above, not this one.
+          fail(generation, 'ENGINE_HUNG', `no answer for ${Math.round((Date.now() - pingSince) / 1000)} s`);
         }
-        if (pingSince !== null) {
-          if (Date.now() - pingSince > hangTimeoutMs)
-            fail(generation, 'ENGINE_HUNG', `no answer for ${Math.round((Date.now() - pingSince) / 1000)} s`);
-          return;
-        }
-        pingSince = Date.now();
-        const gen = generation;
-        call('hello', []).then(
-          () => {
-            if (gen === generation) pingSince = null;
-          },
-          () => {},
-        );
       }, heartbeatMs),
     );
   }

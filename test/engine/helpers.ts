@@ -1,30 +1,13 @@
 /** Shared test fixtures: small graphs and random data from the seeded generator. */
 import { compileGraph } from '../../engine/graph/compile.ts';
-import type { Activation, DenseNode, GraphNode, GraphSpec } from '../../engine/graph/types.ts';
+import type { GraphSpec } from '../../engine/graph/types.ts';
 import { createModel } from '../../engine/model/model.ts';
 import type { Model } from '../../engine/model/model.ts';
 import { loadRows } from '../../engine/model/run.ts';
 import { createRng } from '../../engine/rng.ts';
 
 /** A dense node with a bias and glorot_uniform kernels; `extra` overrides or adds fields (alpha, l1, …). */
-export function denseNode(
-  id: string,
-  input: string,
-  units: number,
-  activation: Activation = 'relu',
-  extra: Partial<DenseNode> = {},
-): GraphNode {
-  return {
-    id,
-    type: 'dense',
-    inputs: [input],
-    units,
-    activation,
-    useBias: true,
-    kernelInitializer: 'glorot_uniform',
-    ...extra,
-  };
-}
+export { denseNode } from '../../engine/graph/builders.ts';
 
 /** A float64 model with random weights (biases too) and a random batch loaded; returns targets. */
 export function randomSetup(

@@ -1,6 +1,6 @@
 /** Networks to start from; the head fits the data (one unit per class with softmax, or one linear unit). */
-import { buildMlp } from '../../../engine/graph/builders.ts';
-import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
+import { buildMlp, denseNode } from '../../../engine/graph/builders.ts';
+import type { GraphSpec } from '../../../engine/graph/types.ts';
 
 export const TEMPLATES = [
   { name: 'logistic', label: 'Logistic regression', hint: 'No hidden layer: a linear decision boundary.' },
@@ -18,20 +18,7 @@ export function templateGraph(
   const head = task === 'classification' ? 'softmax' : 'linear';
   if (name === 'logistic') return buildMlp({ inputs: 0, hidden: [], outputs, head });
   if (name === 'mlp') return buildMlp({ inputs: 0, hidden: [8, 8], outputs, activation: 'tanh', head });
-  const d = (
-    id: string,
-    input: string,
-    units: number,
-    activation: 'tanh' | 'softmax' | 'linear',
-  ): GraphNode => ({
-    id,
-    type: 'dense',
-    inputs: [input],
-    units,
-    activation,
-    useBias: true,
-    kernelInitializer: 'glorot_uniform',
-  });
+  const d = denseNode;
   return {
     nodes: [
       { id: 'input', type: 'input', inputs: [], units: 0 },
