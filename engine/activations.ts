@@ -11,6 +11,27 @@ export function softplus(z: number): number {
   return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
 }
 
+/**
+ * tanh to float32 accuracy (error < 3e-7, a few float32 ulps), 2–3× faster than Math.tanh: Eigen's
+ * rational approximation (odd degree-13 numerator, even degree-6 denominator) on z clamped to ±7.905.
+ * Used where the result is stored as float32 anyway; float64 models keep Math.tanh.
+ */
+export function tanhF32(z: number): number {
+  const c =
+    z > 7.90531110763549805 ? 7.90531110763549805 : z < -7.90531110763549805 ? -7.90531110763549805 : z;
+  const x2 = c * c;
+  let p = x2 * -2.76076847742355e-16 + 2.00018790482477e-13;
+  p = x2 * p + -8.60467152213735e-11;
+  p = x2 * p + 5.12229709037114e-8;
+  p = x2 * p + 1.48572235717979e-5;
+  p = x2 * p + 6.37261928875436e-4;
+  p = x2 * p + 4.89352455891786e-3;
+  let q = x2 * 1.19825839466702e-6 + 1.18534705686654e-4;
+  q = x2 * q + 2.268434632439e-3;
+  q = x2 * q + 4.89352518554385e-3;
+  return (c * p) / q;
+}
+
 export function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
@@ -34,7 +55,8 @@ export function activate(
       for (let i = 0; i < count; i++) a[i] = sigmoid(z[i]!);
       return;
     case 'tanh':
-      for (let i = 0; i < count; i++) a[i] = Math.tanh(z[i]!);
+      if (a instanceof Float32Array) for (let i = 0; i < count; i++) a[i] = tanhF32(z[i]!);
+      else for (let i = 0; i < count; i++) a[i] = Math.tanh(z[i]!);
       return;
     case 'relu':
       for (let i = 0; i < count; i++) a[i] = z[i]! > 0 ? z[i]! : 0;

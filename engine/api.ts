@@ -17,6 +17,11 @@ import type { ColumnMapping } from './train/setup.ts';
 export type { ColumnMapping } from './train/setup.ts';
 import type { TrainingConfig } from './train/config.ts';
 import type { EpochMetrics, TrainerSnapshot } from './train/trainer.ts';
+import type { Activation } from './graph/types.ts';
+import type { CostPoint } from './explain/cost-curve.ts';
+import type { GradientCheckReport } from './explain/gradcheck-layers.ts';
+import type { MethodComparison } from './explain/methods.ts';
+import type { StepTrace } from './explain/trace-types.ts';
 
 export type { Result } from './errors.ts';
 export type { ProjectRequest } from './session/project.ts';
@@ -58,7 +63,14 @@ export interface DatasetSummary {
 /** How the model does on the validation rows (all rows when none are held out). */
 export type ResultsSummary =
   | { task: 'classification'; classes: string[]; rows: number; accuracy: number; matrix: number[][] }
-  | { task: 'regression'; rows: number; actual: Float32Array; predicted: Float32Array; r2: number; mae: number };
+  | {
+      task: 'regression';
+      rows: number;
+      actual: Float32Array;
+      predicted: Float32Array;
+      r2: number;
+      mae: number;
+    };
 
 export interface TargetSummary {
   target: string;
@@ -163,6 +175,50 @@ export interface WeightsSummary {
   paramCount: number;
 }
 
+// ---- See backprop (issue 7): a step traced event by event, three gradient methods, a gradient check ----
+
+export type { CostPoint } from './explain/cost-curve.ts';
+export type { GradientCheckReport, LayerGradientCheck } from './explain/gradcheck-layers.ts';
+export type { GradientDifference, MethodComparison, MethodName, MethodResult } from './explain/methods.ts';
+export type * from './explain/trace-types.ts';
+
+/**
+ * Rows to explain: raw rows with their target column (header names as in the data), or indices into
+ * the run's training rows (default: the first one).
+ */
+export interface ExplainRowsRequest {
+  rows?: RawTable;
+  samples?: number[];
+}
+
+export interface ExplainStepRequest extends ExplainRowsRequest {
+  /** η of the plain SGD step shown at the end (default: the run's learning rate). */
+  learningRate?: number;
+  /** Seed of the dropout masks. */
+  seed?: number;
+}
+
+export interface CompareGradientsRequest extends ExplainRowsRequest {
+  seed?: number;
+}
+
+/** MLPs inputs → depth × dense(width) → dense(1): defaults depths 2…8, widths [4], 2 inputs, tanh. */
+export interface CostCurveRequest {
+  depths?: number[];
+  widths?: number[];
+  inputs?: number;
+  activation?: Activation;
+  seed?: number;
+}
+
+export interface GradientCheckRequest {
+  /** Training rows to check on (default 4). */
+  rows?: number;
+  /** Parameters sampled per layer (default 200). */
+  maxPerLayer?: number;
+  seed?: number;
+}
+
 /** Everything the app asks of the engine. */
 export interface EngineApi {
   hello(): Promise<Result<{ apiVersion: number; engineVersion: string }>>;
@@ -202,4 +258,14 @@ export interface EngineApi {
   checkpoint(): Promise<Result<Checkpoint>>;
   /** Continues a run from a checkpoint (after the same `createRun`). */
   restore(checkpoint: Checkpoint): Promise<Result<RunStatus>>;
+
+  // See backprop (issue 7). None of these changes the run: each works on a float64 copy of its weights.
+  /** One training step of the run's model on up to 8 rows, event by event (≤ 64 neurons in dense layers). */
+  explainStep(request: ExplainStepRequest): Promise<Result<StepTrace>>;
+  /** Backprop, the naive forward-order chain rule and finite differences on the run's weights (one row by default). */
+  compareGradients(request?: CompareGradientsRequest): Promise<Result<MethodComparison>>;
+  /** The three methods' multiply-adds and times on MLPs of growing depth (no run needed). */
+  costCurve(request?: CostCurveRequest): Promise<Result<CostPoint[]>>;
+  /** Finite differences against backprop per layer, on sampled parameters of any network. */
+  gradientCheck(request?: GradientCheckRequest): Promise<Result<GradientCheckReport>>;
 }

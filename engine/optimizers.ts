@@ -5,6 +5,7 @@
  *   rmsprop   s = ρs + (1−ρ)g²;  w −= η g / √(s + ε)
  *   adam      m += (1−β₁)(g−m);  v += (1−β₂)(g²−v);  w −= η √(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)
  */
+import type { VectorKernels } from './kernels/kernels.ts';
 import type { FloatArray } from './kernels/matmul.ts';
 import type { OptimizerConfig } from './train/config.ts';
 
@@ -33,8 +34,16 @@ export function withDefaults(c: OptimizerConfig): Required<OptimizerConfig> {
   };
 }
 
-/** An optimiser for `size` parameters, its state in arrays like `like` (float32 or float64). */
-export function createOptimizer(config: OptimizerConfig, size: number, like: FloatArray): Optimizer {
+/**
+ * An optimiser for `size` parameters, its state in arrays like `like` (float32 or float64). With
+ * `vectors` (the model's kernels) plain SGD runs as one vector update there.
+ */
+export function createOptimizer(
+  config: OptimizerConfig,
+  size: number,
+  like: FloatArray,
+  vectors?: VectorKernels,
+): Optimizer {
   const c = withDefaults(config);
   const make = () => (like instanceof Float64Array ? new Float64Array(size) : new Float32Array(size));
   const slots: FloatArray[] = c.name === 'adam' ? [make(), make()] : c.name === 'sgd' ? [] : [make()];
@@ -51,7 +60,8 @@ export function createOptimizer(config: OptimizerConfig, size: number, like: Flo
       opt.iterations++;
       switch (c.name) {
         case 'sgd':
-          for (let i = 0; i < n; i++) w[i]! -= lr * g[i]!;
+          if (vectors) vectors.axpy(w, g, -lr);
+          else for (let i = 0; i < n; i++) w[i]! -= lr * g[i]!;
           return;
         case 'momentum': {
           const v = slots[0]!;

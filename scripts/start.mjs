@@ -1,17 +1,39 @@
-// `npm start`: launches the desktop app once it is part of the build; until then it says so in one line
-// and shows what this version offers, the command-line trainer.
-import { existsSync } from 'node:fs';
+// `npm start`: builds the desktop app and opens it (`--dev`: the same with the renderer on Vite's dev
+// server and hot reload). Where no Electron binary is installed it says so in one line, without
+// touching `require('electron')`, which would try to download one.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-if (!existsSync(new URL('../electron/main.ts', import.meta.url))) {
-  console.log(
-    'Backprop Studio: the desktop window is not in this version yet; the engine and command-line trainer are.',
-  );
-  console.log(
-    'Try:  npm run cli -- train --data built-in:spirals --layers 16,16 --activation tanh --epochs 300 --out spirals.weights.json\n',
-  );
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'engine/cli/bin.ts', '--help'], {
+const root = new URL('..', import.meta.url).pathname;
+
+/** The Electron executable, or null, found the way the electron package finds it (without downloading). */
+export function electronBinary(env = process.env, dir = join(root, 'node_modules/electron')) {
+  if (env.ELECTRON_EXEC_PATH) return existsSync(env.ELECTRON_EXEC_PATH) ? env.ELECTRON_EXEC_PATH : null;
+  const pathFile = join(dir, 'path.txt');
+  const name = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
+  if (env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const p = join(env.ELECTRON_OVERRIDE_DIST_PATH, name || 'electron');
+    return existsSync(p) ? p : null;
+  }
+  if (!name) return null;
+  const p = join(dir, 'dist', name);
+  return existsSync(p) ? p : null;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dev = process.argv.includes('--dev');
+  const binary = electronBinary();
+  if (!binary) {
+    console.error(
+      'Backprop Studio: no Electron binary is installed here (node_modules/electron/dist is missing), so the desktop window cannot open; run `npm run web` for the same app in your browser.',
+    );
+    process.exit(1);
+  }
+  const r = spawnSync(join(root, 'node_modules/.bin/electron-vite'), [dev ? 'dev' : 'preview'], {
     stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, ELECTRON_EXEC_PATH: binary },
   });
   process.exit(r.status ?? 1);
 }

@@ -1,13 +1,12 @@
 /**
- * The three matrix products a dense layer needs, row-major, on the first `m` rows:
+ * The three matrix products of a dense layer written the plain way, one multiply-add at a time:
  *   forward  Z  = X · W        backward  dW = Xᵀ · dZ      dX += dZ · Wᵀ
- * Loops are ordered so the innermost one walks contiguous memory.
+ * The reference the tiled and WebAssembly kernels are tested against (same signatures).
  */
-
-export type FloatArray = Float32Array | Float64Array;
+import type { FloatArray } from './matmul.ts';
 
 /** C[m×n] = A[m×k] · B[k×n] (+ bias[n] broadcast over rows when given). */
-export function matmul(
+export function matmulNaive(
   a: FloatArray,
   b: FloatArray,
   c: FloatArray,
@@ -31,7 +30,7 @@ export function matmul(
 }
 
 /** C[k×n] = A[m×k]ᵀ · B[m×n] (overwrites C). */
-export function matmulTransA(
+export function matmulTransANaive(
   a: FloatArray,
   b: FloatArray,
   c: FloatArray,
@@ -53,7 +52,7 @@ export function matmulTransA(
 }
 
 /** C[m×k] += A[m×n] · B[k×n]ᵀ (accumulates into C). */
-export function matmulTransBAcc(
+export function matmulTransBAccNaive(
   a: FloatArray,
   b: FloatArray,
   c: FloatArray,
@@ -70,14 +69,5 @@ export function matmulTransBAcc(
       for (let j = 0; j < n; j++) s += a[ai + j]! * b[bp + j]!;
       c[ci + p]! += s;
     }
-  }
-}
-
-/** out[n] = Σ over the first m rows of A[m×n]. */
-export function sumRows(a: FloatArray, out: FloatArray, m: number, n: number): void {
-  out.fill(0, 0, n);
-  for (let i = 0; i < m; i++) {
-    const ai = i * n;
-    for (let j = 0; j < n; j++) out[j]! += a[ai + j]!;
   }
 }

@@ -5,7 +5,7 @@
 import { activate, activateBackward } from '../activations.ts';
 import { DEFAULT_ALPHA } from '../graph/types.ts';
 import type { DenseNode } from '../graph/types.ts';
-import { matmul, matmulTransA, matmulTransBAcc, sumRows } from '../kernels/matmul.ts';
+import { sumRows } from '../kernels/matmul.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 
 /** α of the node's activation (negative slope of leaky_relu, α of elu). */
@@ -17,7 +17,7 @@ export function alphaOf(node: { activation: string; alpha?: number }): number {
 export function denseForward(s: NodeState, ctx: RunContext): void {
   const node = s.node as DenseNode;
   const x = s.inputs[0]!;
-  matmul(x.out, s.kernel!, s.z!, ctx.B, x.width, s.width, s.bias);
+  s.kernels.matmul(x.out, s.kernel!, s.z!, ctx.B, x.width, s.width, s.bias);
   activate(node.activation, alphaOf(node), s.z!, s.out, ctx.B * s.width, s.width);
 }
 
@@ -28,7 +28,7 @@ export function denseBackward(s: NodeState, ctx: RunContext): void {
   const dZ = s.dZ!;
   if (s.fused) for (let i = 0; i < n; i++) dZ[i] = s.dOut[i]!;
   else activateBackward(node.activation, alphaOf(node), s.z!, s.out, s.dOut, dZ, n, s.width);
-  matmulTransA(x.out, dZ, s.dKernel!, ctx.B, x.width, s.width);
+  s.kernels.matmulTransA(x.out, dZ, s.dKernel!, ctx.B, x.width, s.width);
   if (s.dBias) sumRows(dZ, s.dBias, ctx.B, s.width);
-  if (x.node.type !== 'input') matmulTransBAcc(dZ, s.kernel!, x.dOut, ctx.B, s.width, x.width);
+  if (x.node.type !== 'input') s.kernels.matmulTransBAcc(dZ, s.kernel!, x.dOut, ctx.B, s.width, x.width);
 }

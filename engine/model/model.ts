@@ -2,11 +2,15 @@
  * A compiled graph with its buffers: one flat parameter array and one flat gradient array (each dense
  * layer's kernel and bias are views into them), and per node a forward cache and a stored gradient.
  * Everything is allocated here, once, for up to `maxBatch` rows; training steps allocate nothing.
+ * With WebAssembly kernels every buffer is a view into the kernels' memory, so they read it in place.
  */
 import type { CompiledGraph } from '../graph/compile.ts';
 import type { DenseNode } from '../graph/types.ts';
 import { initKernel } from '../init.ts';
+import { tsKernels, tsVectors } from '../kernels/kernels.ts';
+import type { KernelChoice, KernelName, MatmulKernels, VectorKernels } from '../kernels/kernels.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
+import { bestWasmKernels, createWasmKernels, scratchFor } from '../kernels/wasm/runtime.ts';
 import { createRng } from '../rng.ts';
 import type { Rng } from '../rng.ts';
 import type { NodeState } from './state.ts';
@@ -44,6 +48,10 @@ export interface Model {
   layers: ParamLayer[];
   /** Generator for dropout masks. */
   rng: Rng;
+  /** The matmul kernels every dense layer of this model runs with. */
+  kernels: MatmulKernels;
+  /** Reductions over the model's buffers (gradient norms, finiteness checks). */
+  vectors: VectorKernels;
 }
 
 export interface ModelOptions {
@@ -53,6 +61,34 @@ export interface ModelOptions {
   /** Seed for the initial weights and dropout (ignored for weights when `rng` is given). */
   seed?: number;
   rng?: Rng;
+  /** Matmul kernels (default `auto`: WebAssembly SIMD where the runtime has it; float64 always `ts`). */
+  kernels?: KernelChoice;
+}
+
+/** Rounds a buffer length up to whole 16-byte vectors. */
+const vec = (n: number) => (n + 3) & ~3;
+
+/** Floats all buffers of the model take (each rounded to whole vectors), and the kernels' scratch. */
+function footprint(compiled: CompiledGraph, maxBatch: number): { floats: number; scratch: number } {
+  let floats = 2 * vec(compiled.paramCount);
+  for (const node of compiled.order) {
+    if (node.type === 'output') continue;
+    const size = vec(maxBatch * compiled.width.get(node.id)!);
+    const copies =
+      1 + // out
+      (node.type === 'input' ? 0 : 1) + // dOut
+      (node.type === 'dense' ? 2 : node.type === 'activation' || node.type === 'dropout' ? 1 : 0);
+    floats += copies * size;
+  }
+  let scratch = 0;
+  for (const p of compiled.params)
+    scratch = Math.max(scratch, scratchFor(maxBatch, p.kernel[0], p.kernel[1]));
+  return { floats, scratch };
+}
+
+function kernelName(dtype: DType, choice: KernelChoice): KernelName {
+  if (dtype === 'float64') return 'ts';
+  return choice === 'auto' ? (bestWasmKernels() ?? 'ts') : choice;
 }
 
 /** Allocates buffers and initialises the weights (biases start at zero, as in Keras). */
@@ -61,8 +97,24 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   const Arr = dtype === 'float64' ? Float64Array : Float32Array;
   const maxBatch = Math.max(1, Math.floor(opts.maxBatch));
   const rng = opts.rng ?? createRng(opts.seed ?? 0);
-  const params = new Arr(compiled.paramCount);
-  const grads = new Arr(compiled.paramCount);
+  const name = kernelName(dtype, opts.kernels ?? 'auto');
+  let kernels = tsKernels;
+  let vectors = tsVectors;
+  let alloc = (n: number): FloatArray => new Arr(n);
+  if (name !== 'ts') {
+    const { floats, scratch } = footprint(compiled, maxBatch);
+    const set = createWasmKernels(name, floats, scratch);
+    kernels = set.kernels;
+    vectors = set.vectors;
+    let used = 0;
+    alloc = (n) => {
+      const view = set.heap.subarray(used, used + n);
+      used += vec(n);
+      return view;
+    };
+  }
+  const params = alloc(compiled.paramCount);
+  const grads = alloc(compiled.paramCount);
   const states: NodeState[] = [];
   const byId = new Map<string, NodeState>();
   for (const node of compiled.order) {
@@ -81,16 +133,17 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
       node,
       width,
       inputs: node.inputs.map((id) => byId.get(id)!),
-      out: new Arr(size),
-      dOut: new Arr(node.type === 'input' ? 0 : size),
-      z: node.type === 'dense' ? new Arr(size) : null,
-      dZ: node.type === 'dense' || node.type === 'activation' ? new Arr(size) : null,
-      mask: node.type === 'dropout' ? new Arr(size) : null,
+      out: alloc(size),
+      dOut: alloc(node.type === 'input' ? 0 : size),
+      z: node.type === 'dense' ? alloc(size) : null,
+      dZ: node.type === 'dense' || node.type === 'activation' ? alloc(size) : null,
+      mask: node.type === 'dropout' ? alloc(size) : null,
       kernel: null,
       bias: null,
       dKernel: null,
       dBias: null,
       fused: node.id === compiled.fusedId,
+      kernels,
     };
     states.push(s);
     byId.set(node.id, s);
@@ -135,6 +188,8 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
     grads,
     layers,
     rng,
+    kernels,
+    vectors,
   };
 }
 

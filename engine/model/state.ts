@@ -1,5 +1,6 @@
 /** The runtime record of one graph node: its cached forward values and its stored upstream gradient. */
 import type { GraphNode } from '../graph/types.ts';
+import type { MatmulKernels } from '../kernels/kernels.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { Rng } from '../rng.ts';
 
@@ -28,6 +29,8 @@ export interface NodeState {
   dBias: FloatArray | null;
   /** True when the loss hands this node ∂L/∂z directly (fused sigmoid/softmax + cross-entropy). */
   fused: boolean;
+  /** The model's matmul kernels (they may only read buffers in their own memory). */
+  kernels: MatmulKernels;
 }
 
 /** What a forward or backward kernel may use besides the node itself. */

@@ -56,7 +56,7 @@ function planarPoints(table: RawTable, classes: string[] | null): DatasetSummary
     const x = parseNumber(row[0] ?? '');
     const y = parseNumber(row[1] ?? '');
     const cell = (row[2] ?? '').trim();
-    const t = classes ? index.get(cell) ?? index.get(numberLabel(parseNumber(cell))) : parseNumber(cell);
+    const t = classes ? (index.get(cell) ?? index.get(numberLabel(parseNumber(cell)))) : parseNumber(cell);
     if (!Number.isFinite(x) || !Number.isFinite(y) || t === undefined || !Number.isFinite(t)) continue;
     xs.push(x);
     ys.push(y);

@@ -28,7 +28,13 @@ export function summarizeResults(trainer: Trainer, data: Dataset, prep: Preproce
       matrix[actual]![predicted]!++;
       if (actual === predicted) correct++;
     }
-    return { task: 'classification', classes: t.classes, rows: data.n, accuracy: data.n ? correct / data.n : 0, matrix };
+    return {
+      task: 'classification',
+      classes: t.classes,
+      rows: data.n,
+      accuracy: data.n ? correct / data.n : 0,
+      matrix,
+    };
   }
   const m = trainer.evaluate(data);
   const step = Math.max(1, Math.ceil(data.n / MAX_PAIRS));

@@ -22,6 +22,7 @@ import type { MetricsStore } from '../metrics/store.ts';
 import { setupRun } from '../train/setup.ts';
 import type { Run } from '../train/setup.ts';
 import { summarizeTable } from './dataset.ts';
+import { explainHandlers } from './explain.ts';
 import { gridInputs } from './grid.ts';
 import { summarizeResults } from './results.ts';
 import * as req from './requests.ts';
@@ -376,6 +377,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
         error = null;
         return status();
       }),
+    ...explainHandlers(needRun, settle),
   };
   return api;
 }

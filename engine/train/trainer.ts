@@ -12,6 +12,7 @@ import type { CompiledGraph } from '../graph/compile.ts';
 import type { GraphSpec } from '../graph/types.ts';
 import { createModel } from '../model/model.ts';
 import type { DType, Model } from '../model/model.ts';
+import type { KernelChoice } from '../kernels/kernels.ts';
 import { predictAll } from '../model/infer.ts';
 import { computeGradients, forward, loadRows, seedLoss } from '../model/run.ts';
 import type { RunContext } from '../model/state.ts';
@@ -55,6 +56,8 @@ export interface TrainerOptions {
   targetScale?: number;
   targetMean?: number;
   dtype?: DType;
+  /** Matmul kernels (default `auto`). */
+  kernels?: KernelChoice;
 }
 
 export type TrainerStatus = 'ready' | 'done' | 'failed';
@@ -71,7 +74,7 @@ export interface Trainer {
   history: EpochMetrics[];
   status: TrainerStatus;
   error: EngineErrorInfo | null;
-  /** Runs one mini-batch; throws if the run is done or failed. */
+  /** Runs one mini-batch; throws if the run is done or failed. The record returned is reused by the next step. */
   trainBatch(): StepInfo;
   /** Runs batches up to the end of the current epoch. */
   runEpoch(): EpochMetrics;
@@ -109,8 +112,13 @@ export function createTrainer(o: TrainerOptions): Trainer {
   const compiled = compileGraph(o.graph, { inputWidth: train.nIn, outputWidth: train.nOut });
   const rng = createRng(config.seed);
   const maxBatch = Math.min(config.batchSize, Math.max(train.n, o.validation?.n ?? 0));
-  const model = createModel(compiled, { maxBatch, rng, dtype: o.dtype ?? 'float32' });
-  const optimizer = createOptimizer(config.optimizer, model.params.length, model.params);
+  const model = createModel(compiled, {
+    maxBatch,
+    rng,
+    dtype: o.dtype ?? 'float32',
+    kernels: o.kernels ?? 'auto',
+  });
+  const optimizer = createOptimizer(config.optimizer, model.params.length, model.params, model.vectors);
   const K = train.nOut;
   const yBatch = new Float32Array(maxBatch * K);
   const order = new Uint32Array(train.n);
@@ -123,12 +131,18 @@ export function createTrainer(o: TrainerOptions): Trainer {
   const scale = o.targetScale ?? 1;
   const mean = o.targetMean ?? 0;
   let cursor = 0;
+  const info: StepInfo = { step: 0, epoch: 0, loss: 0, rows: 0, gradNorms, epochMetrics: null };
 
   function loadTargets(y: Float32Array, index: Uint32Array | null, start: number, B: number): void {
     for (let r = 0; r < B; r++) {
       const row = index ? index[start + r]! : start + r;
       for (let j = 0; j < K; j++) yBatch[r * K + j] = y[row * K + j]!;
     }
+  }
+
+  /** Where the step being taken is, for messages (built only when one is needed). */
+  function where(): string {
+    return `epoch ${t.epoch + 1}, step ${t.step + 1}`;
   }
 
   /** Ends the run; `restore` puts back the weights from before this step's update. */
@@ -180,30 +194,25 @@ export function createTrainer(o: TrainerOptions): Trainer {
       loadRows(model, train.x, order, cursor, B);
       loadTargets(train.y, order, cursor, B);
       const loss = computeGradients(model, yBatch, ctx);
-      const where = `epoch ${t.epoch + 1}, step ${t.step + 1}`;
       if (!Number.isFinite(loss))
         stop(
-          `Training stopped at ${where}: the loss became ${loss}. Try a lower learning rate. The last good weights are kept.`,
+          `Training stopped at ${where()}: the loss became ${loss}. Try a lower learning rate. The last good weights are kept.`,
         );
       for (let i = 0; i < model.layers.length; i++) {
         const l = model.layers[i]!;
-        let s = 0;
-        const g = model.grads;
-        for (let k = l.offset, end = l.offset + l.length; k < end; k++) s += g[k]! * g[k]!;
+        const s = model.vectors.sumSquares(model.grads, l.offset, l.offset + l.length);
         gradNorms[i] = Math.sqrt(s);
         if (!Number.isFinite(s))
           stop(
-            `Training stopped at ${where}: the gradient of "${l.nodeId}" is not finite. Try a lower learning rate. The last good weights are kept.`,
+            `Training stopped at ${where()}: the gradient of "${l.nodeId}" is not finite. Try a lower learning rate. The last good weights are kept.`,
           );
       }
       accumulate(acc, model.output.out, yBatch, B, loss, scale, mean);
       backup.set(model.params);
       optimizer.step(model.params, model.grads);
-      let check = 0;
-      for (let k = 0; k < model.params.length; k++) check += model.params[k]! * 0;
-      if (check !== 0)
+      if (!model.vectors.allFinite(model.params))
         stop(
-          `Training stopped at ${where}: a weight became infinite. Try a lower learning rate. The last good weights are kept.`,
+          `Training stopped at ${where()}: a weight became infinite. Try a lower learning rate. The last good weights are kept.`,
           true,
         );
       t.step++;
@@ -223,14 +232,12 @@ export function createTrainer(o: TrainerOptions): Trainer {
         t.history.push(epochMetrics);
         if (t.epoch >= config.epochs) t.status = 'done';
       }
-      return {
-        step: t.step,
-        epoch: epochMetrics ? t.epoch : t.epoch + 1,
-        loss,
-        rows: B,
-        gradNorms,
-        epochMetrics,
-      };
+      info.step = t.step;
+      info.epoch = epochMetrics ? t.epoch : t.epoch + 1;
+      info.loss = loss;
+      info.rows = B;
+      info.epochMetrics = epochMetrics;
+      return info;
     },
     runEpoch(): EpochMetrics {
       for (;;) {

@@ -30,8 +30,12 @@ export interface DesktopBridge {
   /** Saves to `token` (Save) or asks where (Save As, or no token). */
   saveFile(kind: FileKind, suggestedName: string, text: string, token?: string): Promise<FileHandle | null>;
   recentFiles(): Promise<FileHandle[]>;
-  /** Menu commands (undo, redo, save, open, …) from the native menu. */
-  onMenu(listener: (command: string) => void): () => void;
+  /** Menu commands (undo, redo, save, open, …) from the native menu; `open-recent` names its file. */
+  onMenu(listener: (command: string, file?: FileHandle) => void): () => void;
+  /** A file dropped on the window: the shell grants a token for it and returns its bytes. */
+  droppedFile(file: File): Promise<OpenedFile | null>;
+  /** Window title and unsaved-changes mark (the shell asks before closing an edited window). */
+  setDocumentState(state: { edited: boolean; title: string }): Promise<unknown>;
   /** Autosave for crash recovery. */
   writeRecovery(text: string): Promise<void>;
   readRecovery(): Promise<string | null>;

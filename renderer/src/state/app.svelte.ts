@@ -85,8 +85,12 @@ export class AppState {
   /** Asks the engine to check the graph against the data; marks the offending block. */
   async compile(): Promise<void> {
     const info = this.data.targetInfo;
-    const r = await this.api.compile(this.graph.spec(), {
-      ...(info ? { inputWidth: info.features, outputWidth: info.outputs } : {}),
+    const spec = this.graph.spec();
+    // Two classes can also be one sigmoid unit with binary cross-entropy.
+    const binary =
+      spec.nodes.some((n) => n.type === 'output' && n.loss === 'binary_crossentropy') && info?.outputs === 2;
+    const r = await this.api.compile(spec, {
+      ...(info ? { inputWidth: info.features, outputWidth: binary ? 1 : info.outputs } : {}),
     });
     if (r.ok) {
       this.graph.summary = r.value;
@@ -213,10 +217,9 @@ export class AppState {
     this.training.setConfig(p.training);
     const src = p.data?.source;
     if (src?.kind === 'builtin') {
-      this.data.samples = src.samples;
       this.data.noise = src.noise;
       this.data.seed = src.seed;
-      await this.data.loadBuiltin(src.name);
+      await this.data.loadBuiltin(src.name, src.samples);
     } else if (src?.kind === 'csv')
       this.toast('info', `This project used ${src.name}; load that CSV again to train.`);
     if (p.data) {
@@ -233,6 +236,33 @@ export class AppState {
     this.savedRevision = this.revisionKey;
     this.#remember(p.name, text);
     return true;
+  }
+
+  /** A fresh project: the default template on the current data. */
+  async newProject(): Promise<void> {
+    if (this.dirty) await this.autosave();
+    this.projectName = 'Untitled';
+    this.fileToken = null;
+    this.applyTemplate('mlp');
+    this.training.clearMetrics();
+    await this.dataChanged();
+    this.savedRevision = this.revisionKey;
+  }
+
+  /** Opens a project the desktop shell granted a token for (recent files). */
+  async openToken(token: string): Promise<void> {
+    const f = await desktop()?.readToken(token);
+    if (!f) {
+      this.toast('error', 'That file can no longer be opened (it was moved or deleted).');
+      return;
+    }
+    if (await this.openText(new TextDecoder().decode(f.bytes))) this.fileToken = token;
+  }
+
+  async importCsv(): Promise<void> {
+    const bridge = desktop();
+    const f = bridge ? await bridge.openFile('csv') : await pickFile('.csv,.tsv,.txt,text/csv');
+    if (f && (await this.data.loadFile(f.name, f.bytes))) await this.dataChanged();
   }
 
   async exportWeights(): Promise<void> {

@@ -68,9 +68,12 @@ export class DataState {
     }
   }
 
-  loadBuiltin(name: string): Promise<boolean> {
+  /** Loads a built-in set: at `samples` rows, else its default size (or the current size if it is already loaded). */
+  loadBuiltin(name: string, samples?: number): Promise<boolean> {
     const info = this.builtins.find((b) => b.name === name);
-    if (info && this.source?.kind !== 'builtin') this.samples = info.defaults.samples;
+    if (samples !== undefined) this.samples = samples;
+    else if (info && !(this.source?.kind === 'builtin' && this.source.name === name))
+      this.samples = info.defaults.samples;
     return this.load({ kind: 'builtin', name, samples: this.samples, noise: this.noise, seed: this.seed });
   }
 

@@ -50,22 +50,28 @@ export class TrainingState {
 
   constructor(private api: () => EngineApi) {}
 
+  /** Settings from the last project file that have no control here (shuffle, momentum, betas…). */
+  #fromFile: Pick<TrainingConfig, 'optimizer' | 'shuffle'> | null = null;
+
   config(): TrainingConfig {
+    const f = this.#fromFile;
     return {
       optimizer: {
+        ...(this.optimizer === 'momentum' ? { momentum: 0.9 } : {}),
+        ...(f?.optimizer.name === this.optimizer ? f.optimizer : {}),
         name: this.optimizer,
         learningRate: this.learningRate,
-        ...(this.optimizer === 'momentum' ? { momentum: 0.9 } : {}),
       },
       batchSize: this.batchSize,
       epochs: this.epochs,
       validationSplit: this.validationSplit,
-      shuffle: true,
+      shuffle: f?.shuffle ?? true,
       seed: this.seed,
     };
   }
 
   setConfig(c: TrainingConfig): void {
+    this.#fromFile = { optimizer: { ...c.optimizer }, shuffle: c.shuffle };
     this.optimizer = c.optimizer.name;
     this.learningRate = c.optimizer.learningRate;
     this.batchSize = c.batchSize;
@@ -172,7 +178,8 @@ export class TrainingState {
     const d = p.value;
     this.status = d.status;
     if (d.status.error) this.error = d.status.error;
-    if (d.gap || this.#cursor === null) this.epochLog = [...d.epochs];
+    // A new run sends all its epochs; the same run only those since the cursor, even after a gap.
+    if (this.#cursor === null || d.cursor.run !== this.#cursor.run) this.epochLog = [...d.epochs];
     else if (d.epochs.length) this.epochLog = [...this.epochLog, ...d.epochs];
     this.stepsSeen = d.cursor.step;
     this.#cursor = d.cursor;

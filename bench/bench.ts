@@ -1,0 +1,105 @@
+/**
+ * `npm run bench [-- --quick] [-- --only W1,W3]`: trains W1–W4 with our engine, TF.js (wasm and cpu
+ * backends) and brain.js in one run and prints samples/s, our ratio to the best peer, whether our loss
+ * matches TF.js's after the same epochs from the same weights, and the GFLOP/s of our matmul kernels.
+ * Exits 1 when a loss check fails. `--no-peers` times only our engine.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runBrain } from './brain.ts';
+import { matmulTable } from './matmul.ts';
+import { runOurs } from './ours.ts';
+import { median } from './timing.ts';
+import type { RunResult } from './timing.ts';
+import { runTfjs, useBackend, wasmSimd } from './tfjs.ts';
+import { syntheticData, workloads } from './workloads.ts';
+
+// Relaxed SIMD is on by default from Node 22 and in Electron; Node 20 has it behind this flag.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.split('=')[1] ?? args[args.indexOf(onlyArg) + 1] ?? '').split(',') : null;
+const budgetMs = quick ? 100 : 1500;
+const noPeers = args.includes('--no-peers');
+
+const fmt = (v: number): string =>
+  !Number.isFinite(v)
+    ? '–'
+    : v >= 1e6
+      ? `${(v / 1e6).toFixed(2)}M`
+      : v >= 1e4
+        ? `${(v / 1e3).toFixed(0)}k`
+        : v >= 1e3
+          ? `${(v / 1e3).toFixed(1)}k`
+          : v.toFixed(0);
+
+/** The first-step latency, measured in a fresh process so no code is warm. */
+function firstStep(): number {
+  const script = new URL('./first-step.ts', import.meta.url).pathname;
+  return Number(execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' }).trim());
+}
+
+/** Loss agreement: same weights, same batches, float32 on both sides, so only rounding differs. */
+function lossMatches(ours: number, ref: number): boolean {
+  return Math.abs(ours - ref) <= 0.02 * Math.abs(ref) + 2e-3;
+}
+
+async function main(): Promise<void> {
+  const ws = workloads(quick).filter((w) => !only || only.includes(w.id));
+  console.log(`CPU: ${cpus()[0]?.model ?? '?'} (${cpus().length} cores), Node ${process.version}`);
+  console.log(
+    `Load average at start: ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  );
+  const latencies: number[] = [];
+  for (let i = 0; i < (quick ? 1 : 5); i++) latencies.push(firstStep());
+  console.log(
+    `First step of a fresh 2-8-8-1 network (compile, allocate, one batch, cold code): median ${median(latencies).toFixed(1)} ms of ${latencies.map((v) => v.toFixed(1)).join(', ')}`,
+  );
+  const rows: string[] = [];
+  let failed = false;
+  for (const w of ws) {
+    const data = syntheticData(w);
+    const ours = runOurs(w, data, budgetMs);
+    const skipped: RunResult = { samplesPerSecond: NaN, loss: ours.loss };
+    if (!noPeers) await useBackend('wasm');
+    const simd = noPeers || wasmSimd();
+    const tw = noPeers ? skipped : await runTfjs(w, data, ours.init);
+    if (!noPeers) await useBackend('cpu');
+    const tc = noPeers ? skipped : await runTfjs(w, data, ours.init);
+    const br = noPeers ? skipped : runBrain(w, data, budgetMs);
+    const peers: RunResult[] = [tw, tc, br];
+    const best = Math.max(...peers.map((p) => p.samplesPerSecond));
+    const check = (ref: RunResult) => {
+      const ok = lossMatches(ours.loss, ref.loss);
+      if (!ok) failed = true;
+      return ok;
+    };
+    const okW = check(tw);
+    const okC = check(tc);
+    rows.push(
+      `| ${w.id} ${w.label} | ${fmt(ours.samplesPerSecond)} | ${fmt(tw.samplesPerSecond)}${simd ? '' : ' (no SIMD)'} | ` +
+        `${fmt(tc.samplesPerSecond)} | ${fmt(br.samplesPerSecond)} | ${(ours.samplesPerSecond / best).toFixed(1)}× | ` +
+        `${ours.loss.toFixed(4)} / ${tw.loss.toFixed(4)} / ${tc.loss.toFixed(4)} ${okW && okC ? 'ok' : 'MISMATCH'} |`,
+    );
+    console.log(rows.at(-1));
+  }
+  console.log(`\nTraining samples/s, median over epochs (${quick ? 'quick run' : 'full run'}):\n`);
+  console.log(
+    '| workload | ours | TF.js wasm | TF.js cpu | brain.js | ours / best peer | loss ours / wasm / cpu |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(r);
+  console.log('\nMatmul GFLOP/s, one thread (float32):\n');
+  for (const line of matmulTable(quick)) console.log(line);
+  if (failed) {
+    console.error('\nA loss differs from TF.js beyond rounding noise.');
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,93 @@
+/**
+ * The one list of IPC channels between main and preload, and the shapes that cross them. Imported by
+ * both ends (the preload bundles it), so it holds plain constants and types only: no zod, no Node.
+ */
+
+/** Renderer → main requests (`ipcRenderer.invoke`); every one answers an IpcResult. */
+export const Channel = {
+  appInfo: 'app:info',
+  documentState: 'window:document-state',
+  openDialog: 'files:open-dialog',
+  saveDialog: 'files:save-dialog',
+  read: 'files:read',
+  write: 'files:write',
+  drop: 'files:drop',
+  recentList: 'recent:list',
+  recentClear: 'recent:clear',
+  recoveryList: 'recovery:list',
+  recoveryRead: 'recovery:read',
+  recoveryWrite: 'recovery:write',
+  recoveryDiscard: 'recovery:discard',
+  engineConnect: 'engine:connect',
+} as const;
+export type Channel = (typeof Channel)[keyof typeof Channel];
+
+/** Main → renderer events (`webContents.send` / `postMessage`). */
+export const RendererEvent = {
+  /** Carries the engine's MessagePort; the preload forwards it to the page as a window message. */
+  enginePort: 'engine:port',
+  /** The engine host exited unexpectedly; the payload is the reason. */
+  engineExit: 'engine:exit',
+  menuCommand: 'menu:command',
+} as const;
+
+/** The data of the window message that carries the engine port into the page. */
+export const ENGINE_PORT_MESSAGE = 'backprop:engine-port';
+
+export type FileKind = 'project' | 'csv' | 'weights';
+export const FILE_KINDS: readonly FileKind[] = ['project', 'csv', 'weights'];
+
+/** A file the person chose, as the renderer sees it: an opaque token and a display name. */
+export interface FileHandle {
+  token: string;
+  name: string;
+  kind: FileKind;
+}
+
+export interface OpenedFile extends FileHandle {
+  bytes: Uint8Array;
+}
+
+export interface RecoveryEntry {
+  id: string;
+  name: string;
+  savedAt: number;
+  size: number;
+  /** Written by this run of the app (not left over from a crash). */
+  current: boolean;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  electron: string;
+  chrome: string;
+  node: string;
+  platform: string;
+}
+
+export type IpcErrorCode =
+  | 'BAD_SENDER'
+  | 'BAD_ARGUMENT'
+  | 'UNKNOWN_TOKEN'
+  | 'NOT_WRITABLE'
+  | 'NOT_A_FILE'
+  | 'FILE_TOO_LARGE'
+  | 'IO_ERROR';
+
+export type IpcResult<T> =
+  { ok: true; value: T } | { ok: false; error: { code: IpcErrorCode; message: string } };
+
+/** Menu commands the window acts on (the menu itself lives in main). */
+export const MENU_COMMANDS = [
+  'new',
+  'open',
+  'open-recent',
+  'save',
+  'save-as',
+  'import-csv',
+  'export-weights',
+  'undo',
+  'redo',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];

@@ -1,0 +1,168 @@
+/**
+ * The files the window may touch, behind tokens: open and save dialogs grant them, drops grant read
+ * access to what was dropped, recent files are re-granted from the stored list. Reads and writes go
+ * through a token only; saves are atomic and keep a `.bak`.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join } from 'node:path';
+import type { FileHandle, FileKind, IpcErrorCode, OpenedFile } from '../channels.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import type { RecentFiles } from './recent.ts';
+import type { TokenStore } from './tokens.ts';
+
+/** Files larger than this are refused (a CSV this size would not train interactively anyway). */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+export class FileError extends Error {
+  constructor(
+    readonly code: IpcErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+export const FILTERS: Record<FileKind, FileFilter[]> = {
+  project: [{ name: 'Backprop Studio project', extensions: ['json'] }],
+  csv: [{ name: 'CSV data', extensions: ['csv', 'tsv', 'txt'] }],
+  weights: [{ name: 'Weights (JSON)', extensions: ['json'] }],
+};
+
+/** What a dropped file is, from its name; null for files the app does not open. */
+export function kindOfDroppedFile(path: string): FileKind | null {
+  const name = basename(path).toLowerCase();
+  if (name.endsWith('.weights.json')) return 'weights';
+  if (name.endsWith('.json')) return 'project';
+  if (['.csv', '.tsv', '.txt'].includes(extname(name))) return 'csv';
+  return null;
+}
+
+/** The native dialogs, as main provides them (tests pass fakes). */
+export interface Dialogs {
+  open(o: { kind: FileKind; filters: FileFilter[]; defaultPath?: string }): Promise<string | null>;
+  save(o: { kind: FileKind; filters: FileFilter[]; defaultPath: string }): Promise<string | null>;
+}
+
+export interface FileServiceOptions {
+  tokens: TokenStore;
+  recent: RecentFiles;
+  dialogs: Dialogs;
+  /** Where save dialogs start when nothing was opened yet (the Documents folder). */
+  defaultDir: string;
+  maxBytes?: number;
+}
+
+export interface FileService {
+  openDialog(kind: FileKind): Promise<OpenedFile | null>;
+  saveDialog(kind: FileKind, suggestedName: string): Promise<FileHandle | null>;
+  read(token: string): Promise<OpenedFile>;
+  write(token: string, text: string): Promise<FileHandle>;
+  drop(path: string): Promise<OpenedFile>;
+  recent(): Promise<FileHandle[]>;
+  /** The folders of recent files (where interrupted saves may have left temporary files). */
+  recentDirs(): Promise<string[]>;
+}
+
+export function createFileService(o: FileServiceOptions): FileService {
+  const maxBytes = o.maxBytes ?? MAX_FILE_BYTES;
+  let lastDir = o.defaultDir;
+  const handle = (token: string): FileHandle => {
+    const g = o.tokens.get(token)!;
+    return { token, name: basename(g.path), kind: g.kind };
+  };
+
+  async function readGranted(token: string): Promise<OpenedFile> {
+    const g = o.tokens.get(token);
+    if (!g) throw new FileError('UNKNOWN_TOKEN', 'This file is no longer available; open it again.');
+    if (!o.tokens.canRead(token))
+      throw new FileError('NOT_WRITABLE', 'This file was not opened for reading.');
+    let size: number;
+    try {
+      const s = await stat(g.path);
+      if (!s.isFile()) throw new FileError('NOT_A_FILE', `${basename(g.path)} is not a file.`);
+      size = s.size;
+    } catch (e) {
+      if (e instanceof FileError) throw e;
+      throw new FileError(
+        'IO_ERROR',
+        `${basename(g.path)} could not be read (${(e as NodeJS.ErrnoException).code}).`,
+      );
+    }
+    if (size > maxBytes)
+      throw new FileError('FILE_TOO_LARGE', `${basename(g.path)} is larger than ${maxBytes >> 20} MB.`);
+    const bytes = new Uint8Array(await readFile(g.path));
+    lastDir = dirname(g.path);
+    return { ...handle(token), bytes };
+  }
+
+  return {
+    async openDialog(kind) {
+      const path = await o.dialogs.open({ kind, filters: FILTERS[kind], defaultPath: lastDir });
+      if (!path) return null;
+      const token = o.tokens.grant(path, kind, kind === 'project' ? 'read-write' : 'read');
+      const file = await readGranted(token);
+      if (kind !== 'weights') await o.recent.add(path, kind);
+      return file;
+    },
+    async saveDialog(kind, suggestedName) {
+      const path = await o.dialogs.save({
+        kind,
+        filters: FILTERS[kind],
+        defaultPath: join(lastDir, suggestedName),
+      });
+      if (!path) return null;
+      return handle(o.tokens.grant(path, kind, 'write'));
+    },
+    read: readGranted,
+    async write(token, text) {
+      const g = o.tokens.get(token);
+      if (!g)
+        throw new FileError('UNKNOWN_TOKEN', 'This file is no longer available; choose where to save it.');
+      if (!o.tokens.canWrite(token))
+        throw new FileError('NOT_WRITABLE', `${basename(g.path)} was not opened for saving.`);
+      if (Buffer.byteLength(text) > maxBytes)
+        throw new FileError('FILE_TOO_LARGE', 'The file would be too large.');
+      try {
+        await writeFileAtomic(g.path, text);
+      } catch (e) {
+        throw new FileError(
+          'IO_ERROR',
+          `${basename(g.path)} could not be saved (${(e as NodeJS.ErrnoException).code}).`,
+        );
+      }
+      lastDir = dirname(g.path);
+      if (g.kind === 'project') await o.recent.add(g.path, g.kind);
+      return handle(token);
+    },
+    async drop(path) {
+      if (!isAbsolute(path) || path.includes('\0'))
+        throw new FileError('BAD_ARGUMENT', 'Not a file that was dropped.');
+      const kind = kindOfDroppedFile(path);
+      if (!kind)
+        throw new FileError('NOT_A_FILE', `${basename(path)} is not a CSV, project or weights file.`);
+      const file = await readGranted(o.tokens.grant(path, kind, kind === 'project' ? 'read-write' : 'read'));
+      if (kind !== 'weights') await o.recent.add(path, kind);
+      return file;
+    },
+    async recent() {
+      const out: FileHandle[] = [];
+      for (const f of await o.recent.list()) {
+        const ok = await stat(f.path).then(
+          (s) => s.isFile(),
+          () => false,
+        );
+        if (ok)
+          out.push(handle(o.tokens.grant(f.path, f.kind, f.kind === 'project' ? 'read-write' : 'read')));
+      }
+      return out;
+    },
+    async recentDirs() {
+      return [...new Set((await o.recent.list()).map((f) => dirname(f.path)))];
+    },
+  };
+}

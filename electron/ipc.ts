@@ -1,0 +1,90 @@
+/**
+ * Every IPC handler, registered through one wrapper that first checks the sender (the main window's
+ * top frame on the app's origin), then the arguments against a schema (extra or missing arguments are
+ * refused too), and answers `{ ok, value } | { ok: false, error }`: nothing throws across the boundary.
+ */
+import type { IpcMainInvokeEvent } from 'electron';
+import { z } from 'zod';
+import { Channel } from './channels.ts';
+import type { IpcErrorCode, IpcResult } from './channels.ts';
+import { FileError, MAX_FILE_BYTES } from './files/service.ts';
+import { RECOVERY_ID } from './files/recovery.ts';
+import type { SenderInfo } from './security.ts';
+
+const kind = z.enum(['project', 'csv', 'weights']);
+const token = z.string().regex(/^[0-9a-f-]{36}$/);
+const text = z.string().max(MAX_FILE_BYTES);
+/** A bare file name for a save dialog's suggestion: no folders, no drive, no control characters. */
+const fileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine(
+    (n) => ![...n].some((c) => '/\\:'.includes(c) || c.charCodeAt(0) < 32) && n !== '.' && n !== '..',
+    'a file name without folders',
+  );
+const recoveryId = z.string().regex(RECOVERY_ID);
+
+export const argumentSchemas = {
+  [Channel.appInfo]: z.tuple([]),
+  [Channel.documentState]: z.tuple([z.object({ edited: z.boolean(), title: z.string().max(200) }).strict()]),
+  [Channel.openDialog]: z.tuple([kind]),
+  [Channel.saveDialog]: z.tuple([kind, fileName]),
+  [Channel.read]: z.tuple([token]),
+  [Channel.write]: z.tuple([token, text]),
+  [Channel.drop]: z.tuple([z.string().min(1).max(4096)]),
+  [Channel.recentList]: z.tuple([]),
+  [Channel.recentClear]: z.tuple([]),
+  [Channel.recoveryList]: z.tuple([]),
+  [Channel.recoveryRead]: z.tuple([recoveryId]),
+  [Channel.recoveryWrite]: z.tuple([text, z.string().max(255)]),
+  [Channel.recoveryDiscard]: z.tuple([z.union([recoveryId, z.literal('*')])]),
+  [Channel.engineConnect]: z.tuple([]),
+} satisfies Record<Channel, z.ZodTuple>;
+
+type Schemas = typeof argumentSchemas;
+export type Handlers = {
+  [C in Channel]: (args: z.infer<Schemas[C]>, event: IpcMainInvokeEvent) => unknown;
+};
+
+/** What main can tell about an invoke's sender. */
+export function senderInfo(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>): SenderInfo {
+  const frame = event.senderFrame;
+  return {
+    webContentsId: event.sender.id,
+    frameUrl: frame?.url ?? null,
+    isMainFrame: !!frame && frame.parent === null,
+  };
+}
+
+function failure(code: IpcErrorCode, message: string): IpcResult<never> {
+  return { ok: false, error: { code, message } };
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
+}
+
+/** Registers a handler for every channel. */
+export function registerIpc(
+  ipcMain: IpcMainLike,
+  handlers: Handlers,
+  isTrusted: (event: IpcMainInvokeEvent) => boolean,
+): void {
+  for (const channel of Object.values(Channel)) {
+    const schema = argumentSchemas[channel] as z.ZodType<unknown[]>;
+    const run = handlers[channel] as (args: unknown, event: IpcMainInvokeEvent) => unknown;
+    ipcMain.handle(channel, async (event, ...args): Promise<IpcResult<unknown>> => {
+      if (!isTrusted(event)) return failure('BAD_SENDER', `Refused ${channel} from an unknown sender.`);
+      const parsed = schema.safeParse(args);
+      if (!parsed.success)
+        return failure('BAD_ARGUMENT', `Bad arguments for ${channel}: ${parsed.error.issues[0]?.message}`);
+      try {
+        return { ok: true, value: (await run(parsed.data, event)) ?? null };
+      } catch (e) {
+        if (e instanceof FileError) return failure(e.code, e.message);
+        return failure('IO_ERROR', (e as Error)?.message ?? String(e));
+      }
+    });
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Chain-rule steps written out with their numbers, per neuron, marking which factors the forward
+ * cache supplied and which stored gradients are reused. Neurons are numbered from 1 in the text.
+ */
+import type { Activation, LossName } from '../graph/types.ts';
+import type { ChainStep } from './trace-types.ts';
+
+/** A number in 4 significant digits, "−" for minus. */
+export function num(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  const s = a >= 1e-4 && a < 1e6 ? String(Number(a.toPrecision(4))) : a.toExponential(3).replace('e', '·10^');
+  return v < 0 ? `−${s}` : s;
+}
+
+/** A number as a factor of a product: negatives in parentheses. */
+const fac = (v: number) => (v < 0 ? `(${num(v)})` : num(v));
+
+/** Writes Σ terms, at most `max` of them, then "+ … (n terms)". */
+function sumText(terms: string[], max = 6): string {
+  if (terms.length <= max) return terms.join(' + ');
+  return `${terms.slice(0, max).join(' + ')} + … (${terms.length} terms)`;
+}
+
+/** ∂L/∂z_j = ∂L/∂a_j · f'(z_j), f' written from the cached a_j or z_j. */
+export function activationStep(
+  f: Activation,
+  alpha: number,
+  j: number,
+  dA: number,
+  z: number,
+  a: number,
+  fPrime: number,
+  dZ: number,
+): ChainStep {
+  const n = j + 1;
+  const zj = `z_${n}`;
+  const aj = `a_${n}`;
+  let rule: string;
+  let withNumbers: string;
+  let cached: string[];
+  switch (f) {
+    case 'sigmoid':
+      rule = `${aj}(1 − ${aj})`;
+      withNumbers = `${fac(a)}·(1 − ${fac(a)})`;
+      cached = [aj];
+      break;
+    case 'tanh':
+      rule = `(1 − ${aj}²)`;
+      withNumbers = `(1 − ${fac(a)}²)`;
+      cached = [aj];
+      break;
+    case 'relu':
+      rule = `[${zj} > 0]`;
+      withNumbers = `${num(fPrime)} (${zj} = ${num(z)})`;
+      cached = [zj];
+      break;
+    case 'leaky_relu':
+      rule = `(${zj} > 0 ? 1 : α)`;
+      withNumbers = `${num(fPrime)} (${zj} = ${num(z)}, α = ${num(alpha)})`;
+      cached = [zj];
+      break;
+    case 'elu':
+      rule = `(${zj} > 0 ? 1 : ${aj} + α)`;
+      withNumbers = z > 0 ? `1 (${zj} = ${num(z)})` : `(${num(a)} + ${num(alpha)})`;
+      cached = z > 0 ? [zj] : [zj, aj];
+      break;
+    case 'softplus':
+      rule = `σ(${zj})`;
+      withNumbers = `σ(${num(z)})`;
+      cached = [zj];
+      break;
+    default:
+      rule = '1';
+      withNumbers = '1';
+      cached = [];
+  }
+  return {
+    text: `∂L/∂${zj} = ∂L/∂${aj} · ${rule} = ${fac(dA)} · ${withNumbers} = ${num(dZ)}`,
+    value: dZ,
+    cached,
+    reused: [`∂L/∂${aj}`],
+  };
+}
+
+/** The loss's own gradient for unit j of one row. */
+export function lossStep(
+  loss: LossName,
+  j: number,
+  p: number,
+  y: number,
+  ySum: number,
+  scale: number,
+  g: number,
+): ChainStep {
+  const n = j + 1;
+  const pj = `p_${n}`;
+  const yj = `y_${n}`;
+  const scaleText = num(scale);
+  let text: string;
+  switch (loss) {
+    case 'mse':
+      text = `∂L/∂${pj} = 2(${pj} − ${yj})/${scaleText} = 2·(${num(p)} − ${num(y)})/${scaleText} = ${num(g)}`;
+      break;
+    case 'mae':
+      text = `∂L/∂${pj} = sign(${pj} − ${yj})/${scaleText} = sign(${num(p)} − ${num(y)})/${scaleText} = ${num(g)}`;
+      break;
+    case 'binary_crossentropy':
+      text = `∂L/∂z_${n} = (${pj} − ${yj})/${scaleText} = (${num(p)} − ${num(y)})/${scaleText} = ${num(g)}`;
+      break;
+    case 'categorical_crossentropy':
+      text =
+        ySum === 1
+          ? `∂L/∂z_${n} = (${pj} − ${yj})/${scaleText} = (${num(p)} − ${num(y)})/${scaleText} = ${num(g)}`
+          : `∂L/∂z_${n} = (${pj}·Σy − ${yj})/${scaleText} = (${num(p)}·${num(ySum)} − ${num(y)})/${scaleText} = ${num(g)}`;
+      break;
+  }
+  return { text, value: g, cached: [pj], reused: [] };
+}
+
+/** ∂L/∂x_i (this node's term) = Σ_j W_ij · ∂L/∂z_j: every ∂L/∂z_j is the stored one, reused. */
+export function inputStep(i: number, w: number[], dZ: number[], value: number): ChainStep {
+  const n = i + 1;
+  const symbolic = sumText(
+    dZ.map((_, j) => `W_${n},${j + 1}·∂L/∂z_${j + 1}`),
+    4,
+  );
+  const numbers = sumText(dZ.map((d, j) => `${fac(w[j]!)}·${fac(d)}`));
+  return {
+    text: `∂L/∂x_${n} = Σ_j W_${n},j·∂L/∂z_j = ${symbolic} = ${numbers} = ${num(value)}`,
+    value,
+    cached: [],
+    reused: dZ.map((_, j) => `∂L/∂z_${j + 1}`),
+  };
+}
+
+/** ∂L/∂x_i = m_i · ∂L/∂a_i for dropout, with the cached mask. */
+export function maskStep(i: number, m: number, dA: number, value: number): ChainStep {
+  const n = i + 1;
+  return {
+    text: `∂L/∂x_${n} = m_${n} · ∂L/∂a_${n} = ${fac(m)} · ${fac(dA)} = ${num(value)}`,
+    value,
+    cached: [`m_${n}`],
+    reused: [`∂L/∂a_${n}`],
+  };
+}
+
+/** ∂L/∂a_i = Σ over consumers of their terms (each consumer added its term once). */
+export function sumStep(i: number, consumers: string[], terms: number[], value: number): ChainStep {
+  const n = i + 1;
+  const parts = terms.map((t, k) => `${fac(t)} (from ${consumers[k]})`);
+  return {
+    text: `∂L/∂a_${n} = Σ over consumers = ${parts.join(' + ')} = ${num(value)}`,
+    value,
+    cached: [],
+    reused: consumers.map((c) => `∂L/∂(${c})`),
+  };
+}

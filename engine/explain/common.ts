@@ -1,0 +1,105 @@
+/**
+ * What the explain tools share: a float64 working copy of a model (same graph and weights, its own
+ * buffers, so the run's model is never touched), a batch, a training-mode context whose dropout masks
+ * depend only on a seed, and a clock for wall times.
+ */
+import { fail } from '../errors.ts';
+import { createModel } from '../model/model.ts';
+import type { Model } from '../model/model.ts';
+import { loadRows } from '../model/run.ts';
+import type { NodeState, RunContext } from '../model/state.ts';
+import { createRng } from '../rng.ts';
+
+/** B rows of features x [B × nIn] and targets y [B × K], row-major, already encoded. */
+export interface Batch {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  B: number;
+}
+
+/** Seed of the dropout masks when none is given (the one engine/gradcheck.ts uses). */
+export const DEFAULT_MASK_SEED = 7;
+
+/** A float64 model with the same graph and weights as `model`, buffers for `maxBatch` rows, 'ts' kernels. */
+export function float64Copy(model: Model, maxBatch: number): Model {
+  const copy = createModel(model.compiled, { dtype: 'float64', maxBatch, seed: 0 });
+  copy.params.set(model.params);
+  return copy;
+}
+
+/** Checks a batch against the model (sizes, finite numbers, at most `maxRows` rows). */
+export function checkBatch(model: Model, batch: Batch, maxRows: number): void {
+  const { B, x, y } = batch;
+  if (!Number.isInteger(B) || B < 1 || B > maxRows)
+    fail('BAD_REQUEST', `Choose from 1 to ${maxRows} rows (got ${String(B)}).`);
+  const nIn = model.input.width;
+  const K = model.output.width;
+  if (x.length !== B * nIn)
+    fail('BAD_REQUEST', `${B} row(s) of ${nIn} inputs need ${B * nIn} numbers, not ${x.length}.`);
+  if (y.length !== B * K)
+    fail('BAD_REQUEST', `${B} row(s) of ${K} targets need ${B * K} numbers, not ${y.length}.`);
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isFinite(x[i]!))
+      fail('BAD_REQUEST', `Input ${i % nIn} of row ${Math.floor(i / nIn)} is not a number.`);
+  for (let i = 0; i < y.length; i++)
+    if (!Number.isFinite(y[i]!))
+      fail('BAD_REQUEST', `Target ${i % K} of row ${Math.floor(i / K)} is not a number.`);
+}
+
+/** A float64 copy of `model` with the batch's rows loaded into its input cache. */
+export function loadedCopy(model: Model, batch: Batch): Model {
+  const copy = float64Copy(model, batch.B);
+  loadRows(copy, batch.x, null, 0, batch.B);
+  return copy;
+}
+
+/**
+ * A training-mode context with a fresh generator: every pass run with a context from the same seed
+ * draws the same dropout masks, so all gradient methods differentiate the same function.
+ */
+export function maskedContext(B: number, seed: number): RunContext {
+  return { B, training: true, rng: createRng(seed) };
+}
+
+/** Milliseconds from an arbitrary origin. */
+export type Clock = () => number;
+
+/** `performance.now()` where the host has it (browsers, workers, Node), else `Date.now()`. */
+export const defaultClock: Clock = (() => {
+  const p = (globalThis as { performance?: { now(): number } }).performance;
+  return p && typeof p.now === 'function' ? () => p.now() : () => Date.now();
+})();
+
+/** Multiply-adds of one forward pass of B rows: Σ over dense layers of B·nIn·units (a guard, not a count). */
+export function forwardWork(model: Model, B: number): number {
+  let w = 0;
+  for (const p of model.compiled.params) w += B * p.kernel[0] * p.kernel[1];
+  return w;
+}
+
+/** [B × w] row-major → one array per row. */
+export function perRow(a: ArrayLike<number>, B: number, w: number): number[][] {
+  const out: number[][] = [];
+  for (let r = 0; r < B; r++) {
+    const row = new Array<number>(w);
+    for (let j = 0; j < w; j++) row[j] = a[r * w + j]!;
+    out.push(row);
+  }
+  return out;
+}
+
+/** Kernel [nIn × units] (Keras layout) → [unit][input]: the weights into each neuron. */
+export function perNeuron(k: ArrayLike<number>, nIn: number, units: number): number[][] {
+  return Array.from({ length: units }, (_, j) => Array.from({ length: nIn }, (_, i) => k[i * units + j]!));
+}
+
+/** Where each input of a concatenate node starts in its output. */
+export function offsets(s: NodeState): number[] {
+  const out: number[] = [];
+  let o = 0;
+  for (const x of s.inputs) {
+    out.push(o);
+    o += x.width;
+  }
+  return out;
+}

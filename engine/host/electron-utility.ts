@@ -1,0 +1,26 @@
+/**
+ * Engine host in an Electron utility process. Main sends one MessagePortMain per connection over
+ * `process.parentPort`; the engine service is exposed on it through Comlink, so the window talks to the
+ * engine directly and main never relays training traffic. A new connection replaces the old one.
+ */
+import type { ParentPort } from 'electron';
+import * as Comlink from 'comlink';
+import { createEngineService } from '../session/service.ts';
+import { electronPortEndpoint } from './electron-port-adapter.ts';
+import type { MessagePortMainLike } from './electron-port-adapter.ts';
+import { withFaults } from './faults.ts';
+
+const parentPort = (process as unknown as { parentPort: ParentPort }).parentPort;
+const service = createEngineService({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });
+const exposed = process.argv.includes('--engine-faults')
+  ? withFaults(service, () => process.exit(70))
+  : service;
+
+let current: ReturnType<typeof electronPortEndpoint> | null = null;
+parentPort.on('message', (e) => {
+  const port = e.ports[0] as unknown as MessagePortMainLike | undefined;
+  if (!port || (e.data as { type?: string } | null)?.type !== 'connect') return;
+  current?.close();
+  current = electronPortEndpoint(port);
+  Comlink.expose(exposed, current);
+});

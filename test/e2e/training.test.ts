@@ -1,0 +1,246 @@
+/**
+ * Training in the browser: the two spirals to over 90 % validation accuracy with live charts, pause and
+ * resume, and the exported weights predicting exactly what the app predicts.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { decodeOutput, encodeRows } from '../../engine/data/apply.ts';
+import type { Prediction } from '../../engine/data/apply.ts';
+import { loadWeights } from '../../engine/formats/weights-file.ts';
+import { modelFromWeights, predictAll } from '../../engine/model/infer.ts';
+import {
+  byTestId,
+  epoch,
+  parseShown,
+  runState,
+  screenshot,
+  setField,
+  textOf,
+  useApp,
+  waitForState,
+} from './app.ts';
+
+const app = useApp();
+
+const chartPoints = async (page: Page, id: 'loss-chart' | 'grad-chart') =>
+  Number(await byTestId(page, id).getAttribute('data-points'));
+
+/** The validation accuracy on show (NaN before the first epoch). */
+const valAccuracy = async (page: Page) =>
+  (await byTestId(page, 'val-accuracy').count()) ? parseShown(await textOf(page, 'val-accuracy')) : NaN;
+
+/** Picks another dataset, then the two spirals, as a person would from the Data panel. */
+async function chooseSpirals(page: Page): Promise<void> {
+  const select = byTestId(page, 'dataset-select');
+  const scatter = page.locator('[aria-label="Data"] canvas');
+  const spirals = await scatter.screenshot();
+  await select.selectOption('circle');
+  await expect.poll(() => scatter.screenshot().then((b) => b.equals(spirals))).toBe(false);
+  await select.selectOption('spirals');
+  expect(await select.inputValue()).toBe('spirals');
+  await expect.poll(() => scatter.screenshot().then((b) => b.equals(spirals))).toBe(true);
+  expect(await textOf(page, 'data-summary')).toBe('500 rows · 3 columns · 2 classes');
+  expect(await byTestId(page, 'train').isEnabled()).toBe(true);
+}
+
+interface ChartRecord {
+  state: string;
+  loss: number;
+  grad: number;
+}
+
+/** Records every change of the charts' point counts with the run state shown at that moment. */
+async function recordCharts(page: Page): Promise<() => Promise<ChartRecord[]>> {
+  await page.evaluate(`(() => {
+    const q = (id) => document.querySelector('[data-testid="' + id + '"]');
+    const log = (window.__chartLog = []);
+    const record = () => log.push({
+      state: q('run-state').textContent.trim(),
+      loss: Number(q('loss-chart').dataset.points),
+      grad: Number(q('grad-chart').dataset.points),
+    });
+    const observer = new MutationObserver(record);
+    for (const id of ['loss-chart', 'grad-chart'])
+      observer.observe(q(id), { attributes: true, attributeFilter: ['data-points'] });
+  })()`);
+  return () => page.evaluate('window.__chartLog') as Promise<ChartRecord[]>;
+}
+
+/**
+ * The point counts a chart showed while the run was going. They are not monotonic: the step series is
+ * an overview capped at 600 points whose neighbours merge as the run grows (a sawtooth), so the checks
+ * are that points arrive during the run, keep arriving, and (for the loss, whose per-epoch series only
+ * grows) that the chart ends the run with more than it had early on.
+ */
+function whileRunning(log: ChartRecord[], key: 'loss' | 'grad'): number[] {
+  return log.filter((r) => r.state === 'running').map((r) => r[key]);
+}
+
+describe('training on the two spirals', () => {
+  it('trains past 0.9 validation accuracy; the loss and gradient charts grow while it runs (main.png)', async () => {
+    const page = await app.open();
+    await chooseSpirals(page);
+    await setField(page, 'Epochs', '500');
+    const epochOf = () => byTestId(page, 'epoch').locator('..').textContent();
+    expect(await epochOf()).toMatch(/epoch\s+0\/500/);
+    expect(await chartPoints(page, 'loss-chart')).toBe(0);
+    expect(await chartPoints(page, 'grad-chart')).toBe(0);
+
+    const chartLog = await recordCharts(page);
+    await byTestId(page, 'train').click();
+    let best = 0;
+    await expect
+      .poll(
+        async () => {
+          const state = await runState(page);
+          if (state === 'running') best = Math.max(best, (await valAccuracy(page)) || 0);
+          return best > 0.9 || ['done', 'stopped', 'failed'].includes(state);
+        },
+        { timeout: 45_000, interval: 20 },
+      )
+      .toBe(true);
+    expect(best, 'validation accuracy seen while training').toBeGreaterThan(0.9);
+
+    await waitForState(page, 'done');
+    expect(await epochOf()).toMatch(/epoch\s+500\/500/);
+    const log = await chartLog();
+    const loss = whileRunning(log, 'loss').filter((n) => n > 0);
+    const grad = whileRunning(log, 'grad').filter((n) => n > 0);
+    const seen = JSON.stringify(log.slice(0, 30));
+    // Points arrived while it trained (there were none before the start), and kept arriving.
+    expect(new Set(loss).size, seen).toBeGreaterThanOrEqual(3);
+    expect(new Set(grad).size, seen).toBeGreaterThanOrEqual(2);
+    expect(loss.at(-1)!, seen).toBeGreaterThan(loss[0]!);
+    // One gradient-norm line per dense layer; the loss chart adds per-epoch lines to the step line.
+    expect(grad.every((n) => n % 3 === 0)).toBe(true);
+    expect(await chartPoints(page, 'loss-chart')).toBeGreaterThan(
+      (await chartPoints(page, 'grad-chart')) / 3,
+    );
+
+    // The decision map is drawn over the data, and the results cover the 100 validation rows.
+    expect(await page.locator('canvas[aria-label*="decision map"]').count()).toBe(1);
+    const results = page.getByRole('region', { name: 'Results' });
+    const accuracy = /Accuracy (\S+) on 100 rows/.exec((await results.textContent()) ?? '');
+    expect(accuracy?.[1]).toBe(await textOf(page, 'val-accuracy'));
+    expect(await byTestId(page, 'confusion-matrix').isVisible()).toBe(true);
+    await screenshot(page, 'main.png');
+  });
+
+  it('pauses and resumes: the epoch counter holds still while paused and moves again after Resume', async () => {
+    const page = await app.open();
+    await setField(page, 'Epochs', '100000');
+    await byTestId(page, 'train').click();
+    await waitForState(page, 'running');
+    await expect.poll(() => epoch(page), { interval: 20 }).toBeGreaterThanOrEqual(3);
+
+    await byTestId(page, 'pause').click();
+    await waitForState(page, 'paused');
+    expect(await textOf(page, 'train')).toBe('Resume');
+    // The last metrics arrive just after the pause: let them land, then nothing may move.
+    const snapshot = async () => `${await epoch(page)}|${await chartPoints(page, 'loss-chart')}`;
+    let last = '';
+    await expect
+      .poll(
+        async () => {
+          const [a, b] = [last, (last = await snapshot())];
+          return a === b;
+        },
+        { interval: 150 },
+      )
+      .toBe(true);
+    const held = await epoch(page);
+    const points = await chartPoints(page, 'loss-chart');
+    expect(held).toBeGreaterThanOrEqual(3);
+    for (let t = 0; t < 5; t++) {
+      await page.waitForTimeout(100);
+      expect(await epoch(page)).toBe(held);
+      expect(await runState(page)).toBe('paused');
+    }
+    expect(await chartPoints(page, 'loss-chart')).toBe(points);
+
+    await byTestId(page, 'train').click();
+    await waitForState(page, 'running');
+    await expect.poll(() => epoch(page), { interval: 20 }).toBeGreaterThan(held);
+    expect(await chartPoints(page, 'loss-chart')).toBeGreaterThan(0);
+
+    await byTestId(page, 'stop').click();
+    await waitForState(page, 'stopped');
+    expect(await textOf(page, 'train')).toBe('Train');
+  });
+
+  it('exports weights that load with loadWeights and predict what the app predicts', async () => {
+    const page = await app.open();
+    await byTestId(page, 'train').click();
+    await waitForState(page, 'done');
+    expect(await valAccuracy(page)).toBeGreaterThan(0.9);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      byTestId(page, 'export-weights').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('Untitled.weights.json');
+    const text = await readFile((await download.path())!, 'utf8');
+    const w = loadWeights(text);
+    expect(w.graph.nodes.map((n) => n.id)).toEqual(['input', 'dense1', 'dense2', 'dense3', 'output']);
+    expect(w.preprocessing.features.map((f) => f.name)).toEqual(['x1', 'x2']);
+    expect(w.preprocessing.target).toMatchObject({
+      name: 'label',
+      task: 'classification',
+      classes: ['0', '1'],
+    });
+    expect(w.metadata.name).toBe('Untitled');
+
+    // The model from the file, on raw inputs: the file's preprocessing standardises them.
+    const model = modelFromWeights(w.graph, w.parameters);
+    const predict = (rows: string[][]): Prediction[] => {
+      const enc = encodeRows(w.preprocessing, { columns: ['x1', 'x2'], rows });
+      return decodeOutput(w.preprocessing, predictAll(model, enc.x, enc.n), enc.n, enc.nOut);
+    };
+    // Rows where the model hesitates (the strongest check), plus one where it is sure.
+    const grid: string[][] = [];
+    for (let i = 0; i <= 24; i++)
+      for (let j = 0; j <= 24; j++) grid.push([(-1.2 + i * 0.1).toFixed(2), (-1.2 + j * 0.1).toFixed(2)]);
+    const conf = (p: Prediction) => ('probabilities' in p ? Math.max(...p.probabilities) : 1);
+    const scored = predict(grid).map((p, i) => ({ row: grid[i]!, p, c: conf(p) }));
+    const hesitant = scored.filter((s) => s.c > 0.6 && s.c < 0.9).sort((a, b) => a.c - b.c);
+    const sure = scored.find((s) => s.c > 0.99);
+    expect(hesitant.length).toBeGreaterThanOrEqual(3);
+    const picks = [hesitant[0]!, hesitant[Math.floor(hesitant.length / 2)]!, hesitant.at(-1)!, sure!];
+    // Each pick's prediction reads differently from the one before, so a stale answer cannot pass.
+    picks.forEach((s, i) => i && expect(Math.abs(s.c - picks[i - 1]!.c)).toBeGreaterThan(0.01));
+    const form = byTestId(page, 'predict-form');
+    let previous = '';
+    for (const { row, p } of picks) {
+      await form.getByLabel('x1', { exact: true }).fill(row[0]!);
+      await form.getByLabel('x2', { exact: true }).fill(row[1]!);
+      await form.getByRole('button', { name: 'Predict' }).click();
+      await expect.poll(() => textOf(page, 'prediction')).not.toBe(previous);
+      previous = await textOf(page, 'prediction');
+      expect(await byTestId(page, 'prediction').innerText()).toMatch(/^[01] · 0 \S+ · 1 \S+$/);
+      const label = await page.locator('[data-testid="prediction"] strong').textContent();
+      const shown = (await page.locator('[data-testid="prediction"] span').allTextContents()).map((s) => {
+        const m = /·\s*(\S+)\s+(\S+)\s*$/.exec(s);
+        if (!m) throw new Error(`unreadable probability "${s}"`);
+        return { cls: m[1], p: Number(m[2]) };
+      });
+      if (!('probabilities' in p)) throw new Error('expected a classification');
+      expect(label, `row ${row.join(', ')}`).toBe(p.label);
+      expect(shown.map((s) => s.cls)).toEqual(['0', '1']);
+      // Three significant digits on screen: within half a unit of the third decimal.
+      shown.forEach((s, k) =>
+        expect(Math.abs(s.p - p.probabilities[k]!), `row ${row.join(', ')} class ${k}`).toBeLessThan(6e-4),
+      );
+    }
+  });
+
+  it('shows the main screen in dark mode after training (dark.png)', async () => {
+    const page = await app.open({ colorScheme: 'dark' });
+    const background = await page.evaluate('getComputedStyle(document.documentElement).backgroundColor');
+    expect(background).toBe('rgb(20, 23, 28)');
+    await byTestId(page, 'train').click();
+    await waitForState(page, 'done');
+    expect(await valAccuracy(page)).toBeGreaterThan(0.9);
+    await screenshot(page, 'dark.png');
+  });
+});

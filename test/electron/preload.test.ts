@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { Channel, ENGINE_PORT_MESSAGE, RendererEvent } from '../../electron/channels.ts';
+import type { ElectronBridge } from '../../electron/preload.ts';
+import type { ElectronMock } from './electron-mock.ts';
+
+const state = vi.hoisted(() => ({ electron: null as unknown as ElectronMock }));
+vi.mock('electron', async () => {
+  const { createElectronMock } = await import('./electron-mock.ts');
+  state.electron = createElectronMock();
+  return { ...state.electron, default: state.electron };
+});
+
+const postMessage = vi.fn();
+let bridge: ElectronBridge;
+let e: ElectronMock;
+const ok = (value: unknown) => ({ ok: true, value });
+const fail = (code: string) => ({ ok: false, error: { code, message: `failed: ${code}` } });
+
+beforeAll(async () => {
+  (globalThis as { window?: unknown }).window = { postMessage };
+  await import('../../electron/preload.ts');
+  e = state.electron;
+  bridge = e.exposed.backpropDesktop as ElectronBridge;
+});
+
+describe('preload', () => {
+  it('exposes named functions only, no raw ipcRenderer', () => {
+    expect(e.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
+    expect(Object.keys(e.exposed)).toEqual(['backpropDesktop']);
+    for (const [name, value] of Object.entries(bridge)) expect(typeof value, name).toBe('function');
+    for (const raw of ['invoke', 'send', 'sendSync', 'on', 'postMessage', 'ipcRenderer'])
+      expect(bridge).not.toHaveProperty(raw);
+  });
+
+  it('asks main for the engine and forwards the port to the page as a window message', async () => {
+    e.ipcRenderer.invoke.mockResolvedValueOnce(ok(null));
+    bridge.requestEngine();
+    expect(e.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channel.engineConnect);
+    const port = { name: 'port' };
+    for (const l of e.rendererListeners.get(RendererEvent.enginePort) ?? []) l({ ports: [port] });
+    expect(postMessage).toHaveBeenCalledWith(ENGINE_PORT_MESSAGE, '*', [port]);
+  });
+
+  it('reports engine exits and menu commands until unsubscribed', () => {
+    const exits = vi.fn();
+    const off = bridge.onEngineExit(exits);
+    const fire = (ch: string, ...a: unknown[]) =>
+      (e.rendererListeners.get(ch) ?? []).forEach((l) => l({}, ...a));
+    fire(RendererEvent.engineExit, 'the engine stopped (exit code 9)');
+    off();
+    fire(RendererEvent.engineExit, 'again');
+    expect(exits.mock.calls).toEqual([['the engine stopped (exit code 9)']]);
+    const menu = vi.fn();
+    bridge.onMenu(menu);
+    fire(RendererEvent.menuCommand, 'open-recent', { token: 't', name: 'a.bps.json', kind: 'project' });
+    expect(menu).toHaveBeenCalledWith('open-recent', { token: 't', name: 'a.bps.json', kind: 'project' });
+  });
+
+  it('opens and reads files by token; a forgotten token reads as null', async () => {
+    e.ipcRenderer.invoke.mockResolvedValueOnce(
+      ok({ token: 't', name: 'iris.csv', kind: 'csv', bytes: new Uint8Array([1]) }),
+    );
+    await expect(bridge.openFile('csv')).resolves.toMatchObject({ name: 'iris.csv' });
+    expect(e.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channel.openDialog, 'csv');
+    e.ipcRenderer.invoke.mockResolvedValueOnce(fail('UNKNOWN_TOKEN'));
+    await expect(bridge.readToken('t')).resolves.toBeNull();
+    e.ipcRenderer.invoke.mockResolvedValueOnce(fail('IO_ERROR'));
+    await expect(bridge.readToken('t')).rejects.toThrow('failed: IO_ERROR');
+  });
+
+  it('saves to a token, or asks where when it cannot', async () => {
+    const handle = { token: 'u', name: 'n.bps.json', kind: 'project' };
+    e.ipcRenderer.invoke.mockResolvedValueOnce(ok(handle));
+    await expect(bridge.saveFile('project', 'n.bps.json', '{}', 'u')).resolves.toEqual(handle);
+    expect(e.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channel.write, 'u', '{}');
+
+    e.ipcRenderer.invoke
+      .mockResolvedValueOnce(fail('NOT_WRITABLE'))
+      .mockResolvedValueOnce(ok(handle))
+      .mockResolvedValueOnce(ok(handle));
+    await expect(bridge.saveFile('project', 'n.bps.json', '{}', 'r')).resolves.toEqual(handle);
+    expect(e.ipcRenderer.invoke.mock.calls.slice(-2)).toEqual([
+      [Channel.saveDialog, 'project', 'n.bps.json'],
+      [Channel.write, 'u', '{}'],
+    ]);
+
+    e.ipcRenderer.invoke.mockResolvedValueOnce(ok(null));
+    await expect(bridge.saveFile('weights', 'w.weights.json', '{}')).resolves.toBeNull();
+  });
+
+  it('turns a dropped File into a token through main, and ignores Files without a path', async () => {
+    e.ipcRenderer.invoke.mockResolvedValueOnce(
+      ok({ token: 'd', name: 'x.csv', kind: 'csv', bytes: new Uint8Array() }),
+    );
+    await expect(bridge.droppedFile({ path: '/home/me/x.csv' } as unknown as File)).resolves.toMatchObject({
+      token: 'd',
+    });
+    expect(e.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channel.drop, '/home/me/x.csv');
+    const calls = e.ipcRenderer.invoke.mock.calls.length;
+    await expect(bridge.droppedFile({} as File)).resolves.toBeNull();
+    expect(e.ipcRenderer.invoke.mock.calls.length).toBe(calls);
+  });
+
+  it('offers back work left by an earlier run, not this one', async () => {
+    e.ipcRenderer.invoke
+      .mockResolvedValueOnce(
+        ok([
+          { id: 'now', current: true },
+          { id: 'old', current: false },
+        ]),
+      )
+      .mockResolvedValueOnce(ok('{"left":1}'));
+    await expect(bridge.readRecovery()).resolves.toBe('{"left":1}');
+    expect(e.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channel.recoveryRead, 'old');
+    e.ipcRenderer.invoke.mockResolvedValueOnce(ok([{ id: 'now', current: true }]));
+    await expect(bridge.readRecovery()).resolves.toBeNull();
+    e.ipcRenderer.invoke.mockResolvedValueOnce(ok(null));
+    await bridge.clearRecovery();
+    expect(e.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channel.recoveryDiscard, '*');
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { fmt, rate } from '../../renderer/src/lib/format.ts';
+
+// fmt uses the default locale; build the expected strings with its separators.
+const parts = new Intl.NumberFormat().formatToParts(12345.6);
+const G = parts.find((p) => p.type === 'group')?.value ?? '';
+const D = parts.find((p) => p.type === 'decimal')?.value ?? '.';
+/** '1,234.5' written with the locale's group and decimal separators. */
+const n = (s: string) => s.replace(/[,.]/g, (c) => (c === ',' ? G : D));
+
+describe('fmt', () => {
+  const cases: [string, number | null | undefined, number | undefined, string][] = [
+    ['null', null, undefined, '–'],
+    ['undefined', undefined, undefined, '–'],
+    ['NaN', NaN, undefined, '–'],
+    ['+Infinity', Infinity, undefined, '∞'],
+    ['−Infinity', -Infinity, undefined, '−∞'],
+    ['zero', 0, undefined, '0'],
+    ['negative zero', -0, undefined, '0'],
+    ['an integer', 42, undefined, '42'],
+    ['four significant digits', 3.14159265, undefined, n('3.142')],
+    ['three when asked', 0.98765, 3, n('0.988')],
+    ['thousands separated', 1234.5678, undefined, n('1,235')],
+    ['rounded to the digits', 123456, undefined, n('123,500')],
+    ['just under a million', 999_999, undefined, n('1,000,000')],
+    ['negative', -1234.5678, undefined, n('-1,235')],
+    ['small, all its significant digits', 0.0015, undefined, n('0.0015')],
+    ['small, rounded to the digits', 0.012345678, undefined, n('0.01235')],
+    ['smallest before exponents', 0.001, undefined, n('0.001')],
+    ['small negative', -0.0012346, undefined, n('-0.001235')],
+    ['tiny: exponent', 0.000123, undefined, '1.23e-4'],
+    ['tiny negative: exponent', -0.000123, undefined, '-1.23e-4'],
+    ['denormal', 5e-324, undefined, '4.94e-324'],
+    ['a million: exponent', 1e6, undefined, '1.00e+6'],
+    ['huge', 6.02214076e23, undefined, '6.02e+23'],
+    ['largest double', Number.MAX_VALUE, undefined, '1.80e+308'],
+    ['huge negative', -2.5e9, undefined, '-2.50e+9'],
+  ];
+  it.each(cases)('%s', (_name, v, digits, want) => {
+    expect(digits === undefined ? fmt(v) : fmt(v, digits)).toBe(want);
+  });
+});
+
+describe('rate', () => {
+  const cases: [number, string][] = [
+    [NaN, '–'],
+    [Infinity, '∞'],
+    [-Infinity, '−∞'],
+    [0, '0'],
+    [0.4, '0'],
+    [12.5, '13'],
+    [999.4, '999'],
+    [999.6, '1.0k'],
+    [1000, '1.0k'],
+    [1049, '1.0k'],
+    [1050, '1.1k'],
+    [54_321, '54.3k'],
+    [999_949, '999.9k'],
+    [999_950, '1.00M'],
+    [1e6, '1.00M'],
+    [12_345_678, '12.35M'],
+    [3e9, '3000.00M'],
+  ];
+  it.each(cases)('%d samples/s → %s', (v, want) => {
+    expect(rate(v)).toBe(want);
+  });
+});

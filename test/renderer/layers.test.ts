@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { compileGraph } from '../../engine/graph/compile.ts';
+import { NODE_TYPES } from '../../engine/graph/types.ts';
+import type { GraphNode } from '../../engine/graph/types.ts';
+import { BLOCKS, blockInfo, fromGraphNode, toGraphNode } from '../../renderer/src/lib/layers.ts';
+import type { LayerData } from '../../renderer/src/lib/layers.ts';
+
+const dense = (extra: Partial<Extract<LayerData, { kind: 'dense' }>> = {}): LayerData => ({
+  kind: 'dense',
+  units: 5,
+  activation: 'tanh',
+  useBias: true,
+  initializer: 'glorot_normal',
+  l1: 0,
+  l2: 0,
+  ...extra,
+});
+
+// [name, editor block, inputs, engine node]
+const pairs: [string, LayerData, string[], GraphNode][] = [
+  ['input', { kind: 'input' }, [], { id: 'n', type: 'input', inputs: [], units: 0 }],
+  [
+    'dense',
+    dense(),
+    ['a'],
+    {
+      id: 'n',
+      type: 'dense',
+      inputs: ['a'],
+      units: 5,
+      activation: 'tanh',
+      useBias: true,
+      kernelInitializer: 'glorot_normal',
+    },
+  ],
+  [
+    'dense with l1, l2 and alpha, no bias',
+    dense({
+      activation: 'leaky_relu',
+      alpha: 0.3,
+      l1: 0.01,
+      l2: 0.002,
+      useBias: false,
+      initializer: 'zeros',
+    }),
+    ['a'],
+    {
+      id: 'n',
+      type: 'dense',
+      inputs: ['a'],
+      units: 5,
+      activation: 'leaky_relu',
+      useBias: false,
+      kernelInitializer: 'zeros',
+      l1: 0.01,
+      l2: 0.002,
+      alpha: 0.3,
+    },
+  ],
+  [
+    'dense with alpha 0',
+    dense({ activation: 'elu', alpha: 0 }),
+    ['a'],
+    {
+      id: 'n',
+      type: 'dense',
+      inputs: ['a'],
+      units: 5,
+      activation: 'elu',
+      useBias: true,
+      kernelInitializer: 'glorot_normal',
+      alpha: 0,
+    },
+  ],
+  [
+    'activation',
+    { kind: 'activation', activation: 'softplus' },
+    ['a'],
+    { id: 'n', type: 'activation', inputs: ['a'], activation: 'softplus' },
+  ],
+  [
+    'activation with alpha',
+    { kind: 'activation', activation: 'elu', alpha: 0.5 },
+    ['a'],
+    { id: 'n', type: 'activation', inputs: ['a'], activation: 'elu', alpha: 0.5 },
+  ],
+  ['add', { kind: 'add' }, ['a', 'b', 'c'], { id: 'n', type: 'add', inputs: ['a', 'b', 'c'] }],
+  ['concatenate', { kind: 'concatenate' }, ['b', 'a'], { id: 'n', type: 'concatenate', inputs: ['b', 'a'] }],
+  [
+    'dropout',
+    { kind: 'dropout', rate: 0.35 },
+    ['a'],
+    { id: 'n', type: 'dropout', inputs: ['a'], rate: 0.35 },
+  ],
+  ...(['mse', 'mae', 'binary_crossentropy', 'categorical_crossentropy'] as const).map(
+    (loss): [string, LayerData, string[], GraphNode] => [
+      `output (${loss})`,
+      { kind: 'output', loss },
+      ['a'],
+      { id: 'n', type: 'output', inputs: ['a'], loss },
+    ],
+  ),
+];
+
+describe('toGraphNode and fromGraphNode', () => {
+  it.each(pairs)('%s: block → node → block', (_name, block, inputs, node) => {
+    expect(toGraphNode('n', inputs, block)).toStrictEqual(node);
+    expect(fromGraphNode(node)).toStrictEqual(block);
+  });
+
+  it('a dense node without penalties reads as l1 = l2 = 0, and those are not written back', () => {
+    const node: GraphNode = {
+      id: 'd',
+      type: 'dense',
+      inputs: ['x'],
+      units: 3,
+      activation: 'relu',
+      useBias: true,
+      kernelInitializer: 'he_normal',
+    };
+    const block = fromGraphNode(node);
+    expect(block).toMatchObject({ l1: 0, l2: 0 });
+    expect('alpha' in block).toBe(false);
+    expect(toGraphNode('d', ['x'], block)).toStrictEqual(node);
+  });
+
+  it('an input block ignores inputs handed to it', () => {
+    expect(toGraphNode('in', ['stray'], { kind: 'input' }).inputs).toEqual([]);
+  });
+});
+
+describe('the palette', () => {
+  it('has one block per engine node type, found by blockInfo', () => {
+    expect(BLOCKS.map((b) => b.kind).sort()).toEqual([...NODE_TYPES].sort());
+    for (const kind of NODE_TYPES) {
+      expect(blockInfo(kind).kind).toBe(kind);
+      expect(blockInfo(kind).make().kind).toBe(kind);
+    }
+  });
+
+  it('make() gives a fresh object each time', () => {
+    for (const b of BLOCKS) expect(b.make()).not.toBe(b.make());
+  });
+
+  // input(8) → [block] → head: dense(2, softmax) → output(categorical cross-entropy), all from make();
+  // a merge block also takes a default dense (8 units) from the input. Parameters by hand.
+  const cases: [string, number][] = [
+    ['input', 8 * 2 + 2],
+    ['output', 8 * 2 + 2],
+    ['dense', 8 * 8 + 8 + (8 * 2 + 2)],
+    ['activation', 8 * 2 + 2],
+    ['dropout', 8 * 2 + 2],
+    ['add', 8 * 8 + 8 + (8 * 2 + 2)],
+    ['concatenate', 8 * 8 + 8 + (16 * 2 + 2)],
+  ];
+  it.each(cases)('the default %s block compiles in a minimal graph (%i parameters)', (kind, params) => {
+    const block = blockInfo(kind as GraphNode['type']);
+    const [min] = block.arity;
+    const nodes: GraphNode[] = [toGraphNode('input', [], blockInfo('input').make())];
+    let last = 'input';
+    if (kind !== 'input' && kind !== 'output') {
+      const inputs = ['input'];
+      if (min === 2) {
+        nodes.push(toGraphNode('pre', ['input'], blockInfo('dense').make()));
+        inputs.push('pre');
+      }
+      nodes.push(toGraphNode('x', inputs, block.make()));
+      last = 'x';
+    }
+    const head = { ...blockInfo('dense').make(), units: 2, activation: 'softmax' } as LayerData;
+    nodes.push(toGraphNode('head', [last], head));
+    nodes.push(toGraphNode('output', ['head'], blockInfo('output').make()));
+    const c = compileGraph({ nodes }, { inputWidth: 8, outputWidth: 2 });
+    expect(c.paramCount).toBe(params);
+    expect(c.order.map((n) => n.id)).toEqual(nodes.map((n) => n.id));
+  });
+});
