@@ -15,8 +15,10 @@ import { prepareData } from '../data/prepare.ts';
 import { EngineError, fail } from '../errors.ts';
 import type { EngineErrorInfo, Result } from '../errors.ts';
 import { exportWeights, loadWeights, serializeWeights } from '../formats/weights-file.ts';
-import { createProject, parseProject, serializeProject } from '../formats/project-file.ts';
+import { createProject, parseProject, projectParameters, serializeProject } from '../formats/project-file.ts';
 import { compileGraph } from '../graph/compile.ts';
+import type { CompileOptions, CompiledGraph } from '../graph/compile.ts';
+import type { GraphSpec } from '../graph/types.ts';
 import { createMetricsStore } from '../metrics/store.ts';
 import type { MetricsStore } from '../metrics/store.ts';
 import { setupRun } from '../train/setup.ts';
@@ -52,6 +54,34 @@ function settle<T>(fn: () => T): Result<T> {
   }
 }
 
+/**
+ * Weights to start a run from: a weights file, or a project file that holds trained weights (a
+ * reopened project continues where it was saved).
+ */
+function loadInit(text: string) {
+  if (!/"format"\s*:\s*"backprop-studio\/project"/.test(text.slice(0, 4096))) return loadWeights(text);
+  const p = parseProject(text);
+  const parameters = projectParameters(p);
+  if (!p.weights || !parameters) fail('BAD_FILE', 'This project file holds no trained weights.');
+  return { graph: { nodes: p.graph.nodes }, preprocessing: p.weights.preprocessing, parameters };
+}
+
+/**
+ * Checks a graph the way the engine words it best: the compiler names the block and says what is
+ * wrong ("dense1 takes exactly 1 input but has 0"); the strict schema then refuses anything else.
+ */
+function compileFirst(graph: unknown, options: CompileOptions) {
+  req.guardShape(graph, 'network');
+  let compiled: CompiledGraph | null = null;
+  try {
+    compiled = compileGraph(graph as GraphSpec, options);
+  } catch (e) {
+    if (e instanceof EngineError) throw e;
+  }
+  const g = req.parseGraph(graph);
+  return compiled ?? compileGraph(g, options);
+}
+
 export function createEngineService(o: ServiceOptions): EngineService {
   const now = o.now ?? (() => Date.now());
   const sliceMs = o.sliceMs ?? 12;
@@ -83,7 +113,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
 
   function build(request: RunRequest): void {
     if (!table) fail('NO_DATA_LOADED', 'Load a dataset before training.');
-    const init = request.initWeights !== undefined ? loadWeights(request.initWeights) : null;
+    const init = request.initWeights !== undefined ? loadInit(request.initWeights) : null;
     const r = setupRun({
       table: table.raw,
       mapping: request.mapping,
@@ -148,8 +178,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
     builtins: async () => settle(() => listBuiltins()),
     compile: async (graph, options) =>
       settle(() => {
-        const g = req.parseGraph(graph);
-        const c = compileGraph(g, options ?? {});
+        const c = compileFirst(graph, options ?? {});
         const byId = new Map(c.params.map((p) => [p.nodeId, p]));
         return {
           nodes: c.order.map((n) => {
@@ -198,6 +227,12 @@ export function createEngineService(o: ServiceOptions): EngineService {
       }),
     createRun: async (request) =>
       settle(() => {
+        try {
+          compileFirst((request as RunRequest | null)?.graph, {});
+        } catch (e) {
+          // The input's width comes from the data, checked when the run is set up.
+          if (!(e instanceof EngineError && e.code === 'INPUT_WIDTH_MISMATCH')) throw e;
+        }
         const r = req.parseRun(request);
         build(r);
         const { trainer, prepared, train, validation } = run!;

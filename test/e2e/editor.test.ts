@@ -84,7 +84,9 @@ describe('network editor', () => {
       expect(drop.y).toBeLessThan(box.y + box.height);
     }
     // Unconnected blocks do not make a network.
-    expect(await textOf(page, 'graph-problem')).toMatch(/inputs has 0 items/);
+    expect(await textOf(page, 'graph-problem')).toMatch(
+      /Node "dense1" \(dense\) takes exactly 1 input\(s\) but has 0/,
+    );
 
     await connect(page, 'input', 'dense1');
     await expect.poll(() => edge(page, 'input', 'dense1').count()).toBe(1);

@@ -341,17 +341,18 @@ describe('GraphState.spec and load', () => {
     },
   );
 
-  it('places blocks by longest path from the input (200 px a column), a column centred on y = 0', () => {
+  it('places blocks by longest path from the input (180 px a column), moving a skipped block out of the way', () => {
     const g = new GraphState();
     g.load(templateGraph('skip', 2, 'classification'));
-    // add1 takes dense1 (depth 1) and dense2 (depth 2): it goes in column 3.
+    // add1 takes dense1 (depth 1) and dense2 (depth 2): it goes in column 3, and the edge dense1 → add1
+    // would pass behind dense2, so dense2 moves down by 0.6 of a row (90 px).
     expect(Object.fromEntries(g.nodes.map((n) => [n.id, n.position]))).toEqual({
       input: { x: 0, y: 0 },
-      dense1: { x: 200, y: 0 },
-      dense2: { x: 400, y: 0 },
-      add1: { x: 600, y: 0 },
-      dense3: { x: 800, y: 0 },
-      output: { x: 1000, y: 0 },
+      dense1: { x: 180, y: 0 },
+      dense2: { x: 360, y: 90 },
+      add1: { x: 540, y: 0 },
+      dense3: { x: 720, y: 0 },
+      output: { x: 900, y: 0 },
     });
   });
 
@@ -378,11 +379,11 @@ describe('GraphState.spec and load', () => {
     const pos = autoLayout(spec);
     expect(Object.fromEntries(pos)).toEqual({
       input: { x: 0, y: 0 },
-      a: { x: 200, y: -150 },
-      b: { x: 200, y: 0 },
-      c: { x: 200, y: 150 },
-      cat: { x: 400, y: 0 },
-      sum: { x: 600, y: 0 },
+      a: { x: 180, y: -150 },
+      b: { x: 180, y: 0 },
+      c: { x: 180, y: 150 },
+      cat: { x: 360, y: 0 },
+      sum: { x: 540, y: 0 },
     });
   });
 
@@ -403,7 +404,7 @@ describe('GraphState.spec and load', () => {
       { id: 'nowhere', x: 1, y: 1 },
     ]);
     expect(position(g, 'dense2')).toMatchObject({ x: 17, y: -3 });
-    expect(position(g, 'dense1')).toEqual({ x: 200, y: 0 });
+    expect(position(g, 'dense1')).toEqual({ x: 180, y: 0 });
     expect(g.positions()).toContainEqual({ id: 'dense2', x: 17, y: -3 });
   });
 

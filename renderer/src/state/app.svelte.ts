@@ -95,6 +95,10 @@ export class AppState {
     if (r.ok) {
       this.graph.summary = r.value;
       this.graph.problem = null;
+    } else if (!info && r.error.code === 'INPUT_WIDTH_MISMATCH') {
+      // No usable data yet: the input's width is unknown, which is the data's problem, not the network's.
+      this.graph.summary = null;
+      this.graph.problem = null;
     } else {
       this.graph.summary = null;
       this.graph.problem = r.error;
@@ -112,6 +116,11 @@ export class AppState {
     this.training.invalidate();
     this.training.wantGrid = Boolean(this.data.summary?.planar);
     await this.compile();
+  }
+
+  /** The graph and data a run is made from; a run made from another key is stale. */
+  get runKey(): string {
+    return `${this.graph.revision}|${this.data.revision}`;
   }
 
   async train(): Promise<void> {
@@ -233,6 +242,17 @@ export class AppState {
     this.training.invalidate();
     this.training.clearMetrics();
     await this.dataChanged();
+    if (p.weights && this.data.summary) {
+      // Trained weights come back: the run continues from them.
+      const r = await this.api.createRun({
+        graph: this.graph.spec(),
+        mapping: this.data.mapping(),
+        training: this.training.config(),
+        initWeights: text,
+      });
+      if (r.ok) this.training.adopt(r.value, this.runKey);
+      else this.toast('error', `The saved weights could not be restored: ${r.error.message}`);
+    }
     this.savedRevision = this.revisionKey;
     this.#remember(p.name, text);
     return true;
@@ -266,6 +286,13 @@ export class AppState {
   }
 
   async exportWeights(): Promise<void> {
+    if (this.training.run && !this.training.isCurrent(this.runKey)) {
+      this.toast(
+        'error',
+        'The network, data or settings changed since it was trained: train it again before exporting its weights.',
+      );
+      return;
+    }
     const r = await this.api.exportWeights(this.projectName);
     if (!r.ok) {
       this.toast(
@@ -306,8 +333,7 @@ export class AppState {
       this.toast('error', `${file.name} does not fit the loaded data: ${r.error.message}`);
       return;
     }
-    this.training.run = r.value;
-    this.training.clearMetrics();
+    this.training.adopt(r.value, this.runKey);
     this.toast('info', `Loaded ${file.name}: press Train to continue from its weights.`);
   }
 

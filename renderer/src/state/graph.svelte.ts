@@ -34,6 +34,8 @@ export class GraphState {
   canUndo = $state(false);
   canRedo = $state(false);
   #undo: Snapshot[] = [];
+  /** The state after the last commit, undo or redo. */
+  #stable: Snapshot | null = null;
   #redo: Snapshot[] = [];
 
   selected = $derived(this.nodes.filter((n) => n.selected));
@@ -52,6 +54,7 @@ export class GraphState {
   }
 
   #changed(): void {
+    this.#stable = this.#snap();
     this.revision++;
     this.canUndo = this.#undo.length > 0;
     this.canRedo = this.#redo.length > 0;
@@ -61,7 +64,9 @@ export class GraphState {
   /** Marks a state captured before a drag so that moving blocks can be undone too. */
   dragStart: Snapshot | null = null;
   beginDrag(): void {
-    this.dragStart = this.#snap();
+    // The drag has usually moved the block a little by the time it is reported: start from the last
+    // state at rest, which only drags change without a commit.
+    this.dragStart = this.#stable ?? this.#snap();
   }
   endDrag(): void {
     const before = this.dragStart;
@@ -71,7 +76,15 @@ export class GraphState {
       const b = before.nodes.find((m) => m.id === n.id);
       return b && (b.position.x !== n.position.x || b.position.y !== n.position.y);
     });
-    if (moved) this.commit(() => {}, before);
+    if (!moved) return;
+    // Blocks rest on whole pixels, as project files store them.
+    this.commit(() => {
+      this.nodes = this.nodes.map((n) =>
+        Number.isInteger(n.position.x) && Number.isInteger(n.position.y)
+          ? n
+          : { ...n, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } },
+      );
+    }, before);
   }
 
   undo(): void {
@@ -300,6 +313,9 @@ export class GraphState {
   }
 }
 
+const COLUMN = 180;
+const ROW = 150;
+
 /** Left-to-right layers by longest path from the input; blocks in a column spread vertically. */
 export function autoLayout(spec: GraphSpec): Map<string, { x: number; y: number }> {
   const depth = new Map<string, number>();
@@ -321,6 +337,20 @@ export function autoLayout(spec: GraphSpec): Map<string, { x: number; y: number 
   }
   const pos = new Map<string, { x: number; y: number }>();
   for (const [d, ids] of columns)
-    ids.forEach((id, i) => pos.set(id, { x: d * 200, y: (i - (ids.length - 1) / 2) * 150 }));
+    ids.forEach((id, i) => pos.set(id, { x: d * COLUMN, y: (i - (ids.length - 1) / 2) * ROW }));
+  // An edge that skips columns would pass behind the blocks it jumps over: move those blocks down.
+  for (const n of spec.nodes)
+    for (const src of n.inputs) {
+      const from = depth.get(src);
+      const to = depth.get(n.id)!;
+      const start = pos.get(src);
+      if (from === undefined || !start) continue;
+      for (const [d, ids] of columns)
+        if (d > from && d < to)
+          for (const id of ids) {
+            const p = pos.get(id)!;
+            if (Math.abs(p.y - start.y) < ROW / 2) pos.set(id, { x: p.x, y: p.y + ROW * 0.6 });
+          }
+    }
   return pos;
 }

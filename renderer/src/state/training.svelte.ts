@@ -94,7 +94,7 @@ export class TrainingState {
     const withL2: GraphSpec = {
       nodes: graph.nodes.map((n) => (n.type === 'dense' && this.l2 > 0 && !n.l2 ? { ...n, l2: this.l2 } : n)),
     };
-    const fullKey = `${key}|${JSON.stringify(training)}|${this.l2}`;
+    const fullKey = this.#keyFor(key);
     if (
       this.run &&
       fullKey === this.#runKey &&
@@ -117,6 +117,24 @@ export class TrainingState {
   /** Forgets the run (its graph or data changed). */
   invalidate(): void {
     this.#runKey = '';
+  }
+
+  #keyFor(key: string): string {
+    return `${key}|${JSON.stringify(this.config())}|${this.l2}`;
+  }
+
+  /** Is the run made from this graph and data (`key`) with the current settings? */
+  isCurrent(key: string): boolean {
+    return this.run !== null && this.#runKey === this.#keyFor(key);
+  }
+
+  /** Takes over a run created elsewhere (e.g. from a reopened project's weights) as the current one. */
+  adopt(run: RunSummary, key: string): void {
+    this.run = run;
+    this.#runKey = this.#keyFor(key);
+    this.error = null;
+    this.status = null;
+    this.clearMetrics();
   }
 
   clearMetrics(): void {
