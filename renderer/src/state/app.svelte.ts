@@ -11,6 +11,7 @@ import type { TemplateName } from '../lib/templates.ts';
 import { DataState } from './data.svelte.ts';
 import { GraphState } from './graph.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
+import { ExplainState } from './explain.svelte.ts';
 
 const RECOVERY_KEY = 'backprop-studio:recovery';
 const RECENT_KEY = 'backprop-studio:recent';
@@ -26,6 +27,9 @@ export class AppState {
   readonly graph = new GraphState();
   readonly data = new DataState(() => this.engine.api);
   readonly training = new TrainingState(() => this.engine.api);
+  readonly explain = new ExplainState(() => this.engine.api);
+  /** Which view the centre shows: the editor with charts, or one step of backprop up close. */
+  mode = $state<'network' | 'explain'>('network');
   projectName = $state('Untitled');
   /** Desktop: the token of the file this project was opened from or saved to. */
   fileToken = $state<string | null>(null);
@@ -136,6 +140,18 @@ export class AppState {
     if (!ok) return;
     if (this.training.status?.state === 'paused') await this.training.resume();
     else await this.training.start();
+  }
+
+  /** Opens "Inside backprop" on the current network (creating its run if needed). */
+  async openExplain(): Promise<void> {
+    this.mode = 'explain';
+    if (this.graph.problem) return;
+    const ok = await this.training.ensureRun(
+      this.graph.spec(),
+      { mapping: this.data.mapping() },
+      this.runKey,
+    );
+    if (ok) await this.explain.load();
   }
 
   async stepOnce(): Promise<void> {
