@@ -23,10 +23,19 @@ export function electronBinary(env = process.env, dir = join(root, 'node_modules
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dev = process.argv.includes('--dev');
-  const binary = electronBinary();
+  let binary = electronBinary();
+  if (!binary && !process.env.CI) {
+    // First start after `npm install`: fetch the binary the way the electron package does (its
+    // install.js downloads it); where there is no network this fails fast and we say so below.
+    const install = spawnSync(process.execPath, [join(root, 'node_modules/electron/install.js')], {
+      stdio: ['ignore', 'inherit', 'ignore'],
+      timeout: 300_000,
+    });
+    if (install.status === 0) binary = electronBinary();
+  }
   if (!binary) {
     console.error(
-      'Backprop Studio: no Electron binary is installed here (node_modules/electron/dist is missing), so the desktop window cannot open; run `npm run web` for the same app in your browser.',
+      'Backprop Studio: the Electron binary is not installed and could not be downloaded, so the desktop window cannot open; run `npm run web` for the same app in your browser.',
     );
     process.exit(1);
   }
