@@ -9,11 +9,12 @@ import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runBrain } from './brain.ts';
 import { matmulTable } from './matmul.ts';
-import { runOurs } from './ours.ts';
+import { runOurs, runPair } from './ours.ts';
 import { median } from './timing.ts';
 import type { RunResult } from './timing.ts';
 import { runTfjs, useBackend, wasmSimd } from './tfjs.ts';
-import { syntheticData, workloads } from './workloads.ts';
+import { largestProduct, syntheticData, workloads } from './workloads.ts';
+import { DEFAULT_MIN_MULTIPLY_ADDS } from '../engine/kernels/wasm/pool.ts';
 
 // Relaxed SIMD is on by default from Node 22 and in Electron; Node 20 has it behind this flag.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -94,10 +95,29 @@ async function main(): Promise<void> {
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(r);
-  console.log('\nMatmul GFLOP/s, one thread (float32):\n');
-  for (const line of matmulTable(quick)) console.log(line);
+  // Both cores: the workloads large enough for the kernel pool, one core and two in turns.
+  const pairs = ws.filter((w) => largestProduct(w) >= DEFAULT_MIN_MULTIPLY_ADDS);
+  if (pairs.length > 0) {
+    const load = loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ');
+    console.log(`\nOne core against two (kernel pool), epochs in turns; load average before: ${load}\n`);
+    console.log('| workload | one core | two cores | speed-up | weights identical |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const w of pairs) {
+      const r = await runPair(w, syntheticData(w), budgetMs);
+      if (!r.identical) failed = true;
+      console.log(
+        `| ${w.id} ${w.label} | ${fmt(r.one)} | ${fmt(r.two)} | ${(r.two / r.one).toFixed(2)}× | ${r.identical ? 'yes' : 'NO'} |`,
+      );
+    }
+  }
+  console.log('\nMatmul GFLOP/s, float32, one thread (the last row of each shape: two):\n');
+  for (const line of await matmulTable(quick)) console.log(line);
   if (failed) {
-    console.error('\nA loss differs from TF.js beyond rounding noise.');
+    console.error(
+      '\nA loss differs from TF.js beyond rounding noise, or two cores did not give one core’s weights.',
+    );
     process.exitCode = 1;
   }
 }

@@ -1,8 +1,12 @@
-/** GFLOP/s of each kernel set's three products at the W3/W4 layer shapes, one thread, float32. */
+/**
+ * GFLOP/s of each kernel set's three products at the W3/W4 layer shapes, float32, on one thread (and the
+ * relaxed-SIMD kernels once more with the kernel pool's helper thread).
+ */
+import { nodeThreads } from '../engine/host/node-threads.ts';
 import { tsKernels } from '../engine/kernels/kernels.ts';
 import type { MatmulKernels } from '../engine/kernels/kernels.ts';
 import { matmulNaive, matmulTransANaive, matmulTransBAccNaive } from '../engine/kernels/naive.ts';
-import { createWasmKernels, supportsWasmKernels } from '../engine/kernels/wasm/runtime.ts';
+import { createWasmKernels, supportsThreads, supportsWasmKernels } from '../engine/kernels/wasm/runtime.ts';
 import { createRng } from '../engine/rng.ts';
 import { now } from './timing.ts';
 
@@ -33,18 +37,25 @@ function gflops(flops: number, run: () => void, budgetMs: number): number {
   return flops / (Math.min(...times) / 1000) / 1e9;
 }
 
-export function matmulTable(quick: boolean): string[] {
+export async function matmulTable(quick: boolean): Promise<string[]> {
   const budget = quick ? 20 : 300;
   const sets: [string, MatmulKernels, (n: number) => Float32Array][] = [
     ['naive TS', naive, (n) => new Float32Array(n)],
     ['tiled TS', tsKernels, (n) => new Float32Array(n)],
   ];
-  for (const name of ['simd', 'relaxed'] as const) {
-    if (!supportsWasmKernels(name)) continue;
-    const set = createWasmKernels(name, 1 << 22, 1 << 20);
+  const pools: { ready: boolean; dispose(): void }[] = [];
+  for (const name of ['simd', 'relaxed', 'relaxed2'] as const) {
+    const kernel = name === 'relaxed2' ? 'relaxed' : name;
+    if (!supportsWasmKernels(kernel) || (name === 'relaxed2' && !supportsThreads(kernel))) continue;
+    const set = createWasmKernels(kernel, 1 << 22, 1 << 20, name === 'relaxed2' ? nodeThreads : null);
+    if (set.pool) pools.push(set.pool);
     let used = 0;
     sets.push([
-      `wasm ${name === 'simd' ? 'SIMD' : 'relaxed SIMD'}`,
+      name === 'simd'
+        ? 'wasm SIMD'
+        : name === 'relaxed'
+          ? 'wasm relaxed SIMD'
+          : 'wasm relaxed SIMD, 2 threads',
       set.kernels,
       (n) => {
         if (used === 0 || used + n > 1 << 22) used = 0;
@@ -54,6 +65,7 @@ export function matmulTable(quick: boolean): string[] {
       },
     ]);
   }
+  while (pools.some((p) => !p.ready)) await new Promise((resolve) => setTimeout(resolve, 5));
   const out = ['| shape | kernels | X·W | Xᵀ·dZ | dZ·Wᵀ |', '| --- | --- | --- | --- | --- |'];
   for (const [label, B, nIn, nOut] of SHAPES) {
     for (const [setName, k, alloc] of sets) {
@@ -79,5 +91,6 @@ export function matmulTable(quick: boolean): string[] {
       out.push(`| ${label} | ${setName} | ${r.map((v) => v.toFixed(1)).join(' | ')} |`);
     }
   }
+  for (const p of pools) p.dispose();
   return out;
 }

@@ -1,5 +1,7 @@
 /** Our engine on one workload: a warm-up run, then the compared epochs, then timing-only epochs. */
 import type { Dataset } from '../engine/data/types.ts';
+import { nodeThreads } from '../engine/host/node-threads.ts';
+import type { ThreadOptions } from '../engine/kernels/wasm/pool.ts';
 import { createTrainer } from '../engine/train/trainer.ts';
 import type { Trainer } from '../engine/train/trainer.ts';
 import { median, now } from './timing.ts';
@@ -7,7 +9,12 @@ import type { InitialWeights, RunResult } from './timing.ts';
 import { graphOf } from './workloads.ts';
 import type { Workload } from './workloads.ts';
 
-export function makeTrainer(w: Workload, data: Dataset, seed = 1): Trainer {
+export function makeTrainer(
+  w: Workload,
+  data: Dataset,
+  seed = 1,
+  threads: ThreadOptions | null = null,
+): Trainer {
   return createTrainer({
     graph: graphOf(w),
     train: data,
@@ -20,6 +27,7 @@ export function makeTrainer(w: Workload, data: Dataset, seed = 1): Trainer {
       seed,
     },
     task: 'classification',
+    threads,
   });
 }
 
@@ -46,6 +54,47 @@ export function runOurs(w: Workload, data: Dataset, budgetMs: number): RunResult
   const start = now();
   while (now() - start < budgetMs && rates.length < 200) epoch();
   return { samplesPerSecond: median(rates), loss, init };
+}
+
+export interface PairResult {
+  /** Samples/s on one thread and with the helper thread, medians over interleaved epochs. */
+  one: number;
+  two: number;
+  /** The two runs' weights after the compared epochs are the same, bit for bit. */
+  identical: boolean;
+}
+
+/**
+ * One core against two on the same workload: the same seed trained on one thread and with the kernel
+ * pool's helper thread, the compared epochs checked for identical weights, then timing epochs taken in
+ * turns (one, two, one, …) so both see the same machine load.
+ */
+export async function runPair(w: Workload, data: Dataset, budgetMs: number): Promise<PairResult> {
+  const one = makeTrainer(w, data);
+  const two = makeTrainer(w, data, 1, nodeThreads);
+  if (!two.model.pool) throw new Error(`${w.id} is too small for the kernel pool`);
+  const pool = two.model.pool;
+  while (!pool.ready) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let e = 0; e < w.epochs; e++) {
+    one.runEpoch();
+    two.runEpoch();
+  }
+  const a = new Uint32Array(one.model.params.buffer, one.model.params.byteOffset, one.model.params.length);
+  const b = new Uint32Array(two.model.params.buffer, two.model.params.byteOffset, two.model.params.length);
+  const identical = a.every((v, i) => v === b[i]);
+  const rates: [number[], number[]] = [[], []];
+  const epoch = (t: Trainer, into: number[]) => {
+    const t0 = now();
+    t.runEpoch();
+    into.push(data.n / ((now() - t0) / 1000));
+  };
+  const start = now();
+  while (rates[0].length < 3 || (now() - start < 2 * budgetMs && rates[0].length < 200)) {
+    epoch(one, rates[0]);
+    epoch(two, rates[1]);
+  }
+  two.dispose();
+  return { one: median(rates[0]), two: median(rates[1]), identical };
 }
 
 /** Milliseconds from nothing to a compiled 2-8-8-1 network that has taken its first step. */

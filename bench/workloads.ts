@@ -120,6 +120,13 @@ export function syntheticData(w: Workload, seed = 7): Dataset {
   return { n: w.n, nIn, nOut: K, x, y };
 }
 
+/** Multiply-adds of the workload's largest product (batch × inputs × units of its widest layer). */
+export function largestProduct(w: Workload): number {
+  let most = 0;
+  for (let i = 1; i < w.sizes.length; i++) most = Math.max(most, w.batch * w.sizes[i - 1]! * w.sizes[i]!);
+  return most;
+}
+
 /** Training FLOPs per sample: forward 2·nIn·nOut per layer, backward twice that. */
 export function flopsPerSample(w: Workload): number {
   let f = 0;

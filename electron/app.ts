@@ -20,6 +20,8 @@ import { createFileService } from './files/service.ts';
 import { createTokenStore } from './files/tokens.ts';
 import { registerIpc, senderInfo } from './ipc.ts';
 import type { Handlers } from './ipc.ts';
+import { desktopLang, desktopTranslator, fileFilters } from './i18n.ts';
+import type { DesktopTranslate } from './i18n.ts';
 import { buildMenuTemplate } from './menu.ts';
 import {
   APP_ENTRY,
@@ -123,10 +125,15 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
   const command = (c: MenuCommand, file?: FileHandle) =>
     win?.webContents.send(RendererEvent.menuCommand, c, file);
 
+  /** The OS language (known once the app is ready), and the shell's words in it. */
+  const lang = () => desktopLang(app.getLocale());
+  const t: DesktopTranslate = (key, params) => desktopTranslator(lang())(key, params);
+
   async function refreshMenu(): Promise<void> {
     const template = buildMenuTemplate({
       platform: process.platform,
       isDev,
+      lang: lang(),
       appName: app.getName(),
       recent: await files.recent().catch(() => []),
       command,
@@ -195,11 +202,11 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
       void dialog
         .showMessageBox(w, {
           type: 'question',
-          buttons: ['Discard Changes', 'Cancel'],
+          buttons: [t('unsaved.discard'), t('unsaved.cancel')],
           defaultId: 1,
           cancelId: 1,
-          message: 'Discard unsaved changes?',
-          detail: 'Your work is also kept in a recovery file until you save or discard it.',
+          message: t('unsaved.message'),
+          detail: t('unsaved.detail'),
         })
         .then((r) => {
           if (r.response === 0) {
@@ -243,13 +250,19 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
       recent,
       defaultDir: app.getPath('documents'),
       dialogs: {
-        open: async ({ filters, defaultPath }) => {
-          const r = await dialog.showOpenDialog(win!, { properties: ['openFile'], filters, defaultPath });
+        open: async ({ kind, defaultPath }) => {
+          const r = await dialog.showOpenDialog(win!, {
+            title: t(`dialog.open.${kind}`),
+            properties: ['openFile'],
+            filters: fileFilters(kind, t),
+            defaultPath,
+          });
           return r.canceled ? null : (r.filePaths[0] ?? null);
         },
-        save: async ({ filters, defaultPath }) => {
+        save: async ({ kind, defaultPath }) => {
           const r = await dialog.showSaveDialog(win!, {
-            filters,
+            title: t(`dialog.save.${kind}`),
+            filters: fileFilters(kind, t),
             defaultPath,
             properties: ['showOverwriteConfirmation'],
           });

@@ -5,6 +5,8 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { FileHandle, MenuCommand } from './channels.ts';
+import { desktopTranslator } from './i18n.ts';
+import type { Lang } from '../engine/i18n.ts';
 
 export const DOCS_URL = 'https://github.com/backprop-studio/backprop-studio#readme';
 
@@ -19,10 +21,13 @@ export interface MenuOptions {
   toggleDarkMode(): void;
   about(): void;
   openLink(url: string): void;
+  /** Language of the labels (default English). */
+  lang?: Lang;
 }
 
 export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
   const mac = o.platform === 'darwin';
+  const t = desktopTranslator(o.lang);
   const cmd = (id: MenuCommand, label: string, accelerator?: string): MenuItemConstructorOptions => ({
     id,
     label,
@@ -37,78 +42,79 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
           click: () => o.command('open-recent', f),
         })),
         { type: 'separator' as const },
-        { id: 'clear-recent', label: 'Clear Recent', click: () => o.clearRecent() },
+        { id: 'clear-recent', label: t('menu.clearRecent'), click: () => o.clearRecent() },
       ]
-    : [{ label: 'No Recent Files', enabled: false }];
+    : [{ label: t('menu.noRecent'), enabled: false }];
 
   const file: MenuItemConstructorOptions = {
-    label: 'File',
+    label: t('menu.file'),
     submenu: [
-      cmd('new', 'New', 'CmdOrCtrl+N'),
-      cmd('open', 'Open…', 'CmdOrCtrl+O'),
-      { id: 'open-recent-menu', label: 'Open Recent', submenu: recent },
+      cmd('new', t('menu.new'), 'CmdOrCtrl+N'),
+      cmd('open', t('menu.open'), 'CmdOrCtrl+O'),
+      { id: 'open-recent-menu', label: t('menu.openRecent'), submenu: recent },
       { type: 'separator' },
-      cmd('save', 'Save', 'CmdOrCtrl+S'),
-      cmd('save-as', 'Save As…', 'CmdOrCtrl+Shift+S'),
+      cmd('save', t('menu.save'), 'CmdOrCtrl+S'),
+      cmd('save-as', t('menu.saveAs'), 'CmdOrCtrl+Shift+S'),
       { type: 'separator' },
-      cmd('import-csv', 'Import CSV…', 'CmdOrCtrl+I'),
-      cmd('export-weights', 'Export Weights…', 'CmdOrCtrl+E'),
+      cmd('import-csv', t('menu.importCsv'), 'CmdOrCtrl+I'),
+      cmd('export-weights', t('menu.exportWeights'), 'CmdOrCtrl+E'),
       ...(mac
         ? []
         : [
             { type: 'separator' as const },
-            { role: 'quit' as const, label: 'Quit', accelerator: 'CmdOrCtrl+Q' },
+            { role: 'quit' as const, label: t('menu.quit'), accelerator: 'CmdOrCtrl+Q' },
           ]),
     ],
   };
   const edit: MenuItemConstructorOptions = {
-    label: 'Edit',
+    label: t('menu.edit'),
     submenu: [
-      cmd('undo', 'Undo', 'CmdOrCtrl+Z'),
-      cmd('redo', 'Redo', mac ? 'Shift+CmdOrCtrl+Z' : 'CmdOrCtrl+Y'),
+      cmd('undo', t('menu.undo'), 'CmdOrCtrl+Z'),
+      cmd('redo', t('menu.redo'), mac ? 'Shift+CmdOrCtrl+Z' : 'CmdOrCtrl+Y'),
       { type: 'separator' },
-      { role: 'cut' },
-      { role: 'copy' },
-      { role: 'paste' },
-      { role: 'selectAll' },
+      { role: 'cut', label: t('menu.cut') },
+      { role: 'copy', label: t('menu.copy') },
+      { role: 'paste', label: t('menu.paste') },
+      { role: 'selectAll', label: t('menu.selectAll') },
     ],
   };
   const view: MenuItemConstructorOptions = {
-    label: 'View',
+    label: t('menu.view'),
     submenu: [
       ...(o.isDev
         ? [{ role: 'reload' as const }, { role: 'toggleDevTools' as const }, { type: 'separator' as const }]
         : []),
-      { role: 'resetZoom' },
-      { role: 'zoomIn' },
-      { role: 'zoomOut' },
+      { role: 'resetZoom', label: t('menu.resetZoom') },
+      { role: 'zoomIn', label: t('menu.zoomIn') },
+      { role: 'zoomOut', label: t('menu.zoomOut') },
       { type: 'separator' },
       {
         id: 'dark-mode',
-        label: 'Toggle Dark Mode',
+        label: t('menu.darkMode'),
         accelerator: 'CmdOrCtrl+Shift+D',
         click: () => o.toggleDarkMode(),
       },
-      { role: 'togglefullscreen' },
+      { role: 'togglefullscreen', label: t('menu.fullScreen') },
     ],
   };
   const help: MenuItemConstructorOptions = {
     role: 'help',
+    label: t('menu.help'),
     submenu: [
-      { id: 'docs', label: 'Documentation', click: () => o.openLink(DOCS_URL) },
-      ...(mac ? [] : [{ id: 'about', label: `About ${o.appName}`, click: () => o.about() }]),
+      { id: 'docs', label: t('menu.docs'), click: () => o.openLink(DOCS_URL) },
+      ...(mac ? [] : [{ id: 'about', label: t('menu.about', { app: o.appName }), click: () => o.about() }]),
     ],
   };
   const appMenu: MenuItemConstructorOptions = {
     label: o.appName,
     submenu: [
-      { id: 'about', label: `About ${o.appName}`, click: () => o.about() },
+      { id: 'about', label: t('menu.about', { app: o.appName }), click: () => o.about() },
       { type: 'separator' },
-      { role: 'hide' },
-      { role: 'hideOthers' },
-      { role: 'unhide' },
+      { role: 'hide', label: t('menu.hide', { app: o.appName }) },
+      { role: 'hideOthers', label: t('menu.hideOthers') },
+      { role: 'unhide', label: t('menu.showAll') },
       { type: 'separator' },
-      { role: 'quit', label: `Quit ${o.appName}` },
+      { role: 'quit', label: t('menu.quitApp', { app: o.appName }) },
     ],
   };
   return [...(mac ? [appMenu] : []), file, edit, view, help];

@@ -1,7 +1,10 @@
 /**
  * One catalogue of error codes. Errors cross process boundaries and reach the user as
- * `{ code, message, nodeId? }`; the message is English, the code and params are for translation.
+ * `{ code, key, params, message, nodeId? }`: `key` and `params` name the words in
+ * `locales/<lang>/engine.json`, and `message` is their English rendering (see `formatError`).
  */
+import { hasMessage, renderMessage } from './i18n.ts';
+import type { MessageParams } from './i18n.ts';
 
 export const ERROR_CODES = [
   // graph
@@ -60,7 +63,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** A user-facing error: what is wrong, and where (node, row, column, field). */
 export interface EngineErrorInfo {
   code: ErrorCode;
+  /** English text, rendered from `key` and `params` when there is a key. */
   message: string;
+  /** Message id in `locales/<lang>/engine.json`, e.g. `graph.node.unitsRange`. */
+  key?: string;
+  /** Values for the key's `{{placeholders}}`: plain JSON, nested messages as `{ key, params }`. */
+  params?: MessageParams;
   nodeId?: string;
   row?: number;
   column?: string;
@@ -69,6 +77,8 @@ export interface EngineErrorInfo {
 
 export class EngineError extends Error {
   readonly code: ErrorCode;
+  readonly key?: string;
+  readonly params?: MessageParams;
   readonly nodeId?: string;
   readonly row?: number;
   readonly column?: string;
@@ -78,6 +88,8 @@ export class EngineError extends Error {
     super(info.message);
     this.name = 'EngineError';
     this.code = info.code;
+    if (info.key !== undefined) this.key = info.key;
+    if (info.params !== undefined) this.params = info.params;
     if (info.nodeId !== undefined) this.nodeId = info.nodeId;
     if (info.row !== undefined) this.row = info.row;
     if (info.column !== undefined) this.column = info.column;
@@ -86,6 +98,8 @@ export class EngineError extends Error {
 
   toInfo(): EngineErrorInfo {
     const info: EngineErrorInfo = { code: this.code, message: this.message };
+    if (this.key !== undefined) info.key = this.key;
+    if (this.params !== undefined) info.params = this.params;
     if (this.nodeId !== undefined) info.nodeId = this.nodeId;
     if (this.row !== undefined) info.row = this.row;
     if (this.column !== undefined) info.column = this.column;
@@ -94,13 +108,20 @@ export class EngineError extends Error {
   }
 }
 
-/** Shorthand for throwing a catalogued error. */
-export function fail(
-  code: ErrorCode,
-  message: string,
-  where: Omit<EngineErrorInfo, 'code' | 'message'> = {},
-): never {
-  throw new EngineError({ code, message, ...where });
+type Where = Omit<EngineErrorInfo, 'code' | 'message' | 'key' | 'params'>;
+
+/**
+ * The error for message `key` of the catalogue, its English text rendered from `params`. A `key` the
+ * catalogue lacks is taken as the English message itself (call sites not converted yet), with no key.
+ */
+export function engineError(code: ErrorCode, key: string, params: MessageParams = {}, where: Where = {}) {
+  if (!hasMessage(key)) return new EngineError({ code, message: key, ...where });
+  return new EngineError({ code, key, params, message: renderMessage('en', key, params), ...where });
+}
+
+/** Shorthand for throwing a catalogued error: `fail('ARITY', 'graph.sameInputTwice', { id }, { nodeId: id })`. */
+export function fail(code: ErrorCode, key: string, params: MessageParams = {}, where: Where = {}): never {
+  throw engineError(code, key, params, where);
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: EngineErrorInfo };

@@ -1,5 +1,6 @@
-// Assembles engine/kernels/wasm/*.wat into engine/kernels/wasm/modules.ts (base64), in two variants:
-// relaxed SIMD as written, and plain SIMD with every f32x4.relaxed_madd rewritten as f32x4.mul + f32x4.add.
+// Assembles engine/kernels/wasm/*.wat into engine/kernels/wasm/modules.ts (base64), in four variants:
+// relaxed SIMD as written, and plain SIMD with every f32x4.relaxed_madd rewritten as f32x4.mul + f32x4.add;
+// each once over an ordinary memory and once over a shared one (the two-thread kernel pool).
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 
@@ -35,10 +36,17 @@ function withoutRelaxed(src) {
   return src;
 }
 
+/** The same module importing a shared memory (a memory's sharing must match its import exactly). */
+function withSharedMemory(src) {
+  const plain = '(import "env" "memory" (memory 1))';
+  if (!src.includes(plain)) throw new Error(`expected ${plain}`);
+  return src.replace(plain, '(import "env" "memory" (memory 1 65536 shared))');
+}
+
 const wabt = await wabtInit();
 function assemble(name, text, relaxed) {
-  const m = wabt.parseWat(`${name}.wat`, text, { simd: true, relaxed_simd: relaxed });
-  m.validate();
+  const m = wabt.parseWat(`${name}.wat`, text, { simd: true, relaxed_simd: relaxed, threads: true });
+  m.validate({ simd: true, relaxed_simd: relaxed, threads: true });
   const { buffer } = m.toBinary({});
   m.destroy();
   return Buffer.from(buffer).toString('base64');
@@ -54,6 +62,10 @@ for (const name of names) {
   out += `export const ${id}_RELAXED =\n  '${assemble(name, src, true)}';\n`;
   out += `\n/** ${name}.wat with plain SIMD multiply and add. */\n`;
   out += `export const ${id}_SIMD =\n  '${assemble(name, withoutRelaxed(src), false)}';\n`;
+  out += `\n/** ${name}.wat with relaxed SIMD, over a shared memory. */\n`;
+  out += `export const ${id}_RELAXED_SHARED =\n  '${assemble(name, withSharedMemory(src), true)}';\n`;
+  out += `\n/** ${name}.wat with plain SIMD, over a shared memory. */\n`;
+  out += `export const ${id}_SIMD_SHARED =\n  '${assemble(name, withSharedMemory(withoutRelaxed(src)), false)}';\n`;
 }
 writeFileSync(new URL('modules.ts', dir), out);
 console.log(`Wrote ${new URL('modules.ts', dir).pathname}`);

@@ -15,12 +15,12 @@ export function parse(command: string, argv: string[], options: Options, positio
       strict: true,
     });
     if (r.positionals.length > positionals)
-      throw new UsageError(`unexpected argument "${r.positionals[positionals]}"`);
+      throw new UsageError('args.unexpected', { arg: String(r.positionals[positionals]) });
     return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const first = (e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
-    throw new UsageError(`${first.replace(/\.$/, '')}. See 'backprop-studio ${command} --help'.`);
+    throw new UsageError('args.parse', { detail: first.replace(/\.$/, ''), command });
   }
 }
 
@@ -29,9 +29,7 @@ export function intOption(name: string, v: unknown, min: number, max: number): n
   if (v === undefined) return undefined;
   const n = Number(v);
   if (typeof v !== 'string' || !/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
-    throw new UsageError(
-      `--${name} must be a whole number from ${min} to ${max.toLocaleString('en')} (got "${String(v)}")`,
-    );
+    throw new UsageError('args.int', { name, min, max: max.toLocaleString('en'), value: String(v) });
   return n;
 }
 
@@ -47,9 +45,13 @@ export function numOption(
   const n =
     typeof v === 'string' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim()) ? Number(v) : NaN;
   if (!Number.isFinite(n) || n < min || (openMax ? n >= max : n > max))
-    throw new UsageError(
-      `--${name} must be a number from ${min} to ${max}${openMax ? ' (exclusive)' : ''} (got "${String(v)}")`,
-    );
+    throw new UsageError('args.number', {
+      name,
+      min,
+      max,
+      exclusive: openMax ? { key: 'args.exclusive' } : '',
+      value: String(v),
+    });
   return n;
 }
 
@@ -57,7 +59,7 @@ export function numOption(
 export function choice<T extends string>(name: string, v: unknown, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
   if (!(allowed as readonly unknown[]).includes(v))
-    throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${String(v)}")`);
+    throw new UsageError('args.choice', { name, allowed: [...allowed], value: String(v) });
   return v as T;
 }
 
@@ -69,6 +71,6 @@ export function layersOption(v: unknown): number[] | undefined {
   const parts = s.split(',').map((p) => p.trim());
   const widths = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
   if (widths.some((w) => !Number.isInteger(w) || w < 1 || w > 16384))
-    throw new UsageError(`--layers takes hidden layer widths like "32,16" (each 1 to 16384), got "${s}"`);
+    throw new UsageError('args.layers', { value: s });
   return widths;
 }

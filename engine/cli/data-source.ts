@@ -19,8 +19,7 @@ export function readTable(spec: string, o: SourceOptions): RawTable {
     if (o.noise !== undefined) opts.noise = o.noise;
     return inFile(spec, () => loadBuiltin(name, opts));
   }
-  if (o.samples !== undefined || o.noise !== undefined)
-    throw new UsageError('--samples and --noise apply only to built-in datasets (--data builtin:NAME)');
+  if (o.samples !== undefined || o.noise !== undefined) throw new UsageError('usage.builtinOnly');
   const bytes = readBytes(spec);
   return inFile(spec, () => parseCsv(bytes));
 }

@@ -11,10 +11,19 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { EngineError } from '../errors.ts';
+import type { MessageParam, MessageParams } from '../i18n.ts';
+import { english } from './i18n.ts';
 
-/** An error in the user's input: printed as one line, exit code 2. */
+/** An error in the user's input: printed as one line, exit code 2; `key` is in cli.json. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  readonly key: string;
+  readonly params: MessageParams;
+  constructor(key: string, params: MessageParams = {}) {
+    super(english(key, params));
+    this.key = key;
+    this.params = params;
+  }
 }
 
 const MAX_FILE = 512 * 1024 * 1024;
@@ -24,15 +33,15 @@ export function readBytes(path: string): Uint8Array {
   let size: number;
   try {
     const st = statSync(path);
-    if (st.isDirectory()) throw new UsageError(`${path}: is a folder, not a file`);
+    if (st.isDirectory()) throw new UsageError('io.folder', { path });
     size = st.size;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(
-      `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`,
-    );
+    throw new UsageError((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'io.noSuchFile' : 'io.unreadable', {
+      path,
+    });
   }
-  if (size > MAX_FILE) throw new UsageError(`${path}: the file is larger than 512 MB`);
+  if (size > MAX_FILE) throw new UsageError('io.tooLarge', { path });
   return new Uint8Array(readFileSync(path));
 }
 
@@ -42,7 +51,7 @@ export function readText(path: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new UsageError(`${path}: the file is not UTF-8 text`);
+    throw new UsageError('io.notUtf8', { path });
   }
 }
 
@@ -60,8 +69,13 @@ export function writeAtomic(path: string, text: string): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new UsageError(`${path}: cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError('io.cannotWrite', { path, code: (e as NodeJS.ErrnoException).code ?? 'error' });
   }
+}
+
+/** An engine error as a message parameter: its key and params, or its English text if it has no key. */
+export function engineMessage(e: EngineError): MessageParam {
+  return e.key !== undefined ? { key: e.key, params: e.params ?? {} } : e.message;
 }
 
 /** Prefixes an engine error with the file it came from. */
@@ -69,7 +83,7 @@ export function inFile<T>(path: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof EngineError) throw new UsageError(`${path}: ${e.message}`);
+    if (e instanceof EngineError) throw new UsageError('io.inFile', { path, problem: engineMessage(e) });
     throw e;
   }
 }

@@ -1,39 +1,56 @@
 /** backprop-studio: train, predict, init and inspect from a terminal. Exit 0 ok, 2 bad input, 1 a bug. */
 import { EngineError } from '../errors.ts';
+import { formatError } from '../i18n.ts';
+import type { Lang } from '../i18n.ts';
+import { langFromEnv, parseLang, translator } from './i18n.ts';
+import type { Translate } from './i18n.ts';
 import { UsageError } from './io.ts';
 import type { Io } from './io-types.ts';
-import { initCommand, INIT_HELP } from './commands/init.ts';
-import { inspectCommand, INSPECT_HELP } from './commands/inspect.ts';
-import { predictCommand, PREDICT_HELP } from './commands/predict.ts';
-import { trainCommand, TRAIN_HELP } from './commands/train.ts';
+import { initCommand, initHelp } from './commands/init.ts';
+import { inspectCommand, inspectHelp } from './commands/inspect.ts';
+import { predictCommand, predictHelp } from './commands/predict.ts';
+import { trainCommand, trainHelp } from './commands/train.ts';
 
 const VERSION = '0.1.0';
 
-const MAIN_HELP = `Backprop Studio ${VERSION}: train small neural networks on CSV data and export their weights.
+const COMMANDS: Record<string, { run: (argv: string[], io: Io) => number; help: (t: Translate) => string }> =
+  {
+    train: { run: trainCommand, help: trainHelp },
+    predict: { run: predictCommand, help: predictHelp },
+    init: { run: initCommand, help: initHelp },
+    inspect: { run: inspectCommand, help: inspectHelp },
+  };
 
-Usage: backprop-studio <command> [options]
-
-Commands:
-  train     train a network on a CSV (or built-in) dataset and write a weights file
-  predict   run a weights file on new rows and write predictions as CSV
-  init      write an untrained weights file for a network and dataset
-  inspect   summarise a CSV, project or weights file
-
-Run 'backprop-studio <command> --help' for a command's options.
-`;
-
-const COMMANDS: Record<string, { run: (argv: string[], io: Io) => number; help: string }> = {
-  train: { run: trainCommand, help: TRAIN_HELP },
-  predict: { run: predictCommand, help: PREDICT_HELP },
-  init: { run: initCommand, help: INIT_HELP },
-  inspect: { run: inspectCommand, help: INSPECT_HELP },
-};
+/** Takes the global `--lang en|zh-CN` (or `--lang=…`) out of `argv`, wherever it is. */
+function takeLang(argv: string[]): { argv: string[]; lang?: string } {
+  const rest: string[] = [];
+  let lang: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === '--lang') lang = argv[++i] ?? '';
+    else if (a.startsWith('--lang=')) lang = a.slice('--lang='.length);
+    else rest.push(a);
+  }
+  return lang === undefined ? { argv: rest } : { argv: rest, lang };
+}
 
 /** Runs one command line; returns the exit code. Never throws for user error. */
-export function main(argv: string[], io: Io): number {
+export function main(argvIn: string[], ioIn: Io): number {
+  const { argv, lang: asked } = takeLang(argvIn);
+  const lang: Lang = (asked !== undefined ? parseLang(asked) : undefined) ?? langFromEnv(ioIn.env ?? {});
+  const io: Io = { ...ioIn, lang };
+  const t = translator(lang);
+  if (asked !== undefined && parseLang(asked) === undefined) {
+    io.stderr.write(`${t('main.badLang', { value: asked })}\n`);
+    return 2;
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(MAIN_HELP);
+    io.stdout.write(t('help.main', { version: VERSION }));
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
@@ -42,20 +59,19 @@ export function main(argv: string[], io: Io): number {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    io.stderr.write(
-      `backprop-studio: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}.\n`,
-    );
+    io.stderr.write(`${t('main.unknownCommand', { name, commands: Object.keys(COMMANDS).join(', ') })}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(command.help);
+    io.stdout.write(command.help(t));
     return 0;
   }
   try {
     return command.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof EngineError) {
-      io.stderr.write(`backprop-studio ${name}: ${e.message}\n`);
+      const message = e instanceof UsageError ? t(e.key, e.params) : formatError(e, lang);
+      io.stderr.write(`${t('main.error', { command: name, message })}\n`);
       return 2;
     }
     throw e;
@@ -69,13 +85,15 @@ export function runFromProcess(): void {
     stderr: process.stderr,
     isTTY: Boolean(process.stderr.isTTY),
     columns: process.stderr.columns ?? 80,
+    env: process.env,
   };
   let code: number;
   try {
     code = main(process.argv.slice(2), io);
   } catch (e) {
+    const lang = langFromEnv(process.env);
     process.stderr.write(
-      `backprop-studio: internal error (please report it): ${(e as Error).stack ?? String(e)}\n`,
+      `${translator(lang)('main.internal', { stack: (e as Error).stack ?? String(e) })}\n`,
     );
     code = 1;
   }

@@ -34,10 +34,12 @@ function readAs(raw: RawTable, j: number, kind: 'numeric' | 'categorical'): Colu
     const v = parseNumber(cell);
     if (Number.isNaN(v)) {
       const row = rowNumber(raw, i);
-      fail('BAD_CELL', `Row ${row}, column "${name}": "${cell.trim()}" is not a number.`, {
-        row,
-        column: name,
-      });
+      fail(
+        'BAD_CELL',
+        'data.cellNotNumber',
+        { row, column: name, value: cell.trim() },
+        { row, column: name },
+      );
     }
     values[i] = v;
   });
@@ -46,8 +48,7 @@ function readAs(raw: RawTable, j: number, kind: 'numeric' | 'categorical'): Colu
 
 function needColumn(raw: RawTable, name: string): number {
   const j = columnIndex(raw, name);
-  if (j < 0)
-    fail('MISSING_COLUMN', `The data has no column "${name}", which the model needs.`, { column: name });
+  if (j < 0) fail('MISSING_COLUMN', 'data.missingColumn', { column: name }, { column: name });
   return j;
 }
 
@@ -74,9 +75,7 @@ export function encodeRows(
   const known = new Set([...prep.features.map((f) => f.name), prep.target.name]);
   for (const name of raw.columns) {
     if (!known.has(name)) {
-      fail('EXTRA_COLUMN', `Column "${name}" is neither a feature of the model nor its target.`, {
-        column: name,
-      });
+      fail('EXTRA_COLUMN', 'data.extraColumn', { column: name }, { column: name });
     }
   }
   const columns = prep.features.map((f) => readAs(raw, needColumn(raw, f.name), f.kind));
@@ -110,10 +109,13 @@ export function decodeOutput(
   const t = prep.target;
   const widths = t.task === 'regression' ? [1] : t.classes.length === 2 ? [1, 2] : [t.classes.length];
   if (!widths.includes(nOut) || outputs.length !== n * nOut) {
-    fail(
-      'OUTPUT_WIDTH_MISMATCH',
-      `Expected ${n} rows of ${widths.join(' or ')} outputs; got ${outputs.length} values for width ${nOut}.`,
-    );
+    fail('OUTPUT_WIDTH_MISMATCH', 'data.outputShape', {
+      n,
+      widths:
+        widths.length === 2 ? { key: 'data.eitherOr', params: { a: widths[0]!, b: widths[1]! } } : widths[0]!,
+      values: outputs.length,
+      width: nOut,
+    });
   }
   const result: Prediction[] = [];
   for (let i = 0; i < n; i++) {

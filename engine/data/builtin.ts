@@ -103,16 +103,13 @@ export function loadBuiltin(name: string, options: Partial<BuiltinOptions> = {})
   if (name === IRIS.name) return parseCsv(IRIS_CSV);
   const shape = SHAPES.find((s) => s.name === name);
   if (!shape) {
-    const names = listBuiltins()
-      .map((b) => b.name)
-      .join(', ');
-    fail('UNKNOWN_DATASET', `There is no built-in data set "${name}"; choose one of ${names}.`);
+    fail('UNKNOWN_DATASET', 'data.unknownDataset', { name, names: listBuiltins().map((b) => b.name) });
   }
   const { samples, noise, seed } = { ...shape.defaults, ...options };
   if (!Number.isInteger(samples) || samples < 1 || samples > 100000) {
-    fail('BAD_HYPERPARAMETER', `Samples must be an integer from 1 to 100000; got ${samples}.`);
+    fail('BAD_HYPERPARAMETER', 'data.samplesRange', { value: String(samples) });
   }
-  if (!(noise >= 0 && noise <= 0.5)) fail('BAD_HYPERPARAMETER', `Noise must be in [0, 0.5]; got ${noise}.`);
+  if (!(noise >= 0 && noise <= 0.5)) fail('BAD_HYPERPARAMETER', 'data.noiseRange', { value: String(noise) });
   const points = shape.make(createRng(seed), samples, noise);
   return {
     columns: ['x1', 'x2', shape.task === 'classification' ? 'label' : 'y'],

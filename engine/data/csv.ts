@@ -32,9 +32,9 @@ function checkHeader(header: string[], row: number): string[] {
   const names = header.map((h) => h.trim());
   const seen = new Set<string>();
   names.forEach((name, i) => {
-    if (name === '') fail('CSV_HEADER', `Column ${i + 1} has no name in the header.`, { row });
+    if (name === '') fail('CSV_HEADER', 'csv.unnamedColumn', { n: i + 1 }, { row });
     if (seen.has(name)) {
-      fail('CSV_HEADER', `Column name "${name}" appears twice in the header.`, { row, column: name });
+      fail('CSV_HEADER', 'csv.duplicateColumn', { column: name }, { row, column: name });
     }
     seen.add(name);
   });
@@ -69,14 +69,14 @@ export function parseCsv(input: string | Uint8Array): RawTable {
   } else {
     text = decodeCsvBytes(input);
   }
-  if (text.trim() === '') fail('CSV_EMPTY', 'The file is empty.');
+  if (text.trim() === '') fail('CSV_EMPTY', 'csv.empty');
 
   const delimiter = guessDelimiter(text);
   const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false });
   const error = parsed.errors.find((e) => e.type !== 'Delimiter');
   if (error) {
     const row = (error.row ?? 0) + 1;
-    fail('CSV_PARSE', `Row ${row}: ${error.message.toLowerCase()}.`, { row });
+    fail('CSV_PARSE', 'csv.parse', { row, reason: error.message.toLowerCase() }, { row });
   }
 
   // Records keep their index, so that numbering survives the blank rows we skip.
@@ -85,15 +85,16 @@ export function parseCsv(input: string | Uint8Array): RawTable {
     if (!blank(record)) kept.push({ record, row: i + 1 });
   });
   const first = kept.shift();
-  if (!first) fail('CSV_EMPTY', 'The file is empty.');
-  if (kept.length === 0) fail('CSV_EMPTY', 'The file has a header but no data rows.', { row: first.row });
+  if (!first) fail('CSV_EMPTY', 'csv.empty');
+  if (kept.length === 0) fail('CSV_EMPTY', 'csv.headerOnly', {}, { row: first.row });
 
   const expected = first.record.length;
   for (const { record, row } of kept) {
     if (record.length !== expected) {
       fail(
         'CSV_RAGGED',
-        `Row ${row} has ${record.length} field${record.length === 1 ? '' : 's'}; the header has ${expected}.`,
+        record.length === 1 ? 'csv.raggedOne' : 'csv.ragged',
+        { row, fields: record.length, expected },
         { row },
       );
     }

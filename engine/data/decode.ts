@@ -28,13 +28,12 @@ export function assertText(length: number, codeAt: (i: number) => number, zip = 
   for (let i = 0; i < length; i++) {
     const c = codeAt(i);
     if (c === 0) {
-      const hint = zip ? ' (it looks like a zip or Excel workbook: save it as CSV)' : '';
-      fail('CSV_BINARY', `This is a binary file, not CSV text${hint}.`);
+      fail('CSV_BINARY', 'csv.binary', { hint: zip ? { key: 'csv.zipHint' } : '' });
     }
     if (i < head && isControl(c)) controls++;
   }
   if (controls >= 4 && controls > head / 100) {
-    fail('CSV_BINARY', `This is a binary file, not CSV text (${controls} control characters).`);
+    fail('CSV_BINARY', 'csv.controlCharacters', { count: controls });
   }
 }
 
@@ -72,7 +71,7 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 /** Decodes CSV file bytes to text; throws CSV_BINARY or CSV_ENCODING (naming line and byte offset). */
 export function decodeCsvBytes(bytes: Uint8Array): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    fail('CSV_ENCODING', 'This file is UTF-16 text; save it as UTF-8 CSV.');
+    fail('CSV_ENCODING', 'csv.utf16');
   }
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
   assertText(bytes.length, (i) => bytes[i]!, zip);
@@ -83,11 +82,7 @@ export function decodeCsvBytes(bytes: Uint8Array): string {
     let line = 1;
     for (let i = 0; i < bad; i++) if (body[i] === 0x0a) line++;
     const hex = body[bad]!.toString(16).toUpperCase().padStart(2, '0');
-    fail(
-      'CSV_ENCODING',
-      `Line ${line}: byte 0x${hex} at offset ${bad + start} is not valid UTF-8; save the file as UTF-8.`,
-      { row: line },
-    );
+    fail('CSV_ENCODING', 'csv.badUtf8', { line, byte: `0x${hex}`, offset: bad + start }, { row: line });
   }
   return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
 }

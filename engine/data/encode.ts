@@ -21,14 +21,7 @@ export interface EncodedFeatures {
 }
 
 function missingCell(name: string, row: number): never {
-  return fail(
-    'BAD_CELL',
-    `Row ${row}, column "${name}": the value is missing and the model has no fill value.`,
-    {
-      row,
-      column: name,
-    },
-  );
+  return fail('BAD_CELL', 'data.missingNoFill', { row, column: name }, { row, column: name });
 }
 
 /**
@@ -78,11 +71,9 @@ export function encodeFeatures(
           const row = rowNumber(rows[k]!);
           fail(
             'BAD_CELL',
-            `Row ${row}, column "${spec.name}": category "${v}" was not in the training data.`,
-            {
-              row,
-              column: spec.name,
-            },
+            'data.unseenCategory',
+            { row, column: spec.name, value: v },
+            { row, column: spec.name },
           );
         }
       }
@@ -109,7 +100,7 @@ export function encodeTarget(
     for (let k = 0; k < n; k++) {
       const v = column.values[rows[k]!]!;
       if (Number.isNaN(v))
-        fail('BAD_CELL', `Row ${where(k).row}, column "${spec.name}": the target is missing.`, where(k));
+        fail('BAD_CELL', 'data.targetMissing', { row: where(k).row, column: spec.name }, where(k));
       y[k] = (v - spec.mean) / spec.scale;
     }
     return y;
@@ -120,18 +111,14 @@ export function encodeTarget(
   for (let k = 0; k < n; k++) {
     const label = labelAt(column, rows[k]!);
     if (label === null)
-      fail('BAD_CELL', `Row ${where(k).row}, column "${spec.name}": the target is missing.`, where(k));
+      fail('BAD_CELL', 'data.targetMissing', { row: where(k).row, column: spec.name }, where(k));
     let c = index.get(label);
     if (c === undefined) {
       const v = parseNumber(label);
       if (!Number.isNaN(v)) c = index.get(numberLabel(v));
     }
     if (c === undefined) {
-      fail(
-        'BAD_CELL',
-        `Row ${where(k).row}, column "${spec.name}": "${label}" is not one of the classes.`,
-        where(k),
-      );
+      fail('BAD_CELL', 'data.unknownClass', { row: where(k).row, column: spec.name, value: label }, where(k));
     }
     y[k * nOut + c] = 1;
   }

@@ -47,7 +47,7 @@ export function affine(
 }
 
 function noValues(name: string): never {
-  return fail('NO_DATA', `Column "${name}" has no values in the training rows.`, { column: name });
+  return fail('NO_DATA', 'data.noTrainingValues', { column: name }, { column: name });
 }
 
 /** A numeric feature's record from the training rows; `fill` is the training mean when imputing. */

@@ -46,8 +46,8 @@ export interface PrepareOptions {
 function lookup(raw: RawTable, name: string): number {
   const j = columnIndex(raw, name);
   if (j < 0) {
-    const list = raw.columns.map((c) => `"${c}"`).join(', ');
-    fail('UNKNOWN_COLUMN', `There is no column "${name}"; the columns are ${list}.`, { column: name });
+    const list = raw.columns.map((c) => `"${c}"`);
+    fail('UNKNOWN_COLUMN', 'data.unknownColumn', { column: name, list }, { column: name });
   }
   return j;
 }
@@ -59,7 +59,7 @@ function dataset(x: Float32Array, nIn: number, y: Float32Array, nOut: number, n:
 /** Prepares a raw table for training; see PrepareOptions for the defaults and DataReport for the counts. */
 export function prepareData(raw: RawTable, options: PrepareOptions): PreparedData {
   if (!(options.validationSplit >= 0 && options.validationSplit < 1)) {
-    fail('BAD_HYPERPARAMETER', `The validation split must be in [0, 1); got ${options.validationSplit}.`);
+    fail('BAD_HYPERPARAMETER', 'data.validationSplit', { value: String(options.validationSplit) });
   }
   const missingRule = options.missing ?? 'drop';
   const normalize = options.normalize ?? 'standard';
@@ -71,14 +71,10 @@ export function prepareData(raw: RawTable, options: PrepareOptions): PreparedDat
     lookup(raw, name),
   );
   if (featureIdx.includes(t)) {
-    fail('BAD_TARGET', `Column "${targetName}" cannot be both the target and a feature.`, {
-      column: targetName,
-    });
+    fail('BAD_TARGET', 'data.targetIsFeature', { column: targetName }, { column: targetName });
   }
-  if (new Set(featureIdx).size !== featureIdx.length)
-    fail('NO_FEATURES', 'A feature column is listed twice.');
-  if (featureIdx.length === 0)
-    fail('NO_FEATURES', `There are no feature columns besides the target "${targetName}".`);
+  if (new Set(featureIdx).size !== featureIdx.length) fail('NO_FEATURES', 'data.featureTwice');
+  if (featureIdx.length === 0) fail('NO_FEATURES', 'data.noFeatures', { target: targetName });
 
   const targetColumn = readColumn(raw, t, forced.has(targetName));
   const task = chooseTask(targetColumn, options.task);
@@ -96,7 +92,7 @@ export function prepareData(raw: RawTable, options: PrepareOptions): PreparedDat
     else if (missingRule === 'drop' && columns.some((c) => isNull(c, i))) droppedMissingFeatures++;
     else kept.push(i);
   }
-  if (kept.length === 0) fail('NO_DATA', 'No rows are left once rows with missing values are dropped.');
+  if (kept.length === 0) fail('NO_DATA', 'data.allRowsDropped');
   const { train, validation } = splitIndices(
     kept,
     options.validationSplit,

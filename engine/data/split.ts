@@ -16,13 +16,12 @@ export function splitIndices(
   shuffle = true,
 ): { train: number[]; validation: number[] } {
   if (!(validationSplit >= 0 && validationSplit < 1)) {
-    fail('BAD_HYPERPARAMETER', `The validation split must be in [0, 1); got ${validationSplit}.`);
+    fail('BAD_HYPERPARAMETER', 'data.validationSplit', { value: String(validationSplit) });
   }
   const order = rows.slice();
   if (shuffle) shuffleInPlace(createRng(seed), order);
   const nTrain = Math.floor(order.length * (1 - validationSplit) + 1e-9);
-  if (nTrain === 0)
-    fail('NO_DATA', `No training rows are left after holding out ${order.length} for validation.`);
+  if (nTrain === 0) fail('NO_DATA', 'data.noTrainingRows', { held: order.length });
   return { train: order.slice(0, nTrain), validation: order.slice(nTrain) };
 }
 

@@ -29,9 +29,7 @@ export function inferTask(column: Column): Task {
 /** The task to train: the user's choice if any (a text target cannot be regressed: BAD_TARGET). */
 export function chooseTask(column: Column, task?: Task): Task {
   if (task === 'regression' && column.type === 'categorical') {
-    fail('BAD_TARGET', `Column "${column.name}" holds text, so it cannot be a regression target.`, {
-      column: column.name,
-    });
+    fail('BAD_TARGET', 'data.textTarget', { column: column.name }, { column: column.name });
   }
   return task ?? inferTask(column);
 }
@@ -61,10 +59,9 @@ export function classNames(column: Column): string[] {
   if (classes.length < 2) {
     fail(
       'BAD_TARGET',
-      `Column "${column.name}" has ${classes.length} class; a classifier needs at least 2.`,
-      {
-        column: column.name,
-      },
+      'data.tooFewClasses',
+      { column: column.name, count: classes.length },
+      { column: column.name },
     );
   }
   return classes;

@@ -69,10 +69,14 @@ export function typeColumn(raw: RawTable, j: number, forceCategorical = false): 
 export function readColumn(raw: RawTable, j: number, forceCategorical = false): Column {
   const { column, bad } = typeColumn(raw, j, forceCategorical);
   if (bad) {
-    const more = bad.count > 1 ? ` (and ${bad.count - 1} more cell${bad.count > 2 ? 's' : ''})` : '';
+    const more =
+      bad.count > 1
+        ? { key: bad.count > 2 ? 'data.moreCells' : 'data.oneMoreCell', params: { n: bad.count - 1 } }
+        : '';
     fail(
       'BAD_CELL',
-      `Row ${bad.row}, column "${column.name}": "${bad.value}" is not a number${more}; the rest of the column is numeric.`,
+      'data.notANumber',
+      { row: bad.row, column: column.name, value: bad.value, more },
       { row: bad.row, column: column.name },
     );
   }

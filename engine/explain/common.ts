@@ -31,19 +31,19 @@ export function float64Copy(model: Model, maxBatch: number): Model {
 export function checkBatch(model: Model, batch: Batch, maxRows: number): void {
   const { B, x, y } = batch;
   if (!Number.isInteger(B) || B < 1 || B > maxRows)
-    fail('BAD_REQUEST', `Choose from 1 to ${maxRows} rows (got ${String(B)}).`);
+    fail('BAD_REQUEST', 'explain.rowsRange', { max: maxRows, value: String(B) });
   const nIn = model.input.width;
   const K = model.output.width;
   if (x.length !== B * nIn)
-    fail('BAD_REQUEST', `${B} row(s) of ${nIn} inputs need ${B * nIn} numbers, not ${x.length}.`);
+    fail('BAD_REQUEST', 'explain.inputSize', { rows: B, width: nIn, needed: B * nIn, got: x.length });
   if (y.length !== B * K)
-    fail('BAD_REQUEST', `${B} row(s) of ${K} targets need ${B * K} numbers, not ${y.length}.`);
+    fail('BAD_REQUEST', 'explain.targetSize', { rows: B, width: K, needed: B * K, got: y.length });
   for (let i = 0; i < x.length; i++)
     if (!Number.isFinite(x[i]!))
-      fail('BAD_REQUEST', `Input ${i % nIn} of row ${Math.floor(i / nIn)} is not a number.`);
+      fail('BAD_REQUEST', 'explain.inputNotNumber', { index: i % nIn, row: Math.floor(i / nIn) });
   for (let i = 0; i < y.length; i++)
     if (!Number.isFinite(y[i]!))
-      fail('BAD_REQUEST', `Target ${i % K} of row ${Math.floor(i / K)} is not a number.`);
+      fail('BAD_REQUEST', 'explain.targetNotNumber', { index: i % K, row: Math.floor(i / K) });
 }
 
 /** A float64 copy of `model` with the batch's rows loaded into its input cache. */

@@ -42,21 +42,24 @@ export const COST_CURVE_LIMITS = { depth: 32, width: 64, inputs: 64, points: 64 
 
 const DEFAULTS = { depths: [2, 3, 4, 5, 6, 7, 8], widths: [4], inputs: 2 };
 
+/** `what` is the catalogue key of the setting's name. */
 function wholeNumbers(v: number[], what: string, max: number): number[] {
   if (!Array.isArray(v) || v.length === 0 || v.some((d) => !Number.isInteger(d) || d < 1 || d > max))
-    fail('BAD_REQUEST', `${what} must be whole numbers from 1 to ${max}.`);
+    fail('BAD_REQUEST', 'explain.wholeNumbers', { what: { key: what }, max });
   return v;
 }
 
 /** One point per (width, depth), widths outermost; every point's network must fit METHOD_LIMITS. */
 export function costCurve(o: CostCurveOptions = {}): CostPoint[] {
-  const depths = wholeNumbers(o.depths ?? DEFAULTS.depths, 'Depths', COST_CURVE_LIMITS.depth);
-  const widths = wholeNumbers(o.widths ?? DEFAULTS.widths, 'Widths', COST_CURVE_LIMITS.width);
-  const [inputs] = wholeNumbers([o.inputs ?? DEFAULTS.inputs], 'Inputs', COST_CURVE_LIMITS.inputs) as [
-    number,
-  ];
+  const depths = wholeNumbers(o.depths ?? DEFAULTS.depths, 'explain.depths', COST_CURVE_LIMITS.depth);
+  const widths = wholeNumbers(o.widths ?? DEFAULTS.widths, 'explain.widths', COST_CURVE_LIMITS.width);
+  const [inputs] = wholeNumbers(
+    [o.inputs ?? DEFAULTS.inputs],
+    'explain.inputs',
+    COST_CURVE_LIMITS.inputs,
+  ) as [number];
   if (depths.length * widths.length > COST_CURVE_LIMITS.points)
-    fail('BAD_REQUEST', `At most ${COST_CURVE_LIMITS.points} points (depths × widths) per curve.`);
+    fail('BAD_REQUEST', 'explain.tooManyPoints', { max: COST_CURVE_LIMITS.points });
   const seed = o.seed ?? 1;
   const points: CostPoint[] = [];
   for (const width of widths)
@@ -70,10 +73,12 @@ export function costCurve(o: CostCurveOptions = {}): CostPoint[] {
       });
       const compiled = compileGraph(graph);
       if (compiled.paramCount > METHOD_LIMITS.params)
-        fail(
-          'TOO_LARGE',
-          `Depth ${depth} at width ${width} has ${compiled.paramCount.toLocaleString('en')} parameters, more than the ${METHOD_LIMITS.params.toLocaleString('en')} the method comparison allows.`,
-        );
+        fail('TOO_LARGE', 'explain.pointTooLarge', {
+          depth,
+          width,
+          params: compiled.paramCount.toLocaleString('en'),
+          max: METHOD_LIMITS.params.toLocaleString('en'),
+        });
       const model = createModel(compiled, {
         dtype: 'float64',
         maxBatch: 1,

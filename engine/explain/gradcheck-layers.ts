@@ -71,16 +71,10 @@ export function gradientCheckLayers(
 ): GradientCheckReport {
   checkBatch(model, batch, GRADCHECK_LIMITS.rows);
   if (model.params.length > GRADCHECK_LIMITS.params)
-    fail(
-      'TOO_LARGE',
-      `The gradient check copies the weights to float64; at most ${GRADCHECK_LIMITS.params.toLocaleString('en')} parameters.`,
-    );
+    fail('TOO_LARGE', 'explain.gradcheckTooLarge', { max: GRADCHECK_LIMITS.params.toLocaleString('en') });
   const maxPerLayer = o.maxPerLayer ?? 200;
   if (!Number.isInteger(maxPerLayer) || maxPerLayer < 1 || maxPerLayer > GRADCHECK_LIMITS.maxPerLayer)
-    fail(
-      'BAD_REQUEST',
-      `Parameters per layer must be a whole number from 1 to ${GRADCHECK_LIMITS.maxPerLayer}.`,
-    );
+    fail('BAD_REQUEST', 'explain.perLayerRange', { max: GRADCHECK_LIMITS.maxPerLayer });
   const seed = o.seed ?? DEFAULT_MASK_SEED;
   const h = o.h ?? 1e-6;
   const atol = o.atol ?? 1e-5;

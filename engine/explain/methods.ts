@@ -174,16 +174,16 @@ export function checkMethodSize(model: Model, batch: Batch): void {
   checkBatch(model, batch, METHOD_LIMITS.rows);
   const P = model.params.length;
   if (P > METHOD_LIMITS.params)
-    fail(
-      'TOO_LARGE',
-      `Comparing gradient methods runs two forward passes per parameter; this network has ${P.toLocaleString('en')} parameters, more than the ${METHOD_LIMITS.params.toLocaleString('en')} allowed. The per-layer gradient check works on any network.`,
-    );
+    fail('TOO_LARGE', 'explain.methodsTooManyParams', {
+      params: P.toLocaleString('en'),
+      max: METHOD_LIMITS.params.toLocaleString('en'),
+    });
   const work = 2 * P * forwardWork(model, batch.B);
   if (work > METHOD_LIMITS.work)
-    fail(
-      'TOO_LARGE',
-      `Finite differences would take about ${work.toExponential(1)} multiply-adds here, more than the ${METHOD_LIMITS.work.toExponential(0)} allowed: use fewer rows or a smaller network.`,
-    );
+    fail('TOO_LARGE', 'explain.methodsTooMuchWork', {
+      work: work.toExponential(1),
+      max: METHOD_LIMITS.work.toExponential(0),
+    });
 }
 
 /** Runs one method on a float64 copy of `model` with `batch` (the model itself is not changed). */

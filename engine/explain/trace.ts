@@ -47,15 +47,9 @@ export function checkTraceSize(model: Model): void {
   let neurons = 0;
   for (const p of model.compiled.params) neurons += p.kernel[1];
   if (neurons > TRACE_LIMITS.neurons)
-    fail(
-      'TOO_LARGE',
-      `The step-by-step view draws every neuron: this network has ${neurons} neurons in dense layers, more than ${TRACE_LIMITS.neurons}. Use a smaller network, or the gradient check and method comparison.`,
-    );
+    fail('TOO_LARGE', 'explain.traceTooManyNeurons', { neurons, max: TRACE_LIMITS.neurons });
   if (model.input.width > TRACE_LIMITS.inputs)
-    fail(
-      'TOO_LARGE',
-      `The step-by-step view draws every input: this network has ${model.input.width} inputs, more than ${TRACE_LIMITS.inputs}.`,
-    );
+    fail('TOO_LARGE', 'explain.traceTooManyInputs', { inputs: model.input.width, max: TRACE_LIMITS.inputs });
 }
 
 function forwardEvent(s: NodeState, B: number): ForwardEvent {
@@ -200,7 +194,7 @@ export function traceStep(model: Model, batch: Batch, o: TraceOptions): StepTrac
   checkTraceSize(model);
   checkBatch(model, batch, TRACE_LIMITS.rows);
   if (typeof o.learningRate !== 'number' || !Number.isFinite(o.learningRate) || o.learningRate <= 0)
-    fail('BAD_HYPERPARAMETER', `The learning rate must be a number above 0 (got ${String(o.learningRate)}).`);
+    fail('BAD_HYPERPARAMETER', 'explain.learningRate', { value: String(o.learningRate) });
   const seed = o.seed ?? DEFAULT_MASK_SEED;
   const B = batch.B;
   const m = loadedCopy(model, batch);

@@ -9,6 +9,7 @@ import { EngineError, fail } from '../errors.ts';
 import { compileGraph } from '../graph/compile.ts';
 import type { CompiledGraph } from '../graph/compile.ts';
 import type { GraphNode } from '../graph/types.ts';
+import type { MessageParam } from '../i18n.ts';
 import { formatPath } from './issues.ts';
 import { FILE_LIMITS } from './limits.ts';
 import type { StoredLayer } from './schema-model.ts';
@@ -40,11 +41,9 @@ export function checkModel(
         if ((index.get(src) ?? -1) >= i)
           fail(
             'BAD_FILE',
-            `${at(where.nodes, i)} ("${n.id}") uses "${src}", which must come before it: nodes are stored in topological order.`,
-            {
-              path: at(where.nodes, i),
-              nodeId: n.id,
-            },
+            'file.notTopological',
+            { path: at(where.nodes, i), id: n.id, src },
+            { path: at(where.nodes, i), nodeId: n.id },
           );
     });
   const nIn = inputWidth(pre);
@@ -53,7 +52,14 @@ export function checkModel(
     const parts = pre.features.map((f) => `${f.name}: ${f.kind === 'numeric' ? 1 : f.categories.length}`);
     fail(
       'INPUT_WIDTH_MISMATCH',
-      `${at(where.preprocessing, 'features')}: the input node "${input.id}" has ${input.units} units but the features make ${nIn} inputs (${parts.join(', ')}).`,
+      'file.inputWidth',
+      {
+        path: at(where.preprocessing, 'features'),
+        id: input.id,
+        units: input.units,
+        nIn,
+        parts: parts.join(', '),
+      },
       { path: at(where.preprocessing, 'features'), nodeId: input.id },
     );
   }
@@ -64,16 +70,22 @@ export function checkModel(
     if (!(e instanceof EngineError)) throw e;
     const i = e.nodeId === undefined ? undefined : index.get(e.nodeId);
     const path = i === undefined ? where.nodes.replace(/\.nodes$/, '') : at(where.nodes, i);
-    throw new EngineError({ ...e.toInfo(), message: `${path}: ${e.message}`, path });
+    const inner: MessageParam = e.key !== undefined ? { key: e.key, params: e.params ?? {} } : e.message;
+    throw new EngineError({
+      ...e.toInfo(),
+      key: 'file.atPath',
+      params: { path, problem: inner },
+      message: `${path}: ${e.message}`,
+      path,
+    });
   }
   checkOutput(compiled, nodes, pre, where);
   if (compiled.paramCount > FILE_LIMITS.parameters)
     fail(
       'TOO_LARGE',
-      `${where.nodes}: the network has ${compiled.paramCount} parameters; files hold at most ${FILE_LIMITS.parameters}.`,
-      {
-        path: where.nodes,
-      },
+      'file.tooManyParams',
+      { path: where.nodes, params: compiled.paramCount, max: FILE_LIMITS.parameters },
+      { path: where.nodes },
     );
   checkParameters(compiled, parameters, where.parameters);
   return compiled;
@@ -94,20 +106,12 @@ function checkOutput(
     if (width !== 1)
       fail(
         'OUTPUT_WIDTH_MISMATCH',
-        `${path}: the output has ${width} units but the regression target "${t.name}" needs 1.`,
-        {
-          path,
-          nodeId: compiled.outputId,
-        },
+        'file.regressionWidth',
+        { path, width, target: t.name },
+        { path, nodeId: compiled.outputId },
       );
     if (loss === 'binary_crossentropy' || loss === 'categorical_crossentropy')
-      fail(
-        'BAD_TARGET',
-        `${path}: the target "${t.name}" is numeric (regression) but the output uses ${loss}.`,
-        {
-          path,
-        },
-      );
+      fail('BAD_TARGET', 'file.regressionLoss', { path, target: t.name, loss }, { path });
     return;
   }
   const k = t.classes.length;
@@ -115,8 +119,8 @@ function checkOutput(
   if (width !== k && !binary)
     fail(
       'OUTPUT_WIDTH_MISMATCH',
-      `${path}: the output has ${width} unit(s) but the target "${t.name}" has ${k} classes
- (${k} units, or 1 with sigmoid and binary_crossentropy for two classes).`,
+      'file.classWidth',
+      { path, width, target: t.name, k },
       { path, nodeId: compiled.outputId },
     );
 }
@@ -132,35 +136,33 @@ function checkParameters(
     if (!Object.hasOwn(parameters, p.nodeId))
       fail(
         'BAD_FILE',
-        `${at(base, p.nodeId)} is missing: dense node "${p.nodeId}" needs a kernel${p.bias ? ' and a bias' : ''}.`,
-        {
-          path: at(base, p.nodeId),
-          nodeId: p.nodeId,
-        },
+        p.bias ? 'file.missingKernelAndBias' : 'file.missingKernel',
+        { path: at(base, p.nodeId), id: p.nodeId },
+        { path: at(base, p.nodeId), nodeId: p.nodeId },
       );
     const stored = parameters[p.nodeId]!;
     checkTensor(stored.kernel, p.kernel, at(base, p.nodeId, 'kernel'), p.nodeId);
     if (p.bias === null && stored.bias !== undefined)
       fail(
         'BAD_FILE',
-        `${at(base, p.nodeId, 'bias')} must be left out: node "${p.nodeId}" has useBias: false.`,
-        {
-          path: at(base, p.nodeId, 'bias'),
-          nodeId: p.nodeId,
-        },
+        'file.unexpectedBias',
+        { path: at(base, p.nodeId, 'bias'), id: p.nodeId },
+        { path: at(base, p.nodeId, 'bias'), nodeId: p.nodeId },
       );
     if (p.bias !== null) {
       if (stored.bias === undefined)
-        fail('BAD_FILE', `${at(base, p.nodeId, 'bias')} is missing: node "${p.nodeId}" has useBias: true.`, {
-          path: at(base, p.nodeId, 'bias'),
-          nodeId: p.nodeId,
-        });
+        fail(
+          'BAD_FILE',
+          'file.missingBias',
+          { path: at(base, p.nodeId, 'bias'), id: p.nodeId },
+          { path: at(base, p.nodeId, 'bias'), nodeId: p.nodeId },
+        );
       checkTensor(stored.bias, p.bias, at(base, p.nodeId, 'bias'), p.nodeId);
     }
   }
   for (const id of Object.keys(parameters))
     if (!expected.has(id))
-      fail('BAD_FILE', `${at(base, id)} belongs to no dense node of the graph.`, { path: at(base, id) });
+      fail('BAD_FILE', 'file.strayParameters', { path: at(base, id) }, { path: at(base, id) });
 }
 
 function checkTensor(
@@ -170,18 +172,18 @@ function checkTensor(
   nodeId: string,
 ): void {
   if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
-    fail('BAD_FILE', `${path}.shape is [${t.shape.join(', ')}] but the graph needs [${shape.join(', ')}].`, {
-      path: `${path}.shape`,
-      nodeId,
-    });
+    fail(
+      'BAD_FILE',
+      'file.shapeMismatch',
+      { path: `${path}.shape`, shape: `[${t.shape.join(', ')}]`, needed: `[${shape.join(', ')}]` },
+      { path: `${path}.shape`, nodeId },
+    );
   const size = shape.reduce((a, b) => a * b, 1);
   if (t.data.length !== size)
     fail(
       'BAD_FILE',
-      `${path}.data has ${t.data.length} numbers; shape [${shape.join(', ')}] needs ${size}.`,
-      {
-        path: `${path}.data`,
-        nodeId,
-      },
+      'file.dataLength',
+      { path: `${path}.data`, count: t.data.length, shape: `[${shape.join(', ')}]`, size },
+      { path: `${path}.data`, nodeId },
     );
 }

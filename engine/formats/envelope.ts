@@ -3,6 +3,7 @@
  * before the schema so that a wrong or newer file gets a message about that, not about its fields.
  */
 import { fail } from '../errors.ts';
+import { noun } from '../i18n.ts';
 
 /** `format` of a weights file. */
 export const WEIGHTS_FORMAT = 'backprop-studio/weights';
@@ -13,39 +14,26 @@ const NAMES: Record<string, string> = { [WEIGHTS_FORMAT]: 'weights file', [PROJE
 
 /** Checks `format` and `version` of parsed JSON; throws BAD_FORMAT or UNSUPPORTED_VERSION. */
 export function checkEnvelope(value: unknown, format: string, version: number): void {
-  const what = NAMES[format] ?? format;
+  const what = noun(NAMES[format] ?? format);
+  const where = { path: 'format' };
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail(
-      'BAD_FORMAT',
-      `This is not a Backprop Studio ${what}: expected a JSON object with "format": "${format}".`,
-      {
-        path: 'format',
-      },
-    );
+    fail('BAD_FORMAT', 'file.notObject', { what, format }, where);
   const got = (value as Record<string, unknown>)['format'];
   if (got !== format) {
     const other = typeof got === 'string' ? NAMES[got] : undefined;
-    const message =
-      other !== undefined
-        ? `This is a Backprop Studio ${other}, not a ${what} (its "format" is "${String(got)}").`
-        : got === undefined
-          ? `This is not a Backprop Studio ${what}: it has no "format" field (expected "${format}").`
-          : `This is not a Backprop Studio ${what}: "format" is ${JSON.stringify(got).slice(0, 80)}, expected "${format}".`;
-    fail('BAD_FORMAT', message, { path: 'format' });
+    if (other !== undefined)
+      fail('BAD_FORMAT', 'file.otherKind', { what, other: noun(other), got: String(got) }, where);
+    if (got === undefined) fail('BAD_FORMAT', 'file.noFormat', { what, format }, where);
+    fail('BAD_FORMAT', 'file.wrongFormat', { what, got: JSON.stringify(got).slice(0, 80), format }, where);
   }
   const v = (value as Record<string, unknown>)['version'];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
     fail(
       'BAD_FILE',
-      `Invalid ${what}: version must be a whole number from 1 (got ${JSON.stringify(v) ?? 'nothing'}).`,
-      {
-        path: 'version',
-      },
-    );
-  if (v > version)
-    fail(
-      'UNSUPPORTED_VERSION',
-      `This ${what} has format version ${v}, made by a newer Backprop Studio; this one reads version ${version}. Update Backprop Studio to open it.`,
+      'file.badVersion',
+      { what, got: JSON.stringify(v) ?? { key: 'issue.value.nothing' } },
       { path: 'version' },
     );
+  if (v > version)
+    fail('UNSUPPORTED_VERSION', 'file.newerVersion', { what, v, version }, { path: 'version' });
 }

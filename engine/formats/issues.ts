@@ -3,8 +3,10 @@
  * is wrong, in words a person editing the file by hand can act on.
  */
 import type * as z from 'zod';
-import { EngineError } from '../errors.ts';
-import type { ErrorCode } from '../errors.ts';
+import { engineError } from '../errors.ts';
+import type { EngineError, ErrorCode } from '../errors.ts';
+import { noun, renderMessage } from '../i18n.ts';
+import type { MessageParam, MessageParams } from '../i18n.ts';
 
 /** Message of a size cap in a schema (`.max(n, CAP)`): reported as TOO_LARGE rather than BAD_FILE. */
 export const CAP = 'size cap';
@@ -22,89 +24,99 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(top level)' : out;
 }
 
-/** A short description of a JSON value for messages. */
-export function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
+/** A short description of a JSON value for messages, as a catalogue message or the JSON itself. */
+export function describe(v: unknown): MessageParam {
+  if (v === undefined) return { key: 'issue.value.nothing' };
   if (v === null) return 'null';
-  if (Array.isArray(v)) return `a list of ${v.length}`;
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (a number beyond the float64 range)`;
+  if (Array.isArray(v)) return { key: 'issue.value.list', params: { n: v.length } };
+  if (typeof v === 'object') return { key: 'issue.value.object' };
+  if (typeof v === 'number' && !Number.isFinite(v))
+    return { key: 'issue.value.beyondFloat', params: { v: String(v) } };
   const s = JSON.stringify(v);
   return s.length > 40 ? `${s.slice(0, 37)}…` : s;
 }
 
-const EXPECTED: Record<string, string> = {
-  number: 'a finite number',
-  int: 'a whole number',
-  string: 'a string',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'an object',
-  record: 'an object',
-  tuple: 'a list',
-  null: 'null',
-};
+/** zod's expected types, in words (`issue.expected.*`). */
+const EXPECTED = ['number', 'int', 'string', 'boolean', 'array', 'object', 'record', 'tuple', 'null'];
+const expected = (t: string): MessageParam => (EXPECTED.includes(t) ? { key: `issue.expected.${t}` } : t);
 
-const count = (v: unknown) =>
-  Array.isArray(v) ? `${v.length} item${v.length === 1 ? '' : 's'}` : describe(v);
+const count = (v: unknown): MessageParam =>
+  Array.isArray(v)
+    ? { key: v.length === 1 ? 'issue.value.oneItem' : 'issue.value.items', params: { n: v.length } }
+    : describe(v);
 
-function words(issue: z.core.$ZodIssue): { code: ErrorCode; text: string } {
+interface Words {
+  code: ErrorCode;
+  /** The problem as a catalogue message (`issue.*`), or zod's own text for kinds we do not word. */
+  problem: MessageParam;
+}
+
+const bad = (key: string, params: MessageParams = {}): Words => ({
+  code: 'BAD_FILE',
+  problem: { key, params },
+});
+
+function words(issue: z.core.$ZodIssue): Words {
   const input = issue.input;
   switch (issue.code) {
     case 'invalid_type':
-      if (input === undefined)
-        return {
-          code: 'BAD_FILE',
-          text: `is missing (expected ${EXPECTED[issue.expected] ?? issue.expected})`,
-        };
-      return {
-        code: 'BAD_FILE',
-        text: `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describe(input)}`,
-      };
+      if (input === undefined) return bad('issue.missing', { expected: expected(issue.expected) });
+      return bad('issue.wrongType', { expected: expected(issue.expected), got: describe(input) });
     case 'too_big': {
       const code: ErrorCode = issue.message === CAP ? 'TOO_LARGE' : 'BAD_FILE';
       const max = Number(issue.maximum);
-      if (issue.origin === 'array') return { code, text: `has ${count(input)}; at most ${max} allowed` };
-      if (issue.origin === 'string') return { code, text: `is longer than ${max} characters` };
-      return {
-        code,
-        text: `is ${describe(input)}; it must be ${issue.inclusive ? 'at most' : 'less than'} ${max}`,
-      };
+      if (issue.origin === 'array')
+        return { code, problem: { key: 'issue.tooManyItems', params: { count: count(input), max } } };
+      if (issue.origin === 'string') return { code, problem: { key: 'issue.tooLong', params: { max } } };
+      const key = issue.inclusive ? 'issue.atMost' : 'issue.lessThan';
+      return { code, problem: { key, params: { got: describe(input), max } } };
     }
     case 'too_small': {
       const min = Number(issue.minimum);
-      if (issue.origin === 'array')
-        return { code: 'BAD_FILE', text: `has ${count(input)}; at least ${min} needed` };
-      if (issue.origin === 'string') return { code: 'BAD_FILE', text: `must not be empty` };
-      const bound = issue.inclusive ? 'at least' : 'greater than';
-      return { code: 'BAD_FILE', text: `is ${describe(input)}; it must be ${bound} ${min}` };
+      if (issue.origin === 'array') return bad('issue.tooFewItems', { count: count(input), min });
+      if (issue.origin === 'string') return bad('issue.empty');
+      return bad(issue.inclusive ? 'issue.atLeast' : 'issue.greaterThan', { got: describe(input), min });
     }
     case 'unrecognized_keys':
-      return { code: 'BAD_FILE', text: `is not a known field (only the documented fields are allowed)` };
+      return bad('issue.unknownField');
     case 'invalid_union': {
       if ('discriminator' in issue && typeof issue.discriminator === 'string') {
-        const options = ((issue as { options?: unknown[] }).options ?? [])
-          .map((o) => JSON.stringify(o))
-          .join(', ');
+        const options = ((issue as { options?: unknown[] }).options ?? []).map((o) => JSON.stringify(o));
         const got =
           typeof input === 'object' && input !== null
             ? (input as Record<string, unknown>)[issue.discriminator]
             : input;
-        return { code: 'BAD_FILE', text: `must be one of ${options}; got ${describe(got)}` };
+        return bad('issue.oneOf', { options, got: describe(got) });
       }
-      return { code: 'BAD_FILE', text: `does not match any allowed form (got ${describe(input)})` };
+      return bad('issue.noMatch', { got: describe(input) });
     }
     case 'invalid_value':
-      return {
-        code: 'BAD_FILE',
-        text: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describe(input)}`,
-      };
-    case 'custom':
-      if (issue.message === CAP) return { code: 'TOO_LARGE', text: 'has too many entries' };
-      return { code: (issue.params?.['code'] as ErrorCode | undefined) ?? 'BAD_FILE', text: issue.message };
+      return bad('issue.oneOf', {
+        options: issue.values.map((v) => JSON.stringify(v)),
+        got: describe(input),
+      });
+    case 'custom': {
+      if (issue.message === CAP) return { code: 'TOO_LARGE', problem: { key: 'issue.tooManyEntries' } };
+      const code = (issue.params?.['code'] as ErrorCode | undefined) ?? 'BAD_FILE';
+      const key = issue.params?.['key'] as string | undefined;
+      const values = (issue.params?.['values'] as MessageParams | undefined) ?? {};
+      return { code, problem: key !== undefined ? { key, params: values } : issue.message };
+    }
     default:
-      return { code: 'BAD_FILE', text: issue.message };
+      return { code: 'BAD_FILE', problem: issue.message };
   }
+}
+
+/**
+ * The words of a custom schema issue, from the catalogue: `message` is the English text (zod needs one),
+ * `params.key` and `params.values` what `issueError` passes on.
+ */
+export function issueText(
+  key: string,
+  values: MessageParams = {},
+  code?: ErrorCode,
+): { message: string; params: Record<string, unknown> } {
+  return { message: renderMessage('en', key, values), params: { key, values, ...(code ? { code } : {}) } };
 }
 
 /** The EngineError for the first issue of a failed parse; `what` names the file kind ("weights file"). */
@@ -113,7 +125,8 @@ export function issueError(error: z.core.$ZodError, what: string): EngineError {
   const path: PropertyKey[] = [...issue.path];
   if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
   const where = formatPath(path);
-  const { code, text } = words(issue);
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
-  return new EngineError({ code, message: `Invalid ${what}: ${where} ${text}.${more}`, path: where });
+  const { code, problem } = words(issue);
+  const extra = error.issues.length - 1;
+  const more = extra > 0 ? { key: 'issue.more', params: { n: extra } } : '';
+  return engineError(code, 'issue.invalid', { what: noun(what), where, problem, more }, { path: where });
 }

@@ -3,26 +3,29 @@
  * one walk that caps nesting depth and refuses `__proto__` keys (JSON.parse makes them own properties,
  * which naive copying would turn into prototype changes).
  */
-import { EngineError, fail } from '../errors.ts';
+import { engineError, fail } from '../errors.ts';
+import type { EngineError } from '../errors.ts';
+import { noun } from '../i18n.ts';
 import { formatPath } from './issues.ts';
 import { lineColumn, locateJsonError } from './json-locate.ts';
 import { FILE_LIMITS } from './limits.ts';
 
 /** Parses `text` as JSON within the caps in FILE_LIMITS; `what` names the file kind for messages. */
 export function readJson(text: unknown, what: string): unknown {
-  if (typeof text !== 'string') fail('BAD_FILE', `The ${what} is not text.`);
+  if (typeof text !== 'string') fail('BAD_FILE', 'file.notText', { what: noun(what) });
   if (text.length > FILE_LIMITS.textLength)
-    fail(
-      'TOO_LARGE',
-      `The ${what} is ${mb(text.length)}; the most this app reads is ${mb(FILE_LIMITS.textLength)}.`,
-    );
+    fail('TOO_LARGE', 'file.tooLarge', {
+      what: noun(what),
+      size: mb(text.length),
+      max: mb(FILE_LIMITS.textLength),
+    });
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') fail('BAD_FILE', `The ${what} is empty.`);
+  if (body.trim() === '') fail('BAD_FILE', 'file.empty', { what: noun(what) });
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch (e) {
-    if (e instanceof RangeError) fail('BAD_FILE', `The ${what} is nested too deeply to read.`);
+    if (e instanceof RangeError) fail('BAD_FILE', 'file.tooDeep', { what: noun(what) });
     throw syntaxError(body, what, e);
   }
   checkTree(value, what);
@@ -38,14 +41,14 @@ function syntaxError(text: string, what: string, cause: unknown): EngineError {
   const offset =
     found?.offset ?? Number(/at position (\d+)/.exec(String((cause as Error)?.message))?.[1] ?? NaN);
   const reason = found?.reason ?? String((cause as Error)?.message ?? cause);
-  if (!Number.isFinite(offset))
-    return new EngineError({ code: 'BAD_FILE', message: `The ${what} is not valid JSON: ${reason}.` });
+  if (!Number.isFinite(offset)) return engineError('BAD_FILE', 'file.notJson', { what: noun(what), reason });
   const { line, column } = lineColumn(text, offset);
-  return new EngineError({
-    code: 'BAD_FILE',
-    message: `The ${what} is not valid JSON at line ${line}, column ${column}: ${reason}.`,
-    path: `line ${line}, column ${column}`,
-  });
+  return engineError(
+    'BAD_FILE',
+    'file.notJsonAt',
+    { what: noun(what), line, column, reason },
+    { path: `line ${line}, column ${column}` },
+  );
 }
 
 /** Depth-first walk: nesting within FILE_LIMITS.depth and no `__proto__` keys. */
@@ -56,7 +59,8 @@ function checkTree(root: unknown, what: string): void {
     if (depth > FILE_LIMITS.depth)
       fail(
         'BAD_FILE',
-        `The ${what} is nested more than ${FILE_LIMITS.depth} levels deep at ${formatPath(path)}.`,
+        'file.nestedTooDeep',
+        { what: noun(what), max: FILE_LIMITS.depth, path: formatPath(path) },
         {
           path: formatPath(path),
         },
@@ -74,9 +78,12 @@ function checkTree(root: unknown, what: string): void {
     for (const key of Object.keys(v)) {
       path.push(key);
       if (key === '__proto__')
-        fail('BAD_FILE', `Invalid ${what}: ${formatPath(path)} is not an allowed field name.`, {
-          path: formatPath(path),
-        });
+        fail(
+          'BAD_FILE',
+          'file.forbiddenField',
+          { what: noun(what), path: formatPath(path) },
+          { path: formatPath(path) },
+        );
       visit((v as Record<string, unknown>)[key], depth + 1);
       path.pop();
     }

@@ -15,9 +15,12 @@ const isScalar = (v: unknown): v is Scalar =>
 
 function scalar(v: Scalar, path: PropertyKey[]): string {
   if (typeof v === 'number' && !Number.isFinite(v))
-    fail('NON_FINITE_EXPORT', `Cannot save ${formatPath(path)}: it is ${v}, which JSON cannot hold.`, {
-      path: formatPath(path),
-    });
+    fail(
+      'NON_FINITE_EXPORT',
+      'file.cannotSaveValue',
+      { path: formatPath(path), value: String(v) },
+      { path: formatPath(path) },
+    );
   return JSON.stringify(v);
 }
 
@@ -58,7 +61,7 @@ function wrap(items: string[], indent: string, perLine: number | null): string {
 function write(v: unknown, indent: string, path: PropertyKey[], perLine: number | null): string {
   if (isScalar(v)) return scalar(v, path);
   if (typeof v !== 'object')
-    fail('BAD_FILE', `Cannot save ${formatPath(path)}: ${typeof v} is not JSON data.`);
+    fail('BAD_FILE', 'file.cannotSaveType', { path: formatPath(path), type: typeof v });
   const inner = `${indent}  `;
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';

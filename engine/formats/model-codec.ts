@@ -58,27 +58,25 @@ export function encodeModel(
     const values = parameters.get(p.nodeId);
     const path = (...rest: PropertyKey[]) => formatPath([...base.split('.'), p.nodeId, ...rest]);
     if (values === undefined)
-      fail('BAD_FILE', `No parameters given for dense node "${p.nodeId}".`, {
-        nodeId: p.nodeId,
-        path: path(),
-      });
+      fail('BAD_FILE', 'file.noParameters', { id: p.nodeId }, { nodeId: p.nodeId, path: path() });
     const encode = (tensor: 'kernel' | 'bias', data: ArrayLike<number>, shape: number[]) => {
       const size = shape.reduce((a, b) => a * b, 1);
       if (data.length !== size)
         fail(
           'BAD_FILE',
-          `The ${tensor} of "${p.nodeId}" has ${data.length} values; shape [${shape.join(', ')}] needs ${size}.`,
-          {
-            nodeId: p.nodeId,
-            path: path(tensor, 'data'),
-          },
+          'file.tensorLength',
+          { tensor, id: p.nodeId, count: data.length, shape: `[${shape.join(', ')}]`, size },
+          { nodeId: p.nodeId, path: path(tensor, 'data') },
         );
       const numbers = encodeFloat32(data, (i, v) => {
         const where =
-          tensor === 'kernel' ? ` (input ${Math.floor(i / shape[1]!)}, unit ${i % shape[1]!})` : '';
+          tensor === 'kernel'
+            ? { key: 'file.kernelCell', params: { input: Math.floor(i / shape[1]!), unit: i % shape[1]! } }
+            : '';
         return fail(
           'NON_FINITE_EXPORT',
-          `Cannot export: ${tensor}[${i}]${where} of dense node "${p.nodeId}" is ${v}. Training diverged; lower the learning rate and train again.`,
+          'file.nonFiniteExport',
+          { tensor, i, where, id: p.nodeId, value: String(v) },
           { nodeId: p.nodeId, path: path(tensor, 'data', i) },
         );
       });
@@ -86,15 +84,9 @@ export function encodeModel(
     };
     const kernel = encode('kernel', values.kernel, p.kernel) as StoredLayer['kernel'];
     if (p.bias === null && values.bias !== null)
-      fail('BAD_FILE', `Dense node "${p.nodeId}" has useBias: false but a bias was given.`, {
-        nodeId: p.nodeId,
-        path: path('bias'),
-      });
+      fail('BAD_FILE', 'file.biasGiven', { id: p.nodeId }, { nodeId: p.nodeId, path: path('bias') });
     if (p.bias !== null && values.bias === null)
-      fail('BAD_FILE', `Dense node "${p.nodeId}" has useBias: true but no bias was given.`, {
-        nodeId: p.nodeId,
-        path: path('bias'),
-      });
+      fail('BAD_FILE', 'file.biasMissing', { id: p.nodeId }, { nodeId: p.nodeId, path: path('bias') });
     stored[p.nodeId] =
       p.bias === null || values.bias === null
         ? { kernel }
@@ -102,9 +94,7 @@ export function encodeModel(
   }
   for (const id of parameters.keys())
     if (!Object.hasOwn(stored, id))
-      fail('BAD_FILE', `Parameters were given for "${id}", which is not a dense node of the graph.`, {
-        path: formatPath([...base.split('.'), id]),
-      });
+      fail('BAD_FILE', 'file.parametersForUnknown', { id }, { path: formatPath([...base.split('.'), id]) });
   return { compiled, parameters: stored };
 }
 

@@ -9,7 +9,7 @@ import { DEFAULT_TRAINING } from '../train/config.ts';
 import type { TrainingConfig } from '../train/config.ts';
 import { checkModel } from './check-model.ts';
 import { checkEnvelope, PROJECT_FORMAT } from './envelope.ts';
-import { issueError } from './issues.ts';
+import { issueError, issueText } from './issues.ts';
 import { readJson } from './json-read.ts';
 import { formatJson } from './json-write.ts';
 import { decodeParameters, encodeModel, storedNode } from './model-codec.ts';
@@ -31,9 +31,7 @@ const graphSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['positions', i, 'id'],
-          message: placed.has(p.id)
-            ? `places "${p.id}" a second time`
-            : `places "${p.id}", which is not a node`,
+          ...issueText(placed.has(p.id) ? 'issue.placedTwice' : 'issue.placesUnknown', { id: p.id }),
         });
       placed.add(p.id);
     });

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { ACTIVATIONS, INITIALIZERS, LOSSES } from '../graph/types.ts';
 import type { GraphNode } from '../graph/types.ts';
-import { CAP } from './issues.ts';
+import { CAP, issueText } from './issues.ts';
 import { FILE_LIMITS } from './limits.ts';
 
 const ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -15,7 +15,7 @@ export const nodeIdSchema = z
   .string()
   .max(FILE_LIMITS.idLength, CAP)
   .regex(ID, { error: 'must start with a letter or _ and use only letters, digits, _ . -' })
-  .refine((id) => id !== '__proto__', { error: 'is a reserved name' });
+  .refine((id) => id !== '__proto__', issueText('issue.reservedName'));
 
 /** A finite number (JSON cannot hold NaN; `1e400` parses to Infinity and is refused here). */
 export const finite = z.number();
@@ -86,8 +86,7 @@ export const nodesSchema = z
         ctx.addIssue({
           code: 'custom',
           path: [i, 'id'],
-          message: `repeats the id "${n.id}" of node ${index.get(n.id)}`,
-          params: { code: 'DUPLICATE_NODE_ID' },
+          ...issueText('issue.repeatsId', { id: n.id, index: index.get(n.id)! }, 'DUPLICATE_NODE_ID'),
         });
       else index.set(n.id, i);
     });
@@ -97,8 +96,7 @@ export const nodesSchema = z
           ctx.addIssue({
             code: 'custom',
             path: [i, 'inputs', j],
-            message: `names "${src}", which is not a node of this graph`,
-            params: { code: 'UNKNOWN_INPUT' },
+            ...issueText('issue.notANode', { src }, 'UNKNOWN_INPUT'),
           });
       }),
     );

@@ -4,7 +4,8 @@
  */
 import * as z from 'zod';
 import type { Preprocessing } from '../data/types.ts';
-import { CAP } from './issues.ts';
+import { noun } from '../i18n.ts';
+import { CAP, issueText } from './issues.ts';
 import { FILE_LIMITS } from './limits.ts';
 import { finite, nodeIdSchema } from './schema-graph.ts';
 
@@ -44,7 +45,12 @@ function unique(
 ): void {
   const seen = new Set<string>();
   list.forEach((s, i) => {
-    if (seen.has(s)) ctx.addIssue({ code: 'custom', path: path(i), message: `repeats the ${what} "${s}"` });
+    if (seen.has(s))
+      ctx.addIssue({
+        code: 'custom',
+        path: path(i),
+        ...issueText('issue.repeats', { what: noun(what), value: s }),
+      });
     seen.add(s);
   });
 }
@@ -74,7 +80,7 @@ export const preprocessingSchema: z.ZodType<Preprocessing> = z
         ctx.addIssue({
           code: 'custom',
           path: ['features', i, 'fill'],
-          message: `"${f.fill}" is not one of the categories`,
+          ...issueText('issue.fillNotCategory', { fill: f.fill }),
         });
     });
     if (p.target.task === 'classification')
@@ -84,7 +90,7 @@ export const preprocessingSchema: z.ZodType<Preprocessing> = z
       ctx.addIssue({
         code: 'custom',
         path: ['features', clash, 'name'],
-        message: 'is also the target; a column cannot be both',
+        ...issueText('issue.alsoTarget'),
       });
   });
 

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { OPTIMIZERS } from '../train/config.ts';
 import type { TrainingConfig } from '../train/config.ts';
-import { CAP } from './issues.ts';
+import { CAP, issueText } from './issues.ts';
 import { FILE_LIMITS } from './limits.ts';
 import { finite, nodeIdSchema } from './schema-graph.ts';
 import { labelSchema } from './schema-model.ts';
@@ -85,7 +85,7 @@ export const historySchema = z
         ctx.addIssue({
           code: 'custom',
           path: [key],
-          message: `has ${s.length} entries but loss has ${h.loss.length}; every series has one entry per epoch`,
+          ...issueText('issue.seriesLength', { n: s.length, loss: h.loss.length }),
         });
     }
   });

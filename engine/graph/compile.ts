@@ -3,6 +3,7 @@
  * the parameter shapes of every dense node. Every error names the node that is wrong.
  */
 import { fail } from '../errors.ts';
+import type { MessageParam, MessageParams } from '../i18n.ts';
 import { ACTIVATIONS, INITIALIZERS, LOSSES, NODE_TYPES } from './types.ts';
 import type { Activation, GraphNode, GraphSpec } from './types.ts';
 
@@ -60,45 +61,47 @@ function isFiniteNonNegative(v: unknown): boolean {
 
 function checkNode(n: GraphNode): void {
   const id = n.id;
-  const bad = (message: string): never => fail('BAD_NODE', `Node "${id}": ${message}.`, { nodeId: id });
-  if (!(NODE_TYPES as readonly string[]).includes(n.type)) bad(`unknown type "${String(n.type)}"`);
-  if (!Array.isArray(n.inputs)) bad('inputs must be a list of node ids');
+  const bad = (key: string, params: MessageParams = {}): never =>
+    fail('BAD_NODE', 'graph.badNode', { id, problem: { key, params } }, { nodeId: id });
+  if (!(NODE_TYPES as readonly string[]).includes(n.type))
+    bad('graph.node.unknownType', { type: String(n.type) });
+  if (!Array.isArray(n.inputs)) bad('graph.node.inputsNotList');
   const [lo, hi] = ARITY[n.type];
   if (n.inputs.length < lo || n.inputs.length > hi) {
-    const want = lo === hi ? `exactly ${lo}` : `${lo} to ${hi}`;
-    fail('ARITY', `Node "${id}" (${n.type}) takes ${want} input(s) but has ${n.inputs.length}.`, {
-      nodeId: id,
-    });
+    const want: MessageParam =
+      lo === hi ? { key: 'graph.exactly', params: { n: lo } } : { key: 'graph.between', params: { lo, hi } };
+    fail('ARITY', 'graph.arity', { id, type: n.type, want, got: n.inputs.length }, { nodeId: id });
   }
   if (new Set(n.inputs).size !== n.inputs.length)
-    fail('ARITY', `Node "${id}" lists the same input twice.`, { nodeId: id });
+    fail('ARITY', 'graph.sameInputTwice', { id }, { nodeId: id });
   const act = (a: Activation) => {
-    if (!(ACTIVATIONS as readonly string[]).includes(a)) bad(`unknown activation "${String(a)}"`);
+    if (!(ACTIVATIONS as readonly string[]).includes(a))
+      bad('graph.node.unknownActivation', { activation: String(a) });
   };
   switch (n.type) {
     case 'input':
       if (!(n.units === 0 || isPositiveInt(n.units, LIMITS.units)))
-        bad(`units must be a whole number from 1 to ${LIMITS.units} (or 0 to take it from the data)`);
+        bad('graph.node.inputUnitsRange', { max: LIMITS.units });
       break;
     case 'dense':
-      if (!isPositiveInt(n.units, LIMITS.units))
-        bad(`units must be a whole number from 1 to ${LIMITS.units}`);
+      if (!isPositiveInt(n.units, LIMITS.units)) bad('graph.node.unitsRange', { max: LIMITS.units });
       act(n.activation);
       if (!(INITIALIZERS as readonly string[]).includes(n.kernelInitializer))
-        bad(`unknown initializer "${String(n.kernelInitializer)}"`);
-      if (typeof n.useBias !== 'boolean') bad('useBias must be true or false');
-      if (!isFiniteNonNegative(n.l1) || !isFiniteNonNegative(n.l2)) bad('l1 and l2 must be numbers ≥ 0');
-      if (n.alpha !== undefined && !Number.isFinite(n.alpha)) bad('alpha must be a finite number');
+        bad('graph.node.unknownInitializer', { initializer: String(n.kernelInitializer) });
+      if (typeof n.useBias !== 'boolean') bad('graph.node.useBiasBoolean');
+      if (!isFiniteNonNegative(n.l1) || !isFiniteNonNegative(n.l2)) bad('graph.node.penaltyRange');
+      if (n.alpha !== undefined && !Number.isFinite(n.alpha)) bad('graph.node.alphaFinite');
       break;
     case 'activation':
       act(n.activation);
-      if (n.alpha !== undefined && !Number.isFinite(n.alpha)) bad('alpha must be a finite number');
+      if (n.alpha !== undefined && !Number.isFinite(n.alpha)) bad('graph.node.alphaFinite');
       break;
     case 'dropout':
-      if (!(typeof n.rate === 'number' && n.rate >= 0 && n.rate < 1)) bad('rate must be in [0, 1)');
+      if (!(typeof n.rate === 'number' && n.rate >= 0 && n.rate < 1)) bad('graph.node.rateRange');
       break;
     case 'output':
-      if (!(LOSSES as readonly string[]).includes(n.loss)) bad(`unknown loss "${String(n.loss)}"`);
+      if (!(LOSSES as readonly string[]).includes(n.loss))
+        bad('graph.node.unknownLoss', { loss: String(n.loss) });
       break;
   }
 }
@@ -111,35 +114,28 @@ function activationOf(n: GraphNode): Activation | null {
 /** Validates `graph` and infers widths and parameter shapes; throws an EngineError naming the node. */
 export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): CompiledGraph {
   const nodes = graph?.nodes;
-  if (!Array.isArray(nodes) || nodes.length === 0) fail('GRAPH_EMPTY', 'The network has no layers.');
-  if (nodes.length > LIMITS.nodes) fail('TOO_LARGE', `The network has more than ${LIMITS.nodes} nodes.`);
+  if (!Array.isArray(nodes) || nodes.length === 0) fail('GRAPH_EMPTY', 'graph.empty');
+  if (nodes.length > LIMITS.nodes) fail('TOO_LARGE', 'graph.tooManyNodes', { max: LIMITS.nodes });
   const byId = new Map<string, GraphNode>();
   for (const n of nodes) {
     if (typeof n?.id !== 'string' || !ID.test(n.id) || n.id.length > LIMITS.idLength)
-      fail('BAD_NODE', `Node id ${JSON.stringify(n?.id)} is not valid (letters, digits, _ . -; up to 64).`);
-    if (byId.has(n.id)) fail('DUPLICATE_NODE_ID', `Two nodes are called "${n.id}".`, { nodeId: n.id });
+      fail('BAD_NODE', 'graph.badId', { id: String(JSON.stringify(n?.id)) });
+    if (byId.has(n.id)) fail('DUPLICATE_NODE_ID', 'graph.duplicateId', { id: n.id }, { nodeId: n.id });
     byId.set(n.id, n);
   }
   for (const n of nodes) checkNode(n);
   for (const n of nodes)
     for (const src of n.inputs)
-      if (!byId.has(src))
-        fail('UNKNOWN_INPUT', `Node "${n.id}" takes input from "${src}", which does not exist.`, {
-          nodeId: n.id,
-        });
+      if (!byId.has(src)) fail('UNKNOWN_INPUT', 'graph.unknownInput', { id: n.id, src }, { nodeId: n.id });
 
   const inputs = nodes.filter((n) => n.type === 'input');
   const outputs = nodes.filter((n) => n.type === 'output');
-  if (inputs.length === 0) fail('NO_INPUT', 'The network has no input layer.');
+  if (inputs.length === 0) fail('NO_INPUT', 'graph.noInput');
   if (inputs.length > 1)
-    fail('MULTIPLE_INPUTS', `The network has ${inputs.length} input layers; it takes one.`, {
-      nodeId: inputs[1]!.id,
-    });
-  if (outputs.length === 0) fail('NO_OUTPUT', 'The network has no output layer.');
+    fail('MULTIPLE_INPUTS', 'graph.multipleInputs', { count: inputs.length }, { nodeId: inputs[1]!.id });
+  if (outputs.length === 0) fail('NO_OUTPUT', 'graph.noOutput');
   if (outputs.length > 1)
-    fail('MULTIPLE_OUTPUTS', `The network has ${outputs.length} output layers; it takes one.`, {
-      nodeId: outputs[1]!.id,
-    });
+    fail('MULTIPLE_OUTPUTS', 'graph.multipleOutputs', { count: outputs.length }, { nodeId: outputs[1]!.id });
   const input = inputs[0]!;
   const output = outputs[0]!;
 
@@ -168,11 +164,11 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
       seen.add(id);
       id = byId.get(id)!.inputs.find((src) => indegree.get(src)! > 0)!;
     }
-    fail('CYCLE', `Node "${id}" is part of a cycle; connections must flow one way.`, { nodeId: id });
+    fail('CYCLE', 'graph.cycle', { id }, { nodeId: id });
   }
   for (const n of nodes) {
     if (n.type !== 'input' && n.inputs.length === 0)
-      fail('UNCONNECTED_NODE', `Node "${n.id}" has no input connected.`, { nodeId: n.id });
+      fail('UNCONNECTED_NODE', 'graph.noInputConnected', { id: n.id }, { nodeId: n.id });
   }
   // Every node must be reachable from the input and must reach the output.
   const fromInput = new Set<string>([input.id]);
@@ -183,10 +179,8 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
     if (consumers.get(n.id)!.some((c) => toOutput.has(c))) toOutput.add(n.id);
   }
   for (const n of order) {
-    if (!fromInput.has(n.id))
-      fail('UNCONNECTED_NODE', `Node "${n.id}" is not connected to the input.`, { nodeId: n.id });
-    if (!toOutput.has(n.id))
-      fail('UNCONNECTED_NODE', `Node "${n.id}" does not lead to the output.`, { nodeId: n.id });
+    if (!fromInput.has(n.id)) fail('UNCONNECTED_NODE', 'graph.notFromInput', { id: n.id }, { nodeId: n.id });
+    if (!toOutput.has(n.id)) fail('UNCONNECTED_NODE', 'graph.notToOutput', { id: n.id }, { nodeId: n.id });
   }
   // Softmax only right before the output.
   for (const n of order) {
@@ -194,13 +188,7 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
       activationOf(n) === 'softmax' &&
       !(consumers.get(n.id)!.length === 1 && consumers.get(n.id)![0] === output.id)
     )
-      fail(
-        'SOFTMAX_NOT_AT_OUTPUT',
-        `Node "${n.id}" uses softmax, which is only allowed right before the output.`,
-        {
-          nodeId: n.id,
-        },
-      );
+      fail('SOFTMAX_NOT_AT_OUTPUT', 'graph.softmaxNotAtOutput', { id: n.id }, { nodeId: n.id });
   }
 
   const width = new Map<string, number>();
@@ -215,18 +203,14 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
         if (n.units > 0 && fromData !== undefined && fromData !== n.units)
           fail(
             'INPUT_WIDTH_MISMATCH',
-            `Input "${n.id}" has ${n.units} units but the data has ${fromData} features.`,
-            {
-              nodeId: n.id,
-            },
+            'graph.inputWidthMismatch',
+            { id: n.id, units: n.units, features: fromData },
+            { nodeId: n.id },
           );
         out = n.units > 0 ? n.units : (fromData ?? 0);
-        if (out <= 0)
-          fail('INPUT_WIDTH_MISMATCH', `Input "${n.id}" has no width yet: load data or set its units.`, {
-            nodeId: n.id,
-          });
+        if (out <= 0) fail('INPUT_WIDTH_MISMATCH', 'graph.inputNoWidth', { id: n.id }, { nodeId: n.id });
         if (out > LIMITS.units)
-          fail('TOO_LARGE', `Input "${n.id}" has more than ${LIMITS.units} features.`, { nodeId: n.id });
+          fail('TOO_LARGE', 'graph.inputTooWide', { id: n.id, max: LIMITS.units }, { nodeId: n.id });
         break;
       }
       case 'dense': {
@@ -235,9 +219,12 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
         params.push({ nodeId: n.id, kernel: [nIn, out], bias: n.useBias ? [out] : null });
         paramCount += nIn * out + (n.useBias ? out : 0);
         if (paramCount > LIMITS.params)
-          fail('TOO_LARGE', `The network has more than ${LIMITS.params.toLocaleString('en')} parameters.`, {
-            nodeId: n.id,
-          });
+          fail(
+            'TOO_LARGE',
+            'graph.tooManyParams',
+            { max: LIMITS.params.toLocaleString('en') },
+            { nodeId: n.id },
+          );
         break;
       }
       case 'add': {
@@ -246,7 +233,11 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
           if (w(s) !== out)
             fail(
               'WIDTH_MISMATCH',
-              `Add "${n.id}" needs inputs of equal width, but ${n.inputs.map((s) => `"${s}" has ${w(s)}`).join(', ')}.`,
+              'graph.addWidthMismatch',
+              {
+                id: n.id,
+                widths: n.inputs.map((s) => ({ key: 'graph.inputHasWidth', params: { id: s, width: w(s) } })),
+              },
               { nodeId: n.id },
             );
         break;
@@ -254,7 +245,7 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
       case 'concatenate':
         out = n.inputs.reduce((acc, s) => acc + w(s), 0);
         if (out > LIMITS.units)
-          fail('TOO_LARGE', `Concatenate "${n.id}" is wider than ${LIMITS.units}.`, { nodeId: n.id });
+          fail('TOO_LARGE', 'graph.concatTooWide', { id: n.id, max: LIMITS.units }, { nodeId: n.id });
         break;
       default:
         out = w(n.inputs[0]!);
@@ -266,32 +257,31 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
   const act = activationOf(feeder);
   const ow = width.get(output.id)!;
   let fusedId: string | null = null;
-  const mismatch = (message: string): never =>
-    fail('LOSS_ACTIVATION_MISMATCH', `Output "${output.id}": ${message}`, { nodeId: output.id });
+  const mismatch = (key: string, params: MessageParams = {}): never =>
+    fail(
+      'LOSS_ACTIVATION_MISMATCH',
+      'graph.lossMismatch',
+      { id: output.id, problem: { key, params } },
+      { nodeId: output.id },
+    );
   switch (output.loss) {
     case 'categorical_crossentropy':
-      if (act !== 'softmax')
-        mismatch(
-          `categorical cross-entropy needs a softmax right before the output ("${feeder.id}" has none).`,
-        );
-      if (ow < 2) mismatch('categorical cross-entropy needs at least two output units (one per class).');
+      if (act !== 'softmax') mismatch('graph.loss.categoricalNeedsSoftmax', { feeder: feeder.id });
+      if (ow < 2) mismatch('graph.loss.categoricalNeedsTwoUnits');
       fusedId = feeder.id;
       break;
     case 'binary_crossentropy':
-      if (act !== 'sigmoid')
-        mismatch(`binary cross-entropy needs a sigmoid right before the output ("${feeder.id}" has none).`);
+      if (act !== 'sigmoid') mismatch('graph.loss.binaryNeedsSigmoid', { feeder: feeder.id });
       fusedId = feeder.id;
       break;
     default:
-      if (act === 'softmax')
-        mismatch(
-          `softmax goes with categorical cross-entropy, not with the regression loss "${output.loss}".`,
-        );
+      if (act === 'softmax') mismatch('graph.loss.softmaxWithRegression', { loss: output.loss });
   }
   if (opts.outputWidth !== undefined && opts.outputWidth !== ow)
     fail(
       'OUTPUT_WIDTH_MISMATCH',
-      `Output "${output.id}" has ${ow} unit(s) but the data needs ${opts.outputWidth}.`,
+      'graph.outputWidthMismatch',
+      { id: output.id, units: ow, needed: opts.outputWidth },
       { nodeId: output.id },
     );
 

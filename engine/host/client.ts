@@ -7,6 +7,8 @@
 import * as Comlink from 'comlink';
 import type { Checkpoint, DataSource, EngineApi, RunRequest, RunStatus } from '../api.ts';
 import type { Result } from '../errors.ts';
+import { renderMessage } from '../i18n.ts';
+import type { MessageParams } from '../i18n.ts';
 
 /** A running host: its message endpoint, a way to end it, and notice of its end. */
 export interface HostProcess {
@@ -22,10 +24,15 @@ export type EngineEvent =
 /** Why a call could not be answered: the host died or stopped answering. */
 export class EngineUnavailableError extends Error {
   readonly code: 'ENGINE_CRASHED' | 'ENGINE_HUNG';
-  constructor(code: 'ENGINE_CRASHED' | 'ENGINE_HUNG', message: string) {
-    super(message);
+  /** Catalogue key and params of the message, for `formatError`. */
+  readonly key: string;
+  readonly params: MessageParams;
+  constructor(code: 'ENGINE_CRASHED' | 'ENGINE_HUNG', key: string, params: MessageParams = {}) {
+    super(renderMessage('en', key, params));
     this.name = 'EngineUnavailableError';
     this.code = code;
+    this.key = key;
+    this.params = params;
   }
 }
 
@@ -89,13 +96,11 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
     if (gen !== generation || closed) return;
     generation++;
     pingSince = null;
-    const message =
-      code === 'ENGINE_HUNG'
-        ? `The engine stopped responding and was restarted (${reason}).`
-        : `The engine stopped unexpectedly and was restarted (${reason}).`;
+    const key = code === 'ENGINE_HUNG' ? 'host.hung' : 'host.crashed';
+    const { message } = new EngineUnavailableError(code, key, { reason });
     const waiting = pending;
     pending = new Set();
-    for (const p of waiting) p.reject(new EngineUnavailableError(code, message));
+    for (const p of waiting) p.reject(new EngineUnavailableError(code, key, { reason }));
     o.onEvent?.({ type: code === 'ENGINE_HUNG' ? 'hung' : 'crashed', message });
     try {
       remote[Comlink.releaseProxy]();
@@ -109,9 +114,9 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
 
   function call<M extends Method>(method: M, args: Parameters<EngineApi[M]>): ReturnType<EngineApi[M]> {
     if (closed)
-      return Promise.reject(
-        new EngineUnavailableError('ENGINE_CRASHED', 'The engine is closed.'),
-      ) as ReturnType<EngineApi[M]>;
+      return Promise.reject(new EngineUnavailableError('ENGINE_CRASHED', 'host.closed')) as ReturnType<
+        EngineApi[M]
+      >;
     return new Promise((resolve, reject) => {
       const entry: Pending = { reject };
       pending.add(entry);
@@ -208,8 +213,7 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
     close() {
       closed = true;
       for (const t of timers) clearInterval(t);
-      for (const p of pending)
-        p.reject(new EngineUnavailableError('ENGINE_CRASHED', 'The engine was closed.'));
+      for (const p of pending) p.reject(new EngineUnavailableError('ENGINE_CRASHED', 'host.wasClosed'));
       pending.clear();
       try {
         remote[Comlink.releaseProxy]();

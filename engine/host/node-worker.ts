@@ -1,9 +1,16 @@
-/** Engine host in a Node worker thread (tests, CLI): the service exposed through Comlink on the parent port. */
+/**
+ * Engine host in a Node worker thread (tests, CLI): the service exposed through Comlink on the parent port.
+ * Large networks use a helper thread for their largest products (engine/kernels/wasm/pool.ts).
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { setDefaultThreads } from '../kernels/wasm/pool.ts';
 import { createEngineService } from '../session/service.ts';
 import { withFaults } from './faults.ts';
+import { nodeThreads } from './node-threads.ts';
+
+setDefaultThreads(nodeThreads);
 
 const service = createEngineService({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });
 const exposed = (workerData as { faults?: boolean } | undefined)?.faults

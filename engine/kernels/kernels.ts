@@ -5,7 +5,7 @@
  */
 import { matmul, matmulTransA, matmulTransBAcc } from './matmul.ts';
 import type { FloatArray } from './matmul.ts';
-import { allFinite, axpy, sumSquares } from './vector.ts';
+import { allFinite, axpy, relu, reluBackward, sumSquares } from './vector.ts';
 
 /** `relaxed`: WebAssembly SIMD with fused multiply-add; `simd`: WebAssembly SIMD; `ts`: TypeScript. */
 export type KernelName = 'relaxed' | 'simd' | 'ts';
@@ -39,8 +39,12 @@ export interface VectorKernels {
   allFinite(a: FloatArray): boolean;
   /** y += α·x over the whole of y (x at least as long). */
   axpy(y: FloatArray, x: FloatArray, alpha: number): void;
+  /** a = z > 0 ? z : 0 over the first n elements (NaN and −0 give +0). */
+  relu(z: FloatArray, a: FloatArray, n: number): void;
+  /** dz = z > 0 ? da : 0 over the first n elements. */
+  reluBackward(z: FloatArray, da: FloatArray, dz: FloatArray, n: number): void;
 }
 
 export const tsKernels: MatmulKernels = { name: 'ts', matmul, matmulTransA, matmulTransBAcc };
 
-export const tsVectors: VectorKernels = { sumSquares, allFinite, axpy };
+export const tsVectors: VectorKernels = { sumSquares, allFinite, axpy, relu, reluBackward };

@@ -1,6 +1,6 @@
 /**
- * Whole-array passes the trainer runs every step: Σ a² (gradient norms), the finiteness of the weights
- * and y += α·x (the SGD update). Four running sums break the chain of dependent additions that would otherwise bound the loop.
+ * Whole-array passes the trainer runs every step: Σ a² (gradient norms), the finiteness of the weights,
+ * y += α·x (the SGD update) and relu forward and backward. Four running sums break the chain of dependent additions that would otherwise bound the loop.
  */
 import type { FloatArray } from './matmul.ts';
 
@@ -46,4 +46,14 @@ export function allFinite(a: FloatArray): boolean {
 /** y[i] += α·x[i] over the whole of y. */
 export function axpy(y: FloatArray, x: FloatArray, alpha: number): void {
   for (let i = 0; i < y.length; i++) y[i]! += alpha * x[i]!;
+}
+
+/** a = z > 0 ? z : 0 over the first n elements. */
+export function relu(z: FloatArray, a: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) a[i] = z[i]! > 0 ? z[i]! : 0;
+}
+
+/** dz = z > 0 ? da : 0 over the first n elements. */
+export function reluBackward(z: FloatArray, da: FloatArray, dz: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) dz[i] = z[i]! > 0 ? da[i]! : 0;
 }

@@ -6,7 +6,9 @@ import { alphaOf } from './dense.ts';
 
 export function activationForward(s: NodeState, ctx: RunContext): void {
   const node = s.node as ActivationNode;
-  activate(node.activation, alphaOf(node), s.inputs[0]!.out, s.out, ctx.B * s.width, s.width);
+  const n = ctx.B * s.width;
+  if (node.activation === 'relu') s.vectors.relu(s.inputs[0]!.out, s.out, n);
+  else activate(node.activation, alphaOf(node), s.inputs[0]!.out, s.out, n, s.width);
 }
 
 export function activationBackward(s: NodeState, ctx: RunContext): void {
@@ -21,6 +23,7 @@ export function activationBackward(s: NodeState, ctx: RunContext): void {
   }
   // dZ into this node's dZ scratch, then accumulate: the input may feed other consumers too.
   const dZ = s.dZ!;
-  activateBackward(node.activation, alphaOf(node), x.out, s.out, s.dOut, dZ, n, s.width);
+  if (node.activation === 'relu') s.vectors.reluBackward(x.out, s.dOut, dZ, n);
+  else activateBackward(node.activation, alphaOf(node), x.out, s.out, s.dOut, dZ, n, s.width);
   for (let i = 0; i < n; i++) dX[i]! += dZ[i]!;
 }

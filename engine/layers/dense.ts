@@ -18,7 +18,8 @@ export function denseForward(s: NodeState, ctx: RunContext): void {
   const node = s.node as DenseNode;
   const x = s.inputs[0]!;
   s.kernels.matmul(x.out, s.kernel!, s.z!, ctx.B, x.width, s.width, s.bias);
-  activate(node.activation, alphaOf(node), s.z!, s.out, ctx.B * s.width, s.width);
+  if (node.activation === 'relu') s.vectors.relu(s.z!, s.out, ctx.B * s.width);
+  else activate(node.activation, alphaOf(node), s.z!, s.out, ctx.B * s.width, s.width);
 }
 
 export function denseBackward(s: NodeState, ctx: RunContext): void {
@@ -27,6 +28,7 @@ export function denseBackward(s: NodeState, ctx: RunContext): void {
   const n = ctx.B * s.width;
   const dZ = s.dZ!;
   if (s.fused) for (let i = 0; i < n; i++) dZ[i] = s.dOut[i]!;
+  else if (node.activation === 'relu') s.vectors.reluBackward(s.z!, s.dOut, dZ, n);
   else activateBackward(node.activation, alphaOf(node), s.z!, s.out, s.dOut, dZ, n, s.width);
   s.kernels.matmulTransA(x.out, dZ, s.dKernel!, ctx.B, x.width, s.width);
   if (s.dBias) sumRows(dZ, s.dBias, ctx.B, s.width);

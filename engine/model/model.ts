@@ -10,6 +10,8 @@ import { initKernel } from '../init.ts';
 import { tsKernels, tsVectors } from '../kernels/kernels.ts';
 import type { KernelChoice, KernelName, MatmulKernels, VectorKernels } from '../kernels/kernels.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
+import { DEFAULT_MIN_MULTIPLY_ADDS, defaultThreads } from '../kernels/wasm/pool.ts';
+import type { KernelPool, ThreadOptions } from '../kernels/wasm/pool.ts';
 import { bestWasmKernels, createWasmKernels, scratchFor } from '../kernels/wasm/runtime.ts';
 import { createRng } from '../rng.ts';
 import type { Rng } from '../rng.ts';
@@ -52,6 +54,10 @@ export interface Model {
   kernels: MatmulKernels;
   /** Reductions over the model's buffers (gradient norms, finiteness checks). */
   vectors: VectorKernels;
+  /** The helper thread that shares large products, or null when the model runs on one thread. */
+  pool: KernelPool | null;
+  /** Ends the helper thread, if any (the model keeps working, on one thread). Safe to call twice. */
+  dispose(): void;
 }
 
 export interface ModelOptions {
@@ -63,6 +69,12 @@ export interface ModelOptions {
   rng?: Rng;
   /** Matmul kernels (default `auto`: WebAssembly SIMD where the runtime has it; float64 always `ts`). */
   kernels?: KernelChoice;
+  /**
+   * A helper thread for large products (WebAssembly kernels on a shared memory; bit-identical results).
+   * Default: the host's setting (setDefaultThreads), which is none unless a host sets it; null: none.
+   * Only models whose largest product reaches the pool's threshold at `maxBatch` start a helper.
+   */
+  threads?: ThreadOptions | null;
 }
 
 /** Rounds a buffer length up to whole 16-byte vectors. */
@@ -86,6 +98,13 @@ function footprint(compiled: CompiledGraph, maxBatch: number): { floats: number;
   return { floats, scratch };
 }
 
+/** Multiply-adds of the model's largest product at `maxBatch` rows. */
+function largestProduct(compiled: CompiledGraph, maxBatch: number): number {
+  let most = 0;
+  for (const p of compiled.params) most = Math.max(most, maxBatch * p.kernel[0] * p.kernel[1]);
+  return most;
+}
+
 function kernelName(dtype: DType, choice: KernelChoice): KernelName {
   if (dtype === 'float64') return 'ts';
   return choice === 'auto' ? (bestWasmKernels() ?? 'ts') : choice;
@@ -101,11 +120,18 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   let kernels = tsKernels;
   let vectors = tsVectors;
   let alloc = (n: number): FloatArray => new Arr(n);
+  let pool: ReturnType<typeof createWasmKernels>['pool'] = null;
   if (name !== 'ts') {
     const { floats, scratch } = footprint(compiled, maxBatch);
-    const set = createWasmKernels(name, floats, scratch);
+    const asked = opts.threads === undefined ? defaultThreads() : opts.threads;
+    const threads =
+      asked && largestProduct(compiled, maxBatch) >= (asked.minMultiplyAdds ?? DEFAULT_MIN_MULTIPLY_ADDS)
+        ? asked
+        : null;
+    const set = createWasmKernels(name, floats, scratch, threads);
     kernels = set.kernels;
     vectors = set.vectors;
+    pool = set.pool;
     let used = 0;
     alloc = (n) => {
       const view = set.heap.subarray(used, used + n);
@@ -144,6 +170,7 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
       dBias: null,
       fused: node.id === compiled.fusedId,
       kernels,
+      vectors,
     };
     states.push(s);
     byId.set(node.id, s);
@@ -175,7 +202,7 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
     });
     offset += kLen + bLen;
   }
-  return {
+  const model: Model = {
     compiled,
     dtype,
     maxBatch,
@@ -190,7 +217,14 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
     rng,
     kernels,
     vectors,
+    pool,
+    dispose() {
+      pool?.dispose();
+    },
   };
+  // A model dropped without dispose() still ends its helper, when it is collected.
+  pool?.bindTo(model);
+  return model;
 }
 
 /** Copies weights in (Keras layout) for the named dense layers; shapes must already match. */

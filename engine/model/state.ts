@@ -1,6 +1,6 @@
 /** The runtime record of one graph node: its cached forward values and its stored upstream gradient. */
 import type { GraphNode } from '../graph/types.ts';
-import type { MatmulKernels } from '../kernels/kernels.ts';
+import type { MatmulKernels, VectorKernels } from '../kernels/kernels.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { Rng } from '../rng.ts';
 
@@ -31,6 +31,8 @@ export interface NodeState {
   fused: boolean;
   /** The model's matmul kernels (they may only read buffers in their own memory). */
   kernels: MatmulKernels;
+  /** The model's element-wise kernels (relu). */
+  vectors: VectorKernels;
 }
 
 /** What a forward or backward kernel may use besides the node itself. */

@@ -21,7 +21,7 @@ import { costCurve } from '../explain/cost-curve.ts';
 import { gradientCheckLayers, GRADCHECK_LIMITS } from '../explain/gradcheck-layers.ts';
 import { compareMethods, METHOD_LIMITS } from '../explain/methods.ts';
 import { TRACE_LIMITS, traceStep } from '../explain/trace.ts';
-import { issueError } from '../formats/issues.ts';
+import { issueError, issueText } from '../formats/issues.ts';
 import { ACTIVATIONS } from '../graph/types.ts';
 import type { Run } from '../train/setup.ts';
 import { guardShape, parseLearningRate } from './requests.ts';
@@ -47,7 +47,7 @@ const rawTable = z.strictObject({
 const rowsFields = { rows: rawTable.optional(), samples: z.array(z.int().min(0)).min(1).max(32).optional() };
 const oneSource = (r: { rows?: unknown; samples?: unknown }) =>
   r.rows === undefined || r.samples === undefined;
-const ONE_SOURCE = { message: 'Give rows or samples, not both.' };
+const ONE_SOURCE = issueText('request.oneSource');
 
 const stepSchema = z
   .strictObject({ ...rowsFields, learningRate: z.unknown().optional(), seed: seed.optional() })
@@ -83,7 +83,7 @@ function outputNames(p: Preprocessing, width: number): string[] {
 function batchOf(run: Run, r: ExplainRowsRequest, maxRows: number): Batch {
   const K = run.trainer.model.output.width;
   if (r.rows) {
-    if (r.rows.rows.length > maxRows) fail('BAD_REQUEST', `Choose at most ${maxRows} rows.`);
+    if (r.rows.rows.length > maxRows) fail('BAD_REQUEST', 'request.maxRows', { max: maxRows });
     const enc = encodeRows(run.prepared.preprocessing, r.rows, { requireTarget: true });
     const y = new Float64Array(enc.n * K);
     // One sigmoid unit over two classes predicts p(classes[1]): keep that column of the one-hot targets.
@@ -92,13 +92,12 @@ function batchOf(run: Run, r: ExplainRowsRequest, maxRows: number): Batch {
     return { x: enc.x, y, B: enc.n };
   }
   const samples = r.samples ?? [0];
-  if (samples.length > maxRows) fail('BAD_REQUEST', `Choose at most ${maxRows} samples.`);
+  if (samples.length > maxRows) fail('BAD_REQUEST', 'request.maxSamples', { max: maxRows });
   const { train } = run;
   const x = new Float64Array(samples.length * train.nIn);
   const y = new Float64Array(samples.length * K);
   samples.forEach((s, i) => {
-    if (s >= train.n)
-      fail('BAD_REQUEST', `Sample ${s} does not exist: the run has ${train.n} training rows.`);
+    if (s >= train.n) fail('BAD_REQUEST', 'request.noSuchSample', { sample: s, rows: train.n });
     x.set(train.x.subarray(s * train.nIn, (s + 1) * train.nIn), i * train.nIn);
     y.set(train.y.subarray(s * K, (s + 1) * K), i * K);
   });

@@ -12,7 +12,7 @@ export function gridInputs(
 ): { x: Float32Array; xRange: [number, number]; yRange: [number, number] } {
   const [fx, fy] = prep.features;
   if (prep.features.length !== 2 || fx?.kind !== 'numeric' || fy?.kind !== 'numeric')
-    fail('NOT_PLANAR', 'A decision map needs exactly two numeric input columns.');
+    fail('NOT_PLANAR', 'request.notPlanar');
   const span = (name: string): [number, number] => {
     const c = columns.find((col) => col.name === name);
     const lo = c?.min ?? -1;

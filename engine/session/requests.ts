@@ -5,7 +5,8 @@
 import * as z from 'zod';
 import type { DataSource, GridRequest, MetricsCursor, RunRequest } from '../api.ts';
 import { EngineError, fail } from '../errors.ts';
-import { issueError } from '../formats/issues.ts';
+import { issueError, issueText } from '../formats/issues.ts';
+import { noun } from '../i18n.ts';
 import { nodesSchema } from '../formats/schema-graph.ts';
 import { trainingSchema } from '../formats/schema-project.ts';
 import type { GraphSpec } from '../graph/types.ts';
@@ -27,11 +28,11 @@ export function guardShape(value: unknown, what: string): void {
     const [v, depth] = stack.pop()!;
     if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
     if (depth >= REQUEST_LIMITS.depth)
-      fail('BAD_REQUEST', `The ${what} is nested more than ${REQUEST_LIMITS.depth} levels deep.`);
+      fail('BAD_REQUEST', 'request.tooDeep', { what: noun(what), max: REQUEST_LIMITS.depth });
     const children: unknown[] = Array.isArray(v) ? v : Object.values(v);
     count += children.length;
     if (count > REQUEST_LIMITS.values)
-      fail('BAD_REQUEST', `The ${what} has more than ${REQUEST_LIMITS.values} values.`);
+      fail('BAD_REQUEST', 'request.tooManyValues', { what: noun(what), max: REQUEST_LIMITS.values });
     for (const c of children) stack.push([c, depth + 1]);
   }
 }
@@ -65,7 +66,7 @@ const sourceSchema = z.discriminatedUnion('kind', [
     name: z.string().max(1024),
     bytes: z
       .instanceof(Uint8Array)
-      .refine((b) => b.byteLength <= REQUEST_LIMITS.bytes, 'is larger than 512 MB'),
+      .refine((b) => b.byteLength <= REQUEST_LIMITS.bytes, issueText('request.over512MB')),
   }),
   z.strictObject({
     kind: z.literal('csv-text'),
@@ -82,7 +83,7 @@ const sourceSchema = z.discriminatedUnion('kind', [
 ]);
 
 const cursorSchema = z.strictObject({ step: z.int().min(0), epoch: z.int().min(0), run: z.int().min(0) });
-const range = z.tuple([z.number(), z.number()]).refine(([a, b]) => a < b, 'must go from low to high');
+const range = z.tuple([z.number(), z.number()]).refine(([a, b]) => a < b, issueText('request.lowToHigh'));
 const gridSchema = z.strictObject({
   resolution: z.int().min(2).max(256),
   xRange: range.optional(),
@@ -115,10 +116,7 @@ export const parseGrid = (v: unknown): GridRequest => check(gridSchema, v, 'grid
 /** A learning rate in (0, TRAINING_LIMITS.learningRate]. */
 export function parseLearningRate(v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > TRAINING_LIMITS.learningRate)
-    fail(
-      'BAD_HYPERPARAMETER',
-      `Learning rate must be a number above 0 and at most ${TRAINING_LIMITS.learningRate} (got ${String(v)}).`,
-    );
+    fail('BAD_HYPERPARAMETER', 'train.learningRate', { max: TRAINING_LIMITS.learningRate, value: String(v) });
   return v;
 }
 
@@ -126,6 +124,6 @@ export function parseLearningRate(v: unknown): number {
 export function parseCount(v: unknown, what: string, min: number, max: number, fallback: number): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    fail('BAD_REQUEST', `${what} must be a whole number from ${min} to ${max} (got ${String(v)}).`);
+    fail('BAD_REQUEST', 'request.countRange', { what, min, max, value: String(v) });
   return v;
 }

@@ -12,7 +12,7 @@ import type { ColumnSummary } from '../data/describe.ts';
 import { inputWidth } from '../data/types.ts';
 import type { RawTable } from '../data/types.ts';
 import { prepareData } from '../data/prepare.ts';
-import { EngineError, fail } from '../errors.ts';
+import { EngineError, engineError, fail } from '../errors.ts';
 import type { EngineErrorInfo, Result } from '../errors.ts';
 import { exportWeights, loadWeights, serializeWeights } from '../formats/weights-file.ts';
 import { createProject, parseProject, projectParameters, serializeProject } from '../formats/project-file.ts';
@@ -49,7 +49,9 @@ function settle<T>(fn: () => T): Result<T> {
     if (e instanceof EngineError) return { ok: false, error: e.toInfo() };
     return {
       ok: false,
-      error: { code: 'INTERNAL', message: `Internal error: ${(e as Error)?.message ?? String(e)}` },
+      error: engineError('INTERNAL', 'request.internal', {
+        detail: String((e as Error)?.message ?? e),
+      }).toInfo(),
     };
   }
 }
@@ -62,7 +64,7 @@ function loadInit(text: string) {
   if (!/"format"\s*:\s*"backprop-studio\/project"/.test(text.slice(0, 4096))) return loadWeights(text);
   const p = parseProject(text);
   const parameters = projectParameters(p);
-  if (!p.weights || !parameters) fail('BAD_FILE', 'This project file holds no trained weights.');
+  if (!p.weights || !parameters) fail('BAD_FILE', 'request.noWeights');
   return { graph: { nodes: p.graph.nodes }, preprocessing: p.weights.preprocessing, parameters };
 }
 
@@ -94,7 +96,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
   let rate = { rows: 0, since: now(), value: 0 };
 
   function needRun() {
-    if (!run) fail('NO_RUN', 'There is no training run yet: choose data and a network first.');
+    if (!run) fail('NO_RUN', 'request.noRun');
     return run;
   }
 
@@ -112,7 +114,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
   }
 
   function build(request: RunRequest): void {
-    if (!table) fail('NO_DATA_LOADED', 'Load a dataset before training.');
+    if (!table) fail('NO_DATA_LOADED', 'request.noDataToTrain');
     const init = request.initWeights !== undefined ? loadInit(request.initWeights) : null;
     const r = setupRun({
       table: table.raw,
@@ -164,10 +166,10 @@ export function createEngineService(o: ServiceOptions): EngineService {
     needRun();
     if (state === 'running') return status();
     if (!from.includes(state))
-      fail(
-        'BAD_STATE',
-        `Cannot ${verb}: the run is ${state}${state === 'done' || state === 'failed' ? '; reset it to train again' : ''}.`,
-      );
+      fail('BAD_STATE', state === 'done' || state === 'failed' ? 'request.cannotOver' : 'request.cannot', {
+        verb: { key: `request.verb.${verb}` },
+        state: { key: `request.state.${state}` },
+      });
     state = 'running';
     void loop(++loopToken);
     return status();
@@ -213,7 +215,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
       }),
     describeTarget: async (mapping) =>
       settle(() => {
-        if (!table) fail('NO_DATA_LOADED', 'Load a dataset first.');
+        if (!table) fail('NO_DATA_LOADED', 'request.noData');
         const m = req.parseMapping(mapping);
         const p = prepareData(table.raw, { ...m, validationSplit: 0, seed: 1, shuffle: false }).preprocessing;
         const t = p.target;
@@ -266,9 +268,9 @@ export function createEngineService(o: ServiceOptions): EngineService {
     step: async () =>
       settle(() => {
         needRun();
-        if (state === 'running') fail('BAD_STATE', 'Pause the run before stepping one batch.');
+        if (state === 'running') fail('BAD_STATE', 'request.pauseFirst');
         if (state === 'done' || state === 'failed')
-          fail('BAD_STATE', `The run is ${state}; reset it to train again.`);
+          fail('BAD_STATE', 'request.runOver', { state: { key: `request.state.${state}` } });
         state = 'paused';
         oneBatch();
         return status();

@@ -13,6 +13,7 @@ import type { GraphSpec } from '../graph/types.ts';
 import { createModel } from '../model/model.ts';
 import type { DType, Model } from '../model/model.ts';
 import type { KernelChoice } from '../kernels/kernels.ts';
+import type { ThreadOptions } from '../kernels/wasm/pool.ts';
 import { predictAll } from '../model/infer.ts';
 import { computeGradients, forward, loadRows, seedLoss } from '../model/run.ts';
 import type { RunContext } from '../model/state.ts';
@@ -58,6 +59,8 @@ export interface TrainerOptions {
   dtype?: DType;
   /** Matmul kernels (default `auto`). */
   kernels?: KernelChoice;
+  /** A helper thread for large products (see ModelOptions.threads; default: the host's setting). */
+  threads?: ThreadOptions | null;
 }
 
 export type TrainerStatus = 'ready' | 'done' | 'failed';
@@ -87,6 +90,8 @@ export interface Trainer {
   snapshot(): TrainerSnapshot;
   /** Continues from a snapshot of a run with the same graph, data and settings. */
   restore(s: TrainerSnapshot): void;
+  /** Ends the model's helper thread, if it has one (the trainer keeps working, on one thread). */
+  dispose(): void;
 }
 
 export interface TrainerSnapshot {
@@ -117,6 +122,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
     rng,
     dtype: o.dtype ?? 'float32',
     kernels: o.kernels ?? 'auto',
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
   });
   const optimizer = createOptimizer(config.optimizer, model.params.length, model.params, model.vectors);
   const K = train.nOut;
@@ -294,6 +300,9 @@ export function createTrainer(o: TrainerOptions): Trainer {
       t.status = snap.status;
       t.error = null;
       Object.assign(acc, copyAccumulator(snap.running));
+    },
+    dispose() {
+      model.dispose();
     },
   };
   return t;

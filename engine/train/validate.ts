@@ -1,12 +1,13 @@
 /** Checks hyper-parameters before anything is allocated; each message names the setting and its range. */
 import { fail } from '../errors.ts';
+import type { MessageParams } from '../i18n.ts';
 import { OPTIMIZERS } from './config.ts';
 import type { TrainingConfig } from './config.ts';
 
 export const TRAINING_LIMITS = { batchSize: 65536, epochs: 1_000_000, learningRate: 10 } as const;
 
-function check(ok: boolean, message: string): void {
-  if (!ok) fail('BAD_HYPERPARAMETER', message);
+function check(ok: boolean, key: string, params: MessageParams = {}): void {
+  if (!ok) fail('BAD_HYPERPARAMETER', key, params);
 }
 
 const inUnit = (v: unknown, open = true) =>
@@ -17,34 +18,36 @@ export function validateTrainingConfig(c: TrainingConfig): void {
   const o = c?.optimizer;
   check(
     typeof o === 'object' && o !== null && (OPTIMIZERS as readonly string[]).includes(o.name),
-    `Optimizer must be one of ${OPTIMIZERS.join(', ')}.`,
+    'train.optimizer',
+    { names: [...OPTIMIZERS] },
   );
   const lr = o.learningRate;
   check(
     typeof lr === 'number' && Number.isFinite(lr) && lr > 0 && lr <= TRAINING_LIMITS.learningRate,
-    `Learning rate must be a number above 0 and at most ${TRAINING_LIMITS.learningRate} (got ${String(lr)}).`,
+    'train.learningRate',
+    { max: TRAINING_LIMITS.learningRate, value: String(lr) },
   );
-  check(o.momentum === undefined || inUnit(o.momentum), 'Momentum must be in [0, 1).');
-  check(o.nesterov === undefined || typeof o.nesterov === 'boolean', 'Nesterov must be true or false.');
-  check(o.rho === undefined || inUnit(o.rho), 'Rho must be in [0, 1).');
-  check(o.beta1 === undefined || inUnit(o.beta1), 'Beta 1 must be in [0, 1).');
-  check(o.beta2 === undefined || inUnit(o.beta2), 'Beta 2 must be in [0, 1).');
+  check(o.momentum === undefined || inUnit(o.momentum), 'train.momentum');
+  check(o.nesterov === undefined || typeof o.nesterov === 'boolean', 'train.nesterov');
+  check(o.rho === undefined || inUnit(o.rho), 'train.rho');
+  check(o.beta1 === undefined || inUnit(o.beta1), 'train.beta1');
+  check(o.beta2 === undefined || inUnit(o.beta2), 'train.beta2');
   check(
     o.epsilon === undefined || (Number.isFinite(o.epsilon) && o.epsilon > 0 && o.epsilon < 1),
-    'Epsilon must be in (0, 1).',
+    'train.epsilon',
   );
   check(
     Number.isInteger(c.batchSize) && c.batchSize >= 1 && c.batchSize <= TRAINING_LIMITS.batchSize,
-    `Batch size must be a whole number from 1 to ${TRAINING_LIMITS.batchSize} (got ${String(c.batchSize)}).`,
+    'train.batchSize',
+    { max: TRAINING_LIMITS.batchSize, value: String(c.batchSize) },
   );
-  check(
-    Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= TRAINING_LIMITS.epochs,
-    `Epochs must be a whole number from 1 to ${TRAINING_LIMITS.epochs.toLocaleString('en')} (got ${String(c.epochs)}).`,
-  );
-  check(inUnit(c.validationSplit), `Validation split must be in [0, 1) (got ${String(c.validationSplit)}).`);
-  check(typeof c.shuffle === 'boolean', 'Shuffle must be true or false.');
-  check(
-    Number.isSafeInteger(c.seed) && c.seed >= 0 && c.seed <= 0xffffffff,
-    `Seed must be a whole number from 0 to 4294967295 (got ${String(c.seed)}).`,
-  );
+  check(Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= TRAINING_LIMITS.epochs, 'train.epochs', {
+    max: TRAINING_LIMITS.epochs.toLocaleString('en'),
+    value: String(c.epochs),
+  });
+  check(inUnit(c.validationSplit), 'train.validationSplit', { value: String(c.validationSplit) });
+  check(typeof c.shuffle === 'boolean', 'train.shuffle');
+  check(Number.isSafeInteger(c.seed) && c.seed >= 0 && c.seed <= 0xffffffff, 'train.seed', {
+    value: String(c.seed),
+  });
 }

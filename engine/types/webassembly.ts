@@ -4,7 +4,8 @@
  */
 
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  /** A SharedArrayBuffer for a shared memory. */
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
 }
 
 export interface WasmInstance {
@@ -12,7 +13,7 @@ export interface WasmInstance {
 }
 
 export interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => WasmInstance;
   validate(bytes: Uint8Array): boolean;

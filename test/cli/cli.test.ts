@@ -7,6 +7,7 @@ import { buildMlp } from '../../engine/graph/builders.ts';
 import { modelFromWeights, predictAll } from '../../engine/model/infer.ts';
 import { encodeRows } from '../../engine/data/apply.ts';
 import { parseCsv } from '../../engine/data/csv.ts';
+import { main } from '../../engine/cli/main.ts';
 import { run, tempDir } from './helpers.ts';
 
 const tmp = tempDir();
@@ -334,19 +335,67 @@ describe('init and inspect', () => {
 
 describe('the installed command', () => {
   it('runs as a process: --help exits 0, a user error exits 2 with no stack trace', () => {
+    // English whatever the machine's locale: the language comes from LC_ALL / LC_MESSAGES / LANG.
+    const env = { ...process.env, LC_ALL: 'en_US.UTF-8' };
     const help = execFileSync(process.execPath, ['bin/backprop-studio.js', 'train', '--help'], {
       encoding: 'utf8',
+      env,
     });
     expect(help).toMatch(/Usage: backprop-studio train/);
     const bad = spawnSync(
       process.execPath,
       ['bin/backprop-studio.js', 'predict', '--weights', 'nope.json', '--data', 'x.csv'],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', env },
     );
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe('backprop-studio predict: nope.json: no such file');
-    const none = spawnSync(process.execPath, ['bin/backprop-studio.js'], { encoding: 'utf8' });
+    const none = spawnSync(process.execPath, ['bin/backprop-studio.js'], { encoding: 'utf8', env });
     expect(none.status).toBe(2);
     expect(none.stdout).toMatch(/Commands:/);
+  });
+});
+
+describe('languages', () => {
+  it('--lang zh-CN prints the help in Chinese', () => {
+    const r = run('--lang', 'zh-CN', 'train', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^用法：backprop-studio train/);
+    expect(r.stdout).toContain('--activation A            --layers 的隐藏层激活函数');
+    expect(run('--help', '--lang=zh-CN').stdout).toContain('命令：');
+  });
+
+  it('--lang zh-CN prints usage and engine errors in Chinese', () => {
+    const missing = run('inspect', 'no-such-file.csv', '--lang', 'zh-CN');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('backprop-studio inspect：no-such-file.csv：文件不存在\n');
+    const dir = tempDir();
+    try {
+      writeFileSync(dir.path('bad.csv'), 'x,y,label\n1,2,a\n3,4\n');
+      const bad = run('--lang', 'zh-CN', 'inspect', dir.path('bad.csv'));
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('第 3 行有 2 个字段，而表头有 3 个。');
+      expect(run('inspect', dir.path('bad.csv')).stderr).toContain('Row 3 has 2 fields; the header has 3.');
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('takes the language from LC_ALL, LC_MESSAGES or LANG, and refuses an unknown --lang', () => {
+    let stdout = '';
+    const io = (env: Record<string, string>) => ({
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stdout += s) },
+      isTTY: false,
+      columns: 80,
+      env,
+    });
+    main(['--help'], io({ LANG: 'zh_CN.UTF-8' }));
+    expect(stdout).toContain('用法：');
+    stdout = '';
+    main(['--help'], io({ LC_ALL: 'en_US.UTF-8', LANG: 'zh_CN.UTF-8' }));
+    expect(stdout).toContain('Usage: backprop-studio');
+    stdout = '';
+    expect(main(['--lang', 'fr', '--help'], io({}))).toBe(2);
+    expect(stdout).toBe('--lang must be one of en, zh-CN (got "fr")\n');
   });
 });

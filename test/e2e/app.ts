@@ -20,6 +20,8 @@ export const VIEWPORT = { width: 1280, height: 800 };
 
 export interface OpenOptions {
   colorScheme?: 'light' | 'dark';
+  /** The browser's locale (navigator.languages), which the app's language follows: en-US unless set. */
+  locale?: string;
 }
 
 export interface AppHarness {
@@ -57,7 +59,7 @@ export function useApp(): AppHarness {
       if (!browser || !server) throw new Error('useApp(): the browser is not running');
       const context = await browser.newContext({
         viewport: VIEWPORT,
-        locale: 'en-US',
+        locale: options.locale ?? 'en-US',
         acceptDownloads: true,
       });
       contexts.push(context);
@@ -69,11 +71,16 @@ export function useApp(): AppHarness {
         if (m.type() === 'error') console.warn(`[page console.error] ${m.text()}`);
       });
       await page.goto(server.url);
-      await byTestId(page, 'param-count').waitFor();
-      await byTestId(page, 'data-summary').waitFor();
+      await ready(page);
       return page;
     },
   };
+}
+
+/** Waits until the app is ready: data loaded, network checked (after opening or a reload). */
+export async function ready(page: Page): Promise<void> {
+  await byTestId(page, 'param-count').waitFor();
+  await byTestId(page, 'data-summary').waitFor();
 }
 
 export const byTestId = (page: Page, id: string): Locator => page.locator(`[data-testid="${id}"]`);

@@ -63,10 +63,12 @@ describe('Inside backprop', () => {
     ]);
     await chooser.setFiles(await project231());
     await expect.poll(() => page.getByLabel('Project name').inputValue()).toBe('Two three one');
-    await byTestId(page, 'mode-explain').click();
-    await expect.poll(() => textOf(page, 'explain-frame')).toMatch(/Forward\s*input/);
-
-    // The weights the trace uses are the run's: export them and compute the step independently.
+    // Train first: the step is then explained with the trained weights, not the initial ones.
+    await byTestId(page, 'train').click();
+    await expect
+      .poll(() => byTestId(page, 'run-state').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('done');
+    // The trained weights, exported before opening the view: the trace must use exactly these.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       byTestId(page, 'export-weights').click(),
@@ -74,6 +76,9 @@ describe('Inside backprop', () => {
     const w = loadWeights(await readFile((await download.path())!, 'utf8'));
     const W1 = w.parameters.get('dense1')!;
     const W2 = w.parameters.get('dense2')!;
+
+    await byTestId(page, 'mode-explain').click();
+    await expect.poll(() => textOf(page, 'explain-frame')).toMatch(/Forward\s*input/);
 
     const x = [(await shown(page, 'input', 0)).value, (await shown(page, 'input', 1)).value];
     await next(page); // dense1 forward

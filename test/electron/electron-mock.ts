@@ -53,6 +53,7 @@ function makeApp() {
     isPackaged: false,
     getName: () => 'Backprop Studio',
     getVersion: () => '0.1.0',
+    getLocale: vi.fn(() => 'en-US'),
     getPath: vi.fn((_name: string) => '/nonexistent'),
     enableSandbox: vi.fn(),
     requestSingleInstanceLock: vi.fn(() => true),

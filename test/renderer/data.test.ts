@@ -148,6 +148,8 @@ describe('DataState: CSV files', () => {
     expect(await data.loadFile('broken.csv', bytes(RAGGED))).toBe(false);
     expect(data.error).toEqual({
       code: 'CSV_RAGGED',
+      key: 'csv.ragged',
+      params: { row: 3, fields: 2, expected: 3 },
       message: 'Row 3 has 2 fields; the header has 3.',
       row: 3,
     });

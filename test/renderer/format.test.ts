@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmt, rate } from '../../renderer/src/lib/format.ts';
+import { fmt, integer, rate } from '../../renderer/src/lib/format.ts';
 
 // fmt uses the default locale; build the expected strings with its separators.
 const parts = new Intl.NumberFormat().formatToParts(12345.6);
@@ -63,5 +63,27 @@ describe('rate', () => {
   ];
   it.each(cases)('%d samples/s → %s', (v, want) => {
     expect(rate(v)).toBe(want);
+  });
+});
+
+describe('in a given locale', () => {
+  const cases: [string, string, number, string][] = [
+    ['fmt', 'en-US', 1234.5678, '1,235'],
+    ['fmt', 'de-DE', 1234.5678, '1.235'],
+    ['fmt', 'zh-CN', 0.0015, '0.0015'],
+    ['fmt', 'de-DE', 3.14159265, '3,142'],
+    ['integer', 'en-US', 1234567, '1,234,567'],
+    ['integer', 'zh-CN', 1234567, '1,234,567'],
+    ['integer', 'de-DE', 1234567, '1.234.567'],
+    ['rate', 'de-DE', 54_321, '54,3k'],
+    ['rate', 'zh-CN', 12_345_678, '12.35M'],
+  ];
+  it.each(cases)('%s(%s, %d) → %s', (fn, locale, v, want) => {
+    const f = {
+      fmt: (x: number) => fmt(x, 4, locale),
+      integer: (x: number) => integer(x, locale),
+      rate: (x: number) => rate(x, locale),
+    };
+    expect(f[fn as keyof typeof f](v)).toBe(want);
   });
 });

@@ -213,6 +213,8 @@ describe('TrainingState.ensureRun', () => {
     expect(await ensure()).toBe(false);
     expect(t.error).toEqual({
       code: 'BAD_HYPERPARAMETER',
+      key: 'train.batchSize',
+      params: { max: 65536, value: '0' },
       message: 'Batch size must be a whole number from 1 to 65536 (got 0).',
     });
     expect(t.run).toBe(run);

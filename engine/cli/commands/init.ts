@@ -7,23 +7,13 @@ import { createRng } from '../../rng.ts';
 import { intOption, numOption, parse } from '../args.ts';
 import { readTable } from '../data-source.ts';
 import type { Io } from '../io-types.ts';
+import { translator } from '../i18n.ts';
+import type { Translate } from '../i18n.ts';
 import { UsageError, writeAtomic } from '../io.ts';
-import { NETWORK_HELP, NETWORK_OPTIONS, resolveNetwork, weightsMetadata } from './network.ts';
+import { networkHelp, NETWORK_OPTIONS, resolveNetwork, weightsMetadata } from './network.ts';
 
-export const INIT_HELP = `Usage: backprop-studio init (--project P.json | --layers 32,16) --data D.csv --out W.json [options]
-
-Writes an untrained weights file: the network with its initial weights (from --seed) and the
-preprocessing fitted to the training split of D.csv, as 'train' with the same options would.
-
-${NETWORK_HELP.split('\n')
-  .filter((l) => !l.includes('--init') && !l.includes('its network and preprocessing'))
-  .join('\n')}
-  --data D.csv              CSV file with a header row, or builtin:NAME
-  --target COL              target column (default: the last column)
-  --seed S                  seed for the split and the initial weights (default 1)
-  --validation-split F      held-out fraction, excluded from the preprocessing statistics (default 0.2)
-  --out W.json              weights file to write
-`;
+/** `init --help`. */
+export const initHelp = (t: Translate) => t('help.init', { network: networkHelp(t, false) });
 
 const OPTIONS = {
   ...NETWORK_OPTIONS,
@@ -37,13 +27,13 @@ const OPTIONS = {
 export function initCommand(argv: string[], io: Io): number {
   const { values: v } = parse('init', argv, OPTIONS);
   const out = v.out as string | undefined;
-  if (!out) throw new UsageError('--out W.json is required');
+  if (!out) throw new UsageError('usage.outRequired');
   const net = resolveNetwork(v, false);
   const seed = intOption('seed', v.seed, 0, 0xffffffff) ?? net.training.seed;
   const validationSplit =
     numOption('validation-split', v['validation-split'], 0, 0.9) ?? net.training.validationSplit;
   const dataSpec = (v.data as string | undefined) ?? net.dataSpec;
-  if (!dataSpec) throw new UsageError('--data D.csv is required (or builtin:NAME)');
+  if (!dataSpec) throw new UsageError('usage.dataRequired');
   const fromProject = v.data === undefined;
   const table = readTable(dataSpec, {
     samples: fromProject ? net.dataSamples : undefined,
@@ -70,6 +60,6 @@ export function initCommand(argv: string[], io: Io): number {
     metadata: weightsMetadata([]),
   });
   writeAtomic(out, serializeWeights(file));
-  io.stderr.write(`Wrote ${out}: ${compiled.paramCount} parameters, untrained.\n`);
+  io.stderr.write(`${translator(io.lang)('init.wrote', { out, params: compiled.paramCount })}\n`);
   return 0;
 }

@@ -12,26 +12,27 @@ import type { GraphNode } from '../../graph/types.ts';
 import { EngineError } from '../../errors.ts';
 import { parse } from '../args.ts';
 import type { Io } from '../io-types.ts';
+import { formatError } from '../../i18n.ts';
+import type { Lang } from '../../i18n.ts';
+import { translator } from '../i18n.ts';
+import type { Translate } from '../i18n.ts';
 import { inFile, readBytes, UsageError } from '../io.ts';
 
-export const INSPECT_HELP = `Usage: backprop-studio inspect FILE [--json]
-
-Summarises FILE: for a CSV its rows, columns, inferred types, missing values and classes; for a project
-or weights file its layers, shapes and parameter counts. --json prints the summary as JSON.
-`;
+/** `inspect --help`. */
+export const inspectHelp = (t: Translate) => t('help.inspect');
 
 const fmt = (v: number | undefined) => (v === undefined ? '' : Number(v.toPrecision(5)).toString());
 
-function settings(n: GraphNode): string {
+function settings(n: GraphNode, t: Translate): string {
   switch (n.type) {
     case 'input':
       return '';
     case 'dense':
-      return `${n.activation}${n.useBias ? '' : ', no bias'}${n.l1 ? `, l1 ${n.l1}` : ''}${n.l2 ? `, l2 ${n.l2}` : ''}`;
+      return `${n.activation}${n.useBias ? '' : t('inspect.noBias')}${n.l1 ? t('inspect.l1', { v: n.l1 }) : ''}${n.l2 ? t('inspect.l2', { v: n.l2 }) : ''}`;
     case 'activation':
       return n.activation;
     case 'dropout':
-      return `rate ${n.rate}`;
+      return t('inspect.rate', { v: n.rate });
     case 'output':
       return n.loss;
     default:
@@ -39,38 +40,54 @@ function settings(n: GraphNode): string {
   }
 }
 
-function layerTable(c: CompiledGraph): string[] {
+function layerTable(c: CompiledGraph, t: Translate): string[] {
   const perNode = new Map(c.params.map((p) => [p.nodeId, p]));
   const lines = c.order.map((n) => {
     const p = perNode.get(n.id);
-    const shapes = p ? `kernel [${p.kernel.join(', ')}]${p.bias ? `, bias [${p.bias[0]}]` : ''}` : '';
+    const shapes = p
+      ? `${t('inspect.kernel', { shape: p.kernel.join(', ') })}${p.bias ? t('inspect.bias', { size: p.bias[0] }) : ''}`
+      : '';
     const count = p ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) : 0;
     const from = n.inputs.length ? ` ← ${n.inputs.join(', ')}` : '';
-    return `  ${n.id.padEnd(12)} ${n.type.padEnd(12)} width ${String(c.width.get(n.id)).padEnd(6)} ${String(count).padStart(9)}  ${settings(n)}${shapes ? `; ${shapes}` : ''}${from}`;
+    const width = t('inspect.width', { width: String(c.width.get(n.id)).padEnd(6) });
+    return `  ${n.id.padEnd(12)} ${n.type.padEnd(12)} ${width} ${String(count).padStart(9)}  ${settings(n, t)}${shapes ? `; ${shapes}` : ''}${from}`;
   });
   return [
-    `  ${'node'.padEnd(12)} ${'type'.padEnd(12)} ${'output'.padEnd(12)} ${'params'.padStart(9)}`,
+    `  ${t('inspect.head.node').padEnd(12)} ${t('inspect.head.type').padEnd(12)} ${t('inspect.head.output').padEnd(12)} ${t('inspect.head.params').padStart(9)}`,
     ...lines,
-    `  total parameters: ${c.paramCount}`,
+    `  ${t('inspect.totalParams', { n: c.paramCount })}`,
   ];
 }
 
-function preprocessingLines(p: Preprocessing): string[] {
-  const t = p.target;
+function preprocessingLines(p: Preprocessing, t: Translate): string[] {
+  const target = p.target;
   return [
-    `Inputs: ${p.features.length} columns → ${inputWidth(p)} model inputs (normalize: ${p.normalize}, missing: ${p.missing})`,
+    t('inspect.inputs', {
+      columns: p.features.length,
+      inputs: inputWidth(p),
+      normalize: p.normalize,
+      missing: p.missing,
+    }),
     ...p.features.map((f) =>
       f.kind === 'numeric'
-        ? `  ${f.name}: number, mean ${fmt(f.mean)}, scale ${fmt(f.scale)}`
-        : `  ${f.name}: category, one-hot over ${f.categories.length}: ${f.categories.join(', ')}`,
+        ? `  ${t('inspect.numericFeature', { name: f.name, mean: fmt(f.mean), scale: fmt(f.scale) })}`
+        : `  ${t('inspect.categoryFeature', { name: f.name, n: f.categories.length, categories: f.categories.join(', ') })}`,
     ),
-    t.task === 'classification'
-      ? `Target: ${t.name} (classification, ${t.classes.length} classes: ${t.classes.join(', ')})`
-      : `Target: ${t.name} (regression, mean ${fmt(t.mean)}, scale ${fmt(t.scale)})`,
+    target.task === 'classification'
+      ? t('inspect.classTarget', {
+          name: target.name,
+          n: target.classes.length,
+          classes: target.classes.join(', '),
+        })
+      : t('inspect.regressionTarget', {
+          name: target.name,
+          mean: fmt(target.mean),
+          scale: fmt(target.scale),
+        }),
   ];
 }
 
-function inspectJson(path: string, text: string): { lines: string[]; json: unknown } {
+function inspectJson(path: string, text: string, t: Translate): { lines: string[]; json: unknown } {
   let format: unknown;
   try {
     format = (JSON.parse(text) as { format?: unknown })?.format;
@@ -83,16 +100,31 @@ function inspectJson(path: string, text: string): { lines: string[]; json: unkno
     const open = p.graph.nodes.some((n) => n.type === 'input' && n.units === 0);
     const c = inFile(path, () => compileGraph(p.graph, open ? { inputWidth: 1 } : {}));
     const src = p.data?.source;
+    const source = src
+      ? src.kind === 'builtin'
+        ? t('inspect.builtinSource', { name: src.name, samples: src.samples, noise: src.noise })
+        : t('inspect.csvSource', { name: src.name })
+      : '';
     const lines = [
-      `${path}: Backprop Studio project "${p.name}" (version ${p.version})`,
+      t('inspect.project', { path, name: p.name, version: p.version }),
       src
-        ? `Data: ${src.kind === 'builtin' ? `built-in ${src.name} (${src.samples} samples, noise ${src.noise})` : `CSV ${src.name}`}${p.data?.target ? `, target ${p.data.target}` : ''}`
-        : 'Data: none chosen',
-      `Training: ${p.training.optimizer.name}, learning rate ${p.training.optimizer.learningRate}, batch ${p.training.batchSize}, ${p.training.epochs} epochs, validation ${p.training.validationSplit}, seed ${p.training.seed}`,
-      open ? 'Layers (the input width comes from the data; counts shown for one input feature):' : 'Layers:',
-      ...layerTable(c),
-      p.weights ? 'Trained weights: included' : 'Trained weights: none',
-      ...(p.history ? [`History: ${p.history.loss.length} epochs`] : []),
+        ? t('inspect.data', {
+            source,
+            target: p.data?.target ? t('inspect.dataTarget', { target: p.data.target }) : '',
+          })
+        : t('inspect.noData'),
+      t('inspect.training', {
+        optimizer: p.training.optimizer.name,
+        lr: p.training.optimizer.learningRate,
+        batch: p.training.batchSize,
+        epochs: p.training.epochs,
+        validation: p.training.validationSplit,
+        seed: p.training.seed,
+      }),
+      open ? t('inspect.layersOpen') : t('inspect.layers'),
+      ...layerTable(c, t),
+      p.weights ? t('inspect.weightsIncluded') : t('inspect.weightsNone'),
+      ...(p.history ? [t('inspect.history', { epochs: p.history.loss.length })] : []),
     ];
     return {
       lines,
@@ -106,17 +138,21 @@ function inspectJson(path: string, text: string): { lines: string[]; json: unkno
     };
   }
   const w = inFile(path, () => loadWeights(text));
-  const t = w.metadata.training;
+  const tr = w.metadata.training;
   const lines = [
-    `${path}: Backprop Studio weights (${w.metadata.createdBy}, ${w.metadata.createdAt})`,
-    ...(t
+    t('inspect.weights', { path, createdBy: w.metadata.createdBy, createdAt: w.metadata.createdAt }),
+    ...(tr
       ? [
-          `Trained: ${t.epochs} epochs${t.loss !== undefined ? `, loss ${fmt(t.loss)}` : ''}${t.valLoss !== undefined ? `, val_loss ${fmt(t.valLoss)}` : ''}`,
+          t('inspect.trained', {
+            epochs: tr.epochs,
+            loss: tr.loss !== undefined ? t('inspect.trainedLoss', { v: fmt(tr.loss) }) : '',
+            valLoss: tr.valLoss !== undefined ? t('inspect.trainedValLoss', { v: fmt(tr.valLoss) }) : '',
+          }),
         ]
       : []),
-    'Layers:',
-    ...layerTable(w.compiled),
-    ...preprocessingLines(w.preprocessing),
+    t('inspect.layers'),
+    ...layerTable(w.compiled, t),
+    ...preprocessingLines(w.preprocessing, t),
   ];
   return {
     lines,
@@ -129,44 +165,54 @@ function inspectJson(path: string, text: string): { lines: string[]; json: unkno
   };
 }
 
-function inspectCsv(path: string, bytes: Uint8Array): { lines: string[]; json: unknown } {
+function inspectCsv(
+  path: string,
+  bytes: Uint8Array,
+  t: Translate,
+  lang: Lang,
+): { lines: string[]; json: unknown } {
   const raw = inFile(path, () => parseCsv(bytes));
   const cols = describeTable(raw);
-  const lines = [`${path}: CSV, ${raw.rows.length} rows, ${raw.columns.length} columns`];
+  const lines = [t('inspect.csv', { path, rows: raw.rows.length, columns: raw.columns.length })];
   for (const c of cols) {
-    const missing = c.missing ? `, ${c.missing} missing` : '';
+    const missing = c.missing ? t('inspect.missing', { n: c.missing }) : '';
     const bad = c.invalid
-      ? `, ${c.invalid.count} not numbers (first: row ${c.invalid.row}, "${c.invalid.value}")`
+      ? t('inspect.invalid', { n: c.invalid.count, row: c.invalid.row, value: c.invalid.value })
       : '';
     if (c.type === 'numeric')
       lines.push(
-        `  ${c.name}: number, ${c.distinct} distinct, min ${fmt(c.min)}, max ${fmt(c.max)}, mean ${fmt(c.mean)}${missing}${bad}`,
+        `  ${t('inspect.numericColumn', { name: c.name, distinct: c.distinct, min: fmt(c.min), max: fmt(c.max), mean: fmt(c.mean) })}${missing}${bad}`,
       );
     else
       lines.push(
-        `  ${c.name}: text, ${c.distinct} distinct${missing}; ${(c.top ?? []).map((t) => `${t.value} ×${t.count}`).join(', ')}${c.distinct > (c.top?.length ?? 0) ? ', …' : ''}`,
+        `  ${t('inspect.textColumn', { name: c.name, distinct: c.distinct })}${missing}; ${(c.top ?? []).map((v) => `${v.value} ×${v.count}`).join(', ')}${c.distinct > (c.top?.length ?? 0) ? ', …' : ''}`,
       );
   }
   let task: string;
   try {
     const p = prepareData(raw, { validationSplit: 0, seed: 1 }).preprocessing;
-    const t = p.target;
+    const target = p.target;
     task =
-      t.task === 'classification'
-        ? `Target (last column) ${t.name}: classification, ${t.classes.length} classes (${t.classes.join(', ')})`
-        : `Target (last column) ${t.name}: regression`;
+      target.task === 'classification'
+        ? t('inspect.csvClassTarget', {
+            name: target.name,
+            n: target.classes.length,
+            classes: target.classes.join(', '),
+          })
+        : t('inspect.csvRegressionTarget', { name: target.name });
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
-    task = `Not ready for training with the defaults: ${e.message}`;
+    task = t('inspect.notReady', { problem: formatError(e, lang) });
   }
   lines.push(task);
   return { lines, json: { kind: 'csv', rows: raw.rows.length, columns: cols } };
 }
 
 export function inspectCommand(argv: string[], io: Io): number {
+  const t = translator(io.lang);
   const { values, positionals } = parse('inspect', argv, { json: { type: 'boolean' } }, 1);
   const path = positionals[0];
-  if (!path) throw new UsageError('give a file to inspect: backprop-studio inspect FILE');
+  if (!path) throw new UsageError('usage.inspectFile');
   const bytes = readBytes(path);
   let start = 0;
   while (
@@ -181,10 +227,10 @@ export function inspectCommand(argv: string[], io: Io): number {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      throw new UsageError(`${path}: the file is not UTF-8 text`);
+      throw new UsageError('io.notUtf8', { path });
     }
-    r = inspectJson(path, text);
-  } else r = inspectCsv(path, bytes);
+    r = inspectJson(path, text, t);
+  } else r = inspectCsv(path, bytes, t, io.lang ?? 'en');
   io.stdout.write(values.json ? `${JSON.stringify(r.json)}\n` : `${r.lines.join('\n')}\n`);
   return 0;
 }

@@ -13,14 +13,17 @@ import { DEFAULT_TRAINING } from '../../train/config.ts';
 import type { TrainingConfig } from '../../train/config.ts';
 import type { EpochMetrics } from '../../train/trainer.ts';
 import { choice, layersOption } from '../args.ts';
+import type { Translate } from '../i18n.ts';
 import { inFile, readText, UsageError } from '../io.ts';
 
-export const NETWORK_HELP = `  --project P.json          a project file: its network, column mapping and training settings
-  --init W.json             continue from a weights file (its network and preprocessing are kept)
-  --layers 32,16            a plain MLP with these hidden widths ("none" for no hidden layer); the output
-                            layer follows the task: softmax + cross-entropy, or linear + mean squared error
-  --activation A            hidden activation for --layers (default relu): ${ACTIVATIONS.filter((a) => a !== 'softmax').join(', ')}
-`;
+/** The help lines for choosing a network (`--init` only where it is allowed). */
+export function networkHelp(t: Translate, withInit: boolean): string {
+  return [
+    t('help.networkProject'),
+    withInit ? t('help.networkInit') : '',
+    t('help.networkLayers', { activations: ACTIVATIONS.filter((a) => a !== 'softmax') }),
+  ].join('');
+}
 
 export const NETWORK_OPTIONS = {
   project: { type: 'string' },
@@ -48,15 +51,15 @@ export function resolveNetwork(
   allowInit = true,
 ): ResolvedNetwork {
   const given = (['project', 'init', 'layers'] as const).filter((k) => v[k] !== undefined);
-  const choices = allowInit ? '--project, --init or --layers' : '--project or --layers';
-  if (given.length !== 1) throw new UsageError(`give exactly one of ${choices}`);
-  if (!allowInit && v.init !== undefined) throw new UsageError(`give ${choices}`);
+  const choices = { key: allowInit ? 'usage.networkChoicesInit' : 'usage.networkChoices' };
+  if (given.length !== 1) throw new UsageError('usage.exactlyOne', { choices });
+  if (!allowInit && v.init !== undefined) throw new UsageError('usage.give', { choices });
   const activation = choice(
     'activation',
     v.activation,
     ACTIVATIONS.filter((a) => a !== 'softmax'),
   );
-  if (activation && v.layers === undefined) throw new UsageError('--activation goes with --layers');
+  if (activation && v.layers === undefined) throw new UsageError('usage.activationNeedsLayers');
 
   if (v.project !== undefined) {
     const path = v.project as string;

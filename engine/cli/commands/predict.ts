@@ -6,15 +6,12 @@ import { modelFromWeights, predictAll } from '../../model/infer.ts';
 import { parse } from '../args.ts';
 import { readTable } from '../data-source.ts';
 import type { Io } from '../io-types.ts';
+import { translator } from '../i18n.ts';
+import type { Translate } from '../i18n.ts';
 import { inFile, readText, UsageError, writeAtomic } from '../io.ts';
 
-export const PREDICT_HELP = `Usage: backprop-studio predict --weights W.json --data X.csv [--out P.csv]
-
-Runs the network in a weights file on the rows of X.csv. The file's preprocessing (standardisation,
-category encodings) is applied to the raw columns, matched by name; the target column may be present
-and is ignored. Writes CSV to --out (or stdout): first column "prediction" (the class label, or the
-value), then for classification one probability column per class, "p_<class>".
-`;
+/** `predict --help`. */
+export const predictHelp = (t: Translate) => t('help.predict');
 
 const OPTIONS = {
   weights: { type: 'string' },
@@ -26,13 +23,14 @@ export function predictCommand(argv: string[], io: Io): number {
   const { values: v } = parse('predict', argv, OPTIONS);
   const weightsPath = v.weights as string | undefined;
   const dataPath = v.data as string | undefined;
-  if (!weightsPath) throw new UsageError('--weights W.json is required');
-  if (!dataPath) throw new UsageError('--data X.csv is required');
+  if (!weightsPath) throw new UsageError('usage.weightsRequired');
+  if (!dataPath) throw new UsageError('usage.predictDataRequired');
   const w = inFile(weightsPath, () => loadWeights(readText(weightsPath)));
   const table = readTable(dataPath, { seed: 1 });
   const rows = inFile(dataPath, () => encodeRows(w.preprocessing, table, { requireTarget: false }));
   const model = modelFromWeights(w.graph, w.parameters);
   const outputs = predictAll(model, rows.x, rows.n);
+  model.dispose();
   const decoded = decodeOutput(w.preprocessing, outputs, rows.n, model.output.width);
   const target = w.preprocessing.target;
   const header = [
@@ -46,7 +44,7 @@ export function predictCommand(argv: string[], io: Io): number {
   const out = v.out as string | undefined;
   if (out) {
     writeAtomic(out, csv);
-    io.stderr.write(`Wrote ${rows.n} predictions to ${out}.\n`);
+    io.stderr.write(`${translator(io.lang)('predict.wrote', { n: rows.n, out })}\n`);
   } else io.stdout.write(csv);
   return 0;
 }

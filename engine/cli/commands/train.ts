@@ -8,37 +8,15 @@ import { setupRun } from '../../train/setup.ts';
 import { choice, intOption, numOption, parse } from '../args.ts';
 import { readTable } from '../data-source.ts';
 import type { Io } from '../io-types.ts';
+import { translator } from '../i18n.ts';
+import type { Translate } from '../i18n.ts';
 import { UsageError, writeAtomic } from '../io.ts';
+import { formatError } from '../../i18n.ts';
 import { createProgress } from '../progress.ts';
-import { NETWORK_OPTIONS, NETWORK_HELP, resolveNetwork, weightsMetadata } from './network.ts';
+import { networkHelp, NETWORK_OPTIONS, resolveNetwork, weightsMetadata } from './network.ts';
 
-export const TRAIN_HELP = `Usage: backprop-studio train (--project P.json | --init W.json | --layers 32,16) --data D.csv --out W.json [options]
-
-Trains a network and writes its weights (JSON, Keras layout) to --out.
-
-Network (one of):
-${NETWORK_HELP}
-Data:
-  --data D.csv              CSV file with a header row, or builtin:NAME (circle, xor, gaussian, spirals, plane, gaussians, iris)
-  --target COL              target column (default: the project's, or the last column)
-  --task T                  classification | regression (default: inferred from the target)
-  --missing M               drop | impute: rows with missing features are dropped, or filled with the
-                            training split's mean (numbers) or most frequent value (text) (default: drop)
-  --normalize N             standard | none: standardise features and a regression target with the
-                            training split's mean and standard deviation, or scale nothing (default: standard)
-  --samples N, --noise F    size and noise of a built-in dataset
-Training:
-  --epochs N                default 100
-  --batch-size B            default 32
-  --optimizer O             sgd | momentum | rmsprop | adam (default adam)
-  --lr X                    learning rate (default 0.01 for adam and rmsprop, 0.1 for sgd and momentum)
-  --seed S                  one seed for the split, the shuffling, the initial weights and dropout (default 1)
-  --validation-split F      fraction of rows held out for validation, 0 to 0.9 (default 0.2)
-  --no-shuffle              keep the file's row order (for the split and the batches)
-Output:
-  --out W.json              weights file to write (written atomically)
-  --json                    end with one JSON line of final metrics on stdout
-`;
+/** `train --help`. */
+export const trainHelp = (t: Translate) => t('help.train', { network: networkHelp(t, true) });
 
 const OPTIONS = {
   ...NETWORK_OPTIONS,
@@ -61,9 +39,10 @@ const OPTIONS = {
 } as const;
 
 export function trainCommand(argv: string[], io: Io): number {
+  const t = translator(io.lang);
   const { values: v } = parse('train', argv, OPTIONS);
   const out = v.out as string | undefined;
-  if (!out) throw new UsageError('--out W.json is required (where to write the trained weights)');
+  if (!out) throw new UsageError('usage.trainOutRequired');
   const net = resolveNetwork(v);
   const base: TrainingConfig = net.training;
   const optimizerName = choice('optimizer', v.optimizer, OPTIMIZERS) ?? base.optimizer.name;
@@ -86,7 +65,7 @@ export function trainCommand(argv: string[], io: Io): number {
     seed: intOption('seed', v.seed, 0, 0xffffffff) ?? base.seed,
   };
   const dataSpec = (v.data as string | undefined) ?? net.dataSpec;
-  if (!dataSpec) throw new UsageError('--data D.csv is required (or builtin:NAME)');
+  if (!dataSpec) throw new UsageError('usage.dataRequired');
   const fromProject = v.data === undefined;
   const table = readTable(dataSpec, {
     samples: intOption('samples', v.samples, 10, 1_000_000) ?? (fromProject ? net.dataSamples : undefined),
@@ -114,10 +93,15 @@ export function trainCommand(argv: string[], io: Io): number {
     init: net.init,
   });
   const target = prepared.preprocessing.target;
-  io.stderr.write(
-    `Training on ${train.n} rows (${validation.n} for validation), ${train.nIn} inputs, ${trainer.compiled.paramCount} parameters, ${config.epochs} epochs.\n`,
-  );
-  const progress = createProgress(io.stderr, io.isTTY, io.columns);
+  const counts = {
+    rows: train.n,
+    validation: validation.n,
+    inputs: train.nIn,
+    params: trainer.compiled.paramCount,
+    epochs: config.epochs,
+  };
+  io.stderr.write(`${t('train.start', counts)}\n`);
+  const progress = createProgress(io.stderr, io.isTTY, io.columns, t);
   const started = performance.now();
   let failure: EngineError | null = null;
   try {
@@ -128,6 +112,7 @@ export function trainCommand(argv: string[], io: Io): number {
   }
   progress.done();
   const seconds = (performance.now() - started) / 1000;
+  trainer.dispose();
   const last: EpochMetrics | undefined = trainer.history.at(-1);
 
   const file = exportWeights({
@@ -138,10 +123,10 @@ export function trainCommand(argv: string[], io: Io): number {
   });
   writeAtomic(out, serializeWeights(file));
   if (failure) {
-    io.stderr.write(`${failure.message}\nWrote the last good weights to ${out}.\n`);
+    io.stderr.write(`${formatError(failure, io.lang ?? 'en')}\n${t('train.wroteLastGood', { out })}\n`);
     return 2;
   }
-  io.stderr.write(`Wrote ${out}.\n`);
+  io.stderr.write(`${t('train.wrote', { out })}\n`);
   if (v.json) {
     const samplesPerSecond = seconds > 0 ? (trainer.epoch * train.n) / seconds : null;
     const summary: Record<string, number | null> = {

@@ -2,10 +2,12 @@
 ;;   gemm:  C[m×n] = A·B (mode 0), A·B + bias (mode 1) or C + A·B (mode 2), where
 ;;          A(i, q) = f32 at a + i·aRow + q·aRed (byte strides: X·W and Xᵀ·dZ are the same loop)
 ;;          B(q, j) = f32 at b + q·bRed + 4j (rows of B contiguous)
+;;          C(i, j) = f32 at c + i·cRow + 4j (cRow ≥ 4n: C may be a block of columns of a wider matrix)
 ;;   transpose: dst[cols×rows] = (or +=) src[rows×cols]ᵀ, so every product becomes a gemm with rows of B
-;;          contiguous and A walked along its rows (see runtime.ts for which operand is transposed).
+;;          contiguous and A walked along its rows (see runtime.ts for which operand is transposed); rows
+;;          of src are sRow bytes apart and rows of dst dRow bytes (blocks of wider matrices).
 ;;   sumsq: Σ x² in f64 (gradient norms); finite: 1 when no value is ±∞ or NaN (weights after a step);
-;;   axpy: y += α·x (the SGD update).
+;;   axpy: y += α·x (the SGD update); relu, reluBackward: a = z > 0 ? z : 0 and dz = z > 0 ? da : 0.
 ;; Tiles of 4 rows × 8 columns keep 8 accumulators in registers: each step of q loads 2 vectors of B and
 ;; splats 4 values of A for 8 vector multiply-adds. Edges: 1×8 tiles, then 1×4, then scalars.
 ;; This source uses f32x4.relaxed_madd (a·b + c, fused where the CPU can); the build also writes a
@@ -30,9 +32,10 @@
 
   (func (export "gemm")
     (param $a i32) (param $aRow i32) (param $aRed i32) (param $b i32) (param $bRed i32)
-    (param $c i32) (param $m i32) (param $K i32) (param $n i32) (param $bias i32) (param $mode i32)
+    (param $c i32) (param $cRow i32) (param $m i32) (param $K i32) (param $n i32) (param $bias i32)
+    (param $mode i32)
     (local $i i32) (local $j i32) (local $q i32) (local $m4 i32) (local $n8 i32) (local $n4 i32)
-    (local $cRow i32) (local $cp i32) (local $bp i32)
+    (local $cp i32) (local $bp i32)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32)
     (local $va v128) (local $vb0 v128) (local $vb1 v128)
     (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
@@ -41,7 +44,6 @@
     (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
     (local.set $n8 (i32.and (local.get $n) (i32.const -8)))
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
-    (local.set $cRow (i32.shl (local.get $n) (i32.const 2)))
 
     ;; Columns in panels of 8.
     (local.set $j (i32.const 0))
@@ -208,25 +210,25 @@
       (then (local.set $v (f32.add (local.get $v) (f32.load (local.get $addr))))))
     (f32.store (local.get $addr) (local.get $v)))
 
-  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $add i32)
-    (local $i i32) (local $j i32) (local $rows4 i32) (local $cols4 i32) (local $sRow i32) (local $dRow i32)
+  (func (export "transpose")
+    (param $src i32) (param $sRow i32) (param $dst i32) (param $dRow i32) (param $rows i32) (param $cols i32)
+    (param $add i32)
+    (local $i i32) (local $j i32) (local $rows4 i32) (local $cols4 i32)
     (local $s i32) (local $d i32)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
     (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
-    (local.set $sRow (i32.shl (local.get $cols) (i32.const 2)))
-    (local.set $dRow (i32.shl (local.get $rows) (i32.const 2)))
     (block $iDone (loop $iLoop
       (br_if $iDone (i32.ge_u (local.get $i) (local.get $rows4)))
       (local.set $j (i32.const 0))
       (block $jDone (loop $jLoop
         (br_if $jDone (i32.ge_u (local.get $j) (local.get $cols4)))
-        ;; s = src + (i·cols + j)·4,  d = dst + (j·rows + i)·4
+        ;; s = src + i·sRow + 4j,  d = dst + j·dRow + 4i
         (local.set $s (i32.add (local.get $src)
-          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
+          (i32.add (i32.mul (local.get $i) (local.get $sRow)) (i32.shl (local.get $j) (i32.const 2)))))
         (local.set $d (i32.add (local.get $dst)
-          (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2))))
+          (i32.add (i32.mul (local.get $j) (local.get $dRow)) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $r0 (v128.load (local.get $s)))
         (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $sRow))))
         (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $sRow) (i32.const 1)))))
@@ -258,9 +260,9 @@
         (br_if $jDone (i32.ge_u (local.get $j) (local.get $cols)))
         (call $putScalar
           (i32.add (local.get $dst)
-            (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2)))
+            (i32.add (i32.mul (local.get $j) (local.get $dRow)) (i32.shl (local.get $i) (i32.const 2))))
           (f32.load (i32.add (local.get $src)
-            (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
+            (i32.add (i32.mul (local.get $i) (local.get $sRow)) (i32.shl (local.get $j) (i32.const 2)))))
           (local.get $add))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $jLoop)))
@@ -328,5 +330,48 @@
         (f32.add (f32.load (local.get $y)) (f32.mul (local.get $alpha) (f32.load (local.get $x)))))
       (local.set $y (i32.add (local.get $y) (i32.const 4)))
       (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (br $l))))
+  ;; a = z > 0 ? z : 0 over n floats (NaN and −0 give +0, as the TypeScript loop does): z masked by z > 0.
+  (func (export "relu") (param $z i32) (param $a i32) (param $n i32)
+    (local $e4 i32) (local $end i32) (local $v v128)
+    (local.set $e4 (i32.add (local.get $z) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $z) (local.get $e4)))
+      (local.set $v (v128.load (local.get $z)))
+      (v128.store (local.get $a)
+        (v128.and (local.get $v) (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+      (local.set $z (i32.add (local.get $z) (i32.const 16)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (br $l)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+      (f32.store (local.get $a)
+        (select (f32.load (local.get $z)) (f32.const 0) (f32.gt (f32.load (local.get $z)) (f32.const 0))))
+      (local.set $z (i32.add (local.get $z) (i32.const 4)))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (br $l))))
+
+  ;; dz = z > 0 ? da : 0 over n floats (relu's backward): da masked by z > 0.
+  (func (export "reluBackward") (param $z i32) (param $da i32) (param $dz i32) (param $n i32)
+    (local $e4 i32) (local $end i32)
+    (local.set $e4 (i32.add (local.get $z) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $z) (local.get $e4)))
+      (v128.store (local.get $dz)
+        (v128.and (v128.load (local.get $da))
+          (f32x4.gt (v128.load (local.get $z)) (v128.const f32x4 0 0 0 0))))
+      (local.set $z (i32.add (local.get $z) (i32.const 16)))
+      (local.set $da (i32.add (local.get $da) (i32.const 16)))
+      (local.set $dz (i32.add (local.get $dz) (i32.const 16)))
+      (br $l)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+      (f32.store (local.get $dz)
+        (select (f32.load (local.get $da)) (f32.const 0) (f32.gt (f32.load (local.get $z)) (f32.const 0))))
+      (local.set $z (i32.add (local.get $z) (i32.const 4)))
+      (local.set $da (i32.add (local.get $da) (i32.const 4)))
+      (local.set $dz (i32.add (local.get $dz) (i32.const 4)))
       (br $l))))
 )

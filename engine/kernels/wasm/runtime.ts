@@ -1,39 +1,36 @@
 /**
  * WebAssembly SIMD kernels (kernels.wat) over one non-growing WebAssembly memory. A model lays out all its
  * float32 buffers (weights, gradients, activations) in that memory, so a kernel call passes byte offsets
- * and copies nothing; an array from elsewhere falls back to the TypeScript kernels.
+ * and copies nothing; an array from elsewhere falls back to the TypeScript kernels. With threads (and
+ * where the runtime can share memory) the memory is shared with a helper thread that computes part of
+ * every large product (pool.ts).
  */
 import { wasmApi } from '../../types/webassembly.ts';
 import type { WasmApi, WasmMemory } from '../../types/webassembly.ts';
 import { matmul, matmulTransA, matmulTransBAcc } from '../matmul.ts';
 import type { FloatArray } from '../matmul.ts';
 import type { KernelName, MatmulKernels, VectorKernels } from '../kernels.ts';
-import { allFinite, axpy, sumSquares } from '../vector.ts';
-import { KERNELS_RELAXED, KERNELS_SIMD } from './modules.ts';
+import { allFinite, axpy, relu, reluBackward, sumSquares } from '../vector.ts';
+import { KERNELS_RELAXED, KERNELS_RELAXED_SHARED, KERNELS_SIMD, KERNELS_SIMD_SHARED } from './modules.ts';
+import { createPool, POST, PRE, rowsOfProduct, sharedMemorySupported } from './pool.ts';
+import type { Gemm, PoolRunner, ThreadOptions, Transpose } from './pool.ts';
 
 type WasmKernelName = Exclude<KernelName, 'ts'>;
-type Gemm = (
-  a: number,
-  aRow: number,
-  aRed: number,
-  b: number,
-  bRed: number,
-  c: number,
-  m: number,
-  K: number,
-  n: number,
-  bias: number,
-  mode: number,
-) => void;
-type Transpose = (src: number, dst: number, rows: number, cols: number, add: number) => void;
 type Reduce = (p: number, n: number) => number;
 type Axpy = (y: number, x: number, alpha: number, n: number) => void;
+type Relu = (z: number, a: number, n: number) => void;
+type ReluBackward = (z: number, da: number, dz: number, n: number) => void;
 
 const PAGE = 65536;
 /** Reduction slice of the blocked gemm (floats). */
 const KC = 256;
-const SOURCES: Record<WasmKernelName, string> = { relaxed: KERNELS_RELAXED, simd: KERNELS_SIMD };
-const compiled = new Map<WasmKernelName, object | null>();
+const SOURCES: Record<WasmKernelName | `${WasmKernelName}-shared`, string> = {
+  relaxed: KERNELS_RELAXED,
+  simd: KERNELS_SIMD,
+  'relaxed-shared': KERNELS_RELAXED_SHARED,
+  'simd-shared': KERNELS_SIMD_SHARED,
+};
+const compiled = new Map<keyof typeof SOURCES, object | null>();
 
 function fromBase64(s: string): Uint8Array {
   const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -54,7 +51,7 @@ function fromBase64(s: string): Uint8Array {
 }
 
 /** The compiled module for `name`, or null when this runtime cannot run it (checked once, by validation). */
-function moduleFor(api: WasmApi, name: WasmKernelName): object | null {
+function moduleFor(api: WasmApi, name: keyof typeof SOURCES): object | null {
   if (!compiled.has(name)) {
     const bytes = fromBase64(SOURCES[name]);
     let mod: object | null = null;
@@ -94,93 +91,113 @@ export interface WasmKernelSet {
   memory: WasmMemory;
   /** Float32 view of the whole memory; buffers are subarrays of it. */
   heap: Float32Array;
+  /** The two-thread pool, when threads were asked for and the runtime can share memory. */
+  pool: PoolRunner | null;
+}
+
+/** Whether `createWasmKernels` with threads would start a helper here. */
+export function supportsThreads(name: WasmKernelName): boolean {
+  const api = wasmApi();
+  return api !== null && sharedMemorySupported(api) && moduleFor(api, `${name}-shared`) !== null;
 }
 
 /**
  * MatmulKernels over a fresh memory of at least `floats` float32 values; the last `scratchFloats` of them are
- * reserved for Wᵀ in dZ·Wᵀ. Throws if the runtime does not support `name`.
+ * reserved for Wᵀ in dZ·Wᵀ. With `threads`, where the runtime supports it, the memory is shared and a
+ * helper thread takes part in large products (results are bit-identical either way). Throws if the
+ * runtime does not support `name`.
  */
 export function createWasmKernels(
   name: WasmKernelName,
   floats: number,
   scratchFloats: number,
+  threads: ThreadOptions | null = null,
 ): WasmKernelSet {
   const api = wasmApi();
-  const mod = api && moduleFor(api, name);
+  const shared = threads !== null && supportsThreads(name);
+  const mod = api && moduleFor(api, shared ? `${name}-shared` : name);
   if (!api || !mod) throw new Error(`This runtime cannot run the ${name} WebAssembly kernels.`);
   const pages = Math.max(1, Math.ceil(((floats + scratchFloats) * 4) / PAGE));
-  const memory = new api.Memory({ initial: pages, maximum: pages });
+  const memory = new api.Memory({ initial: pages, maximum: pages, ...(shared ? { shared: true } : {}) });
   const inst = new api.Instance(mod, { env: { memory } });
   const gemm = inst.exports['gemm'] as Gemm;
   const transpose = inst.exports['transpose'] as Transpose;
   const sumsq = inst.exports['sumsq'] as Reduce;
   const finite = inst.exports['finite'] as Reduce;
   const axpyWasm = inst.exports['axpy'] as Axpy;
+  const reluWasm = inst.exports['relu'] as Relu;
+  const reluBackwardWasm = inst.exports['reluBackward'] as ReluBackward;
   const buf = memory.buffer;
   const scratch = floats * 4;
   const here = (x: FloatArray) => x.buffer === buf && x instanceof Float32Array;
+  let pool: PoolRunner | null = null;
+  try {
+    if (shared && threads) pool = createPool(mod, memory, gemm, transpose, threads);
+  } catch {
+    pool = null; // the host could not start a thread: one thread it is (the shared memory works the same)
+  }
   /**
-   * gemm in slices of KC along the reduction, each adding to the last: a KC×8 panel of B then stays in
-   * L1 and a KC-wide slice of A in L2 while every tile of the panel is computed.
+   * C (=|+=) A·B in reduction slices of `kc` (KC: a KC×8 panel of B then stays in L1 and a KC-wide slice
+   * of A in L2 while every tile of the panel is computed), with the transposes `flags` asks for before
+   * and after (see rowsOfProduct); across both threads when the pool takes it, cut along C's rows
+   * (`axis` 0) or columns (1).
    */
-  const blocked = (
+  const product = (
     a: number,
     aRow: number,
     aRed: number,
     b: number,
     bRed: number,
     c: number,
+    cRow: number,
     m: number,
     K: number,
     n: number,
     bias: number,
     mode: number,
+    kc: number,
+    axis: 0 | 1,
+    flags = 0,
+    preSrc = 0,
+    preSrcRow = 0,
+    postDst = 0,
+    postDstRow = 0,
   ) => {
-    for (let q = 0; q < K; q += KC) {
-      const kc = Math.min(KC, K - q);
-      gemm(a + q * aRed, aRow, aRed, b + q * bRed, bRed, c, m, kc, n, bias, q === 0 ? mode : 2);
-    }
+    if (pool?.run(a, aRow, aRed, b, bRed, c, cRow, m, K, n, bias, mode, kc, axis, flags, preSrc, preSrcRow, postDst, postDstRow)) return; // prettier-ignore
+    rowsOfProduct(gemm, transpose, a, aRow, aRed, b, bRed, c, cRow, 0, m, K, n, bias, mode, kc, flags, preSrc, preSrcRow, postDst, postDstRow); // prettier-ignore
   };
+  /** Column chunks for products wide enough to cut into several, row chunks otherwise. */
+  const axisFor = (rows: number, cols: number): 0 | 1 => (cols >= 16 * 8 || cols >= rows ? 1 : 0);
   const kernels: MatmulKernels = {
     name,
     matmul(a, b, c, m, k, n, bias) {
       if (!here(a) || !here(b) || !here(c) || (bias && !here(bias))) return matmul(a, b, c, m, k, n, bias);
-      blocked(
-        a.byteOffset,
-        k * 4,
-        4,
-        b.byteOffset,
-        n * 4,
-        c.byteOffset,
-        m,
-        k,
-        n,
-        bias ? bias.byteOffset : 0,
-        bias ? 1 : 0,
-      );
+      const biasAt = bias ? bias.byteOffset : 0;
+      product(a.byteOffset, k * 4, 4, b.byteOffset, n * 4, c.byteOffset, n * 4, m, k, n, biasAt, bias ? 1 : 0, KC, axisFor(m, n)); // prettier-ignore
     },
     matmulTransA(a, b, c, m, k, n) {
       if (!here(a) || !here(b) || !here(c)) return matmulTransA(a, b, c, m, k, n);
       if (m * k > scratchFloats) {
-        gemm(a.byteOffset, 4, k * 4, b.byteOffset, n * 4, c.byteOffset, k, m, n, 0, 0);
+        // Unblocked (one slice of the whole reduction), reading X down its columns.
+        product(a.byteOffset, 4, k * 4, b.byteOffset, n * 4, c.byteOffset, n * 4, k, m, n, 0, 0, m, 0);
         return;
       }
-      // Xᵀ first: a column of X is one float per row, a page apart for wide layers.
-      transpose(a.byteOffset, scratch, m, k, 0);
-      blocked(scratch, m * 4, 4, b.byteOffset, n * 4, c.byteOffset, k, m, n, 0, 0);
+      // Xᵀ first (each chunk of dW rows transposes its columns of X): a column of X is one float per
+      // row, a page apart for wide layers.
+      product(scratch, m * 4, 4, b.byteOffset, n * 4, c.byteOffset, n * 4, k, m, n, 0, 0, KC, 0, PRE, a.byteOffset, k * 4); // prettier-ignore
     },
     matmulTransBAcc(a, b, c, m, n, k) {
       if (!here(a) || !here(b) || !here(c)) return matmulTransBAcc(a, b, c, m, n, k);
       const viaDZ = m * n + k * m;
       if (viaDZ <= scratchFloats && viaDZ < k * n) {
         // dXᵀ = W · dZᵀ moves m·(n + k) floats around instead of all k·n of W.
+        // Each chunk of dXᵀ rows is added, transposed, into its columns of dX.
         const out = scratch + m * n * 4;
-        transpose(a.byteOffset, scratch, m, n, 0);
-        blocked(b.byteOffset, n * 4, 4, scratch, m * 4, out, k, n, m, 0, 0);
-        transpose(out, c.byteOffset, k, m, 1);
+        transpose(a.byteOffset, n * 4, scratch, m * 4, m, n, 0);
+        product(b.byteOffset, n * 4, 4, scratch, m * 4, out, m * 4, k, n, m, 0, 0, KC, 0, POST, 0, 0, c.byteOffset, k * 4); // prettier-ignore
       } else if (k * n <= scratchFloats) {
-        transpose(b.byteOffset, scratch, k, n, 0);
-        blocked(a.byteOffset, n * 4, 4, scratch, k * 4, c.byteOffset, m, n, k, 0, 2);
+        transpose(b.byteOffset, n * 4, scratch, k * 4, k, n, 0);
+        product(a.byteOffset, n * 4, 4, scratch, k * 4, c.byteOffset, k * 4, m, n, k, 0, 2, KC, axisFor(m, k)); // prettier-ignore
       } else matmulTransBAcc(a, b, c, m, n, k);
     },
   };
@@ -197,6 +214,15 @@ export function createWasmKernels(
       if (!here(y) || !here(x) || x.length < y.length) return axpy(y, x, alpha);
       axpyWasm(y.byteOffset, x.byteOffset, alpha, y.length);
     },
+    relu(z, a, n) {
+      if (!here(z) || !here(a) || z.length < n || a.length < n) return relu(z, a, n);
+      reluWasm(z.byteOffset, a.byteOffset, n);
+    },
+    reluBackward(z, da, dz, n) {
+      if (!here(z) || !here(da) || !here(dz) || z.length < n || da.length < n || dz.length < n)
+        return reluBackward(z, da, dz, n);
+      reluBackwardWasm(z.byteOffset, da.byteOffset, dz.byteOffset, n);
+    },
   };
-  return { kernels, vectors, memory, heap: new Float32Array(buf, 0, floats) };
+  return { kernels, vectors, memory, heap: new Float32Array(buf, 0, floats), pool };
 }

@@ -1,5 +1,6 @@
-/** The palette: each block type with its label, colour, default settings and a short explanation. */
+/** The palette: each block type with its label, default settings and a short explanation (in the catalogue). */
 import type { Activation, GraphNode, Initializer, LossName, NodeType } from '../../../engine/graph/types.ts';
+import { t } from './i18n.svelte.ts';
 
 /** A block's settings as the editor keeps them (the graph node without id and inputs). */
 export type LayerData =
@@ -22,25 +23,34 @@ export type LayerData =
 
 export interface BlockInfo {
   kind: NodeType;
-  label: string;
-  hint: string;
+  /** The block's name in the current language. */
+  readonly label: string;
+  /** One sentence on what it does, in the current language. */
+  readonly hint: string;
   /** Inputs it takes: [min, max]. */
   arity: [number, number];
   make(): LayerData;
 }
 
+/** Label and hint read the catalogue when used, so they follow the language. */
+const block = (b: Omit<BlockInfo, 'label' | 'hint'>): BlockInfo => ({
+  ...b,
+  get label() {
+    return t(`blocks.${b.kind}.label`);
+  },
+  get hint() {
+    return t(`blocks.${b.kind}.hint`);
+  },
+});
+
 export const BLOCKS: BlockInfo[] = [
-  {
+  block({
     kind: 'input',
-    label: 'Input',
-    hint: 'The features of each row.',
     arity: [0, 0],
     make: () => ({ kind: 'input' }),
-  },
-  {
+  }),
+  block({
     kind: 'dense',
-    label: 'Dense',
-    hint: 'Fully connected: a = f(x·W + b).',
     arity: [1, 1],
     make: () => ({
       kind: 'dense',
@@ -51,46 +61,37 @@ export const BLOCKS: BlockInfo[] = [
       l1: 0,
       l2: 0,
     }),
-  },
-  {
+  }),
+  block({
     kind: 'activation',
-    label: 'Activation',
-    hint: 'Applies a function to each value.',
     arity: [1, 1],
     make: () => ({ kind: 'activation', activation: 'tanh' }),
-  },
-  {
+  }),
+  block({
     kind: 'add',
-    label: 'Add',
-    hint: 'Sums inputs of equal width (skip connections).',
     arity: [2, 64],
     make: () => ({ kind: 'add' }),
-  },
-  {
+  }),
+  block({
     kind: 'concatenate',
-    label: 'Concatenate',
-    hint: 'Joins inputs side by side.',
     arity: [2, 64],
     make: () => ({ kind: 'concatenate' }),
-  },
-  {
+  }),
+  block({
     kind: 'dropout',
-    label: 'Dropout',
-    hint: 'Zeroes a fraction of values while training.',
     arity: [1, 1],
     make: () => ({ kind: 'dropout', rate: 0.2 }),
-  },
-  {
+  }),
+  block({
     kind: 'output',
-    label: 'Output',
-    hint: 'The prediction and its loss.',
     arity: [1, 1],
     make: () => ({ kind: 'output', loss: 'categorical_crossentropy' }),
-  },
+  }),
 ];
 
 export const blockInfo = (kind: NodeType): BlockInfo => BLOCKS.find((b) => b.kind === kind)!;
 
+/** Activations as written in formulas (language-neutral); `activations.*` in the catalogue names them. */
 export const ACTIVATION_LABELS: Record<Activation, string> = {
   linear: 'linear',
   sigmoid: 'sigmoid',
@@ -100,13 +101,6 @@ export const ACTIVATION_LABELS: Record<Activation, string> = {
   elu: 'ELU',
   softplus: 'softplus',
   softmax: 'softmax',
-};
-
-export const LOSS_LABELS: Record<LossName, string> = {
-  mse: 'mean squared error',
-  mae: 'mean absolute error',
-  binary_crossentropy: 'binary cross-entropy',
-  categorical_crossentropy: 'categorical cross-entropy',
 };
 
 /** The engine's node for an editor block. */

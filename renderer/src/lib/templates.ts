@@ -2,11 +2,8 @@
 import { buildMlp, denseNode } from '../../../engine/graph/builders.ts';
 import type { GraphSpec } from '../../../engine/graph/types.ts';
 
-export const TEMPLATES = [
-  { name: 'logistic', label: 'Logistic regression', hint: 'No hidden layer: a linear decision boundary.' },
-  { name: 'mlp', label: 'Two-layer MLP', hint: 'Two hidden layers of 8 tanh units.' },
-  { name: 'skip', label: 'MLP with a skip connection', hint: 'A residual Add around the second layer.' },
-] as const;
+/** Their labels and hints are `templates.<name>.*` in the catalogue. */
+export const TEMPLATES = [{ name: 'logistic' }, { name: 'mlp' }, { name: 'skip' }] as const;
 
 export type TemplateName = (typeof TEMPLATES)[number]['name'];
 

@@ -7,6 +7,7 @@ import type { EngineClient, EngineEvent } from '../../../engine/host/client.ts';
 import { createEngine } from '../lib/engine.ts';
 import { desktop } from '../lib/desktop.ts';
 import { downloadText, pickFile } from '../lib/files.ts';
+import { errorText, t } from '../lib/i18n.svelte.ts';
 import type { TemplateName } from '../lib/templates.ts';
 import { DataState } from './data.svelte.ts';
 import { GraphState } from './graph.svelte.ts';
@@ -30,7 +31,7 @@ export class AppState {
   readonly explain = new ExplainState(() => this.engine.api);
   /** Which view the centre shows: the editor with charts, or one step of backprop up close. */
   mode = $state<'network' | 'explain'>('network');
-  projectName = $state('Untitled');
+  projectName = $state(t('app.untitled'));
   /** Desktop: the token of the file this project was opened from or saved to. */
   fileToken = $state<string | null>(null);
   savedRevision = $state('');
@@ -61,11 +62,11 @@ export class AppState {
 
   #onEngineEvent(e: EngineEvent): void {
     if (e.type === 'crashed' || e.type === 'hung')
-      this.toast('error', `${e.message} Restoring your run from its last checkpoint…`);
+      this.toast('error', t('toast.engineCrashed', { message: e.message }));
     if (e.type === 'restarted')
       void this.engine.recover().then((r) => {
         if (r?.ok) {
-          this.toast('info', 'The engine is back; your run continues from its last checkpoint.');
+          this.toast('info', t('toast.engineBack'));
           void this.training.refresh(true);
         }
       });
@@ -115,7 +116,9 @@ export class AppState {
     if (info && this.graph.fitHead(info.outputs, info.task))
       this.toast(
         'info',
-        `The output layer now has ${info.outputs} unit${info.outputs === 1 ? '' : 's'} for ${info.task === 'classification' ? `${info.outputs} classes` : 'one value'}.`,
+        info.task === 'classification'
+          ? t('toast.headClasses', { count: info.outputs })
+          : t('toast.headValue', { count: info.outputs }),
       );
     this.training.invalidate();
     this.training.wantGrid = Boolean(this.data.summary?.planar);
@@ -129,7 +132,7 @@ export class AppState {
 
   async train(): Promise<void> {
     if (this.graph.problem) {
-      this.toast('error', this.graph.problem.message);
+      this.toast('error', errorText(this.graph.problem));
       return;
     }
     const ok = await this.training.ensureRun(
@@ -146,11 +149,10 @@ export class AppState {
   async openExplain(): Promise<void> {
     this.mode = 'explain';
     if (this.graph.problem) return;
-    const ok = await this.training.ensureRun(
-      this.graph.spec(),
-      { mapping: this.data.mapping() },
-      this.runKey,
-    );
+    // A finished run of this network is explained with its trained weights; only a stale one is remade.
+    const ok =
+      this.training.isCurrent(this.runKey) ||
+      (await this.training.ensureRun(this.graph.spec(), { mapping: this.data.mapping() }, this.runKey));
     if (ok) await this.explain.load();
   }
 
@@ -194,7 +196,7 @@ export class AppState {
       training: this.training.config(),
     });
     if (!r.ok) {
-      this.toast('error', `Could not save: ${r.error.message}`);
+      this.toast('error', t('toast.saveFailed', { message: errorText(r.error) }));
       return null;
     }
     return r.value;
@@ -218,7 +220,7 @@ export class AppState {
     this.savedRevision = this.revisionKey;
     this.#remember(this.projectName, text);
     this.clearRecovery();
-    this.toast('info', `Saved ${fileName}.`);
+    this.toast('info', t('toast.saved', { name: fileName }));
   }
 
   async open(): Promise<void> {
@@ -234,7 +236,7 @@ export class AppState {
   async openText(text: string): Promise<boolean> {
     const r = await this.api.importProject(text);
     if (!r.ok) {
-      this.toast('error', `This project file cannot be opened: ${r.error.message}`);
+      this.toast('error', t('toast.openFailed', { message: errorText(r.error) }));
       return false;
     }
     const p = r.value;
@@ -245,8 +247,7 @@ export class AppState {
       this.data.noise = src.noise;
       this.data.seed = src.seed;
       await this.data.loadBuiltin(src.name, src.samples);
-    } else if (src?.kind === 'csv')
-      this.toast('info', `This project used ${src.name}; load that CSV again to train.`);
+    } else if (src?.kind === 'csv') this.toast('info', t('toast.csvAgain', { name: src.name }));
     if (p.data) {
       this.data.target = p.data.target ?? this.data.target;
       this.data.task = p.data.task ?? 'auto';
@@ -267,7 +268,7 @@ export class AppState {
         initWeights: text,
       });
       if (r.ok) this.training.adopt(r.value, this.runKey);
-      else this.toast('error', `The saved weights could not be restored: ${r.error.message}`);
+      else this.toast('error', t('toast.weightsNotRestored', { message: errorText(r.error) }));
     }
     this.savedRevision = this.revisionKey;
     this.#remember(p.name, text);
@@ -277,7 +278,7 @@ export class AppState {
   /** A fresh project: the default template on the current data. */
   async newProject(): Promise<void> {
     if (this.dirty) await this.autosave();
-    this.projectName = 'Untitled';
+    this.projectName = t('app.untitled');
     this.fileToken = null;
     this.applyTemplate('mlp');
     this.training.clearMetrics();
@@ -289,7 +290,7 @@ export class AppState {
   async openToken(token: string): Promise<void> {
     const f = await desktop()?.readToken(token);
     if (!f) {
-      this.toast('error', 'That file can no longer be opened (it was moved or deleted).');
+      this.toast('error', t('toast.fileGone'));
       return;
     }
     if (await this.openText(new TextDecoder().decode(f.bytes))) this.fileToken = token;
@@ -303,25 +304,19 @@ export class AppState {
 
   async exportWeights(): Promise<void> {
     if (this.training.run && !this.training.isCurrent(this.runKey)) {
-      this.toast(
-        'error',
-        'The network, data or settings changed since it was trained: train it again before exporting its weights.',
-      );
+      this.toast('error', t('toast.staleWeights'));
       return;
     }
     const r = await this.api.exportWeights(this.projectName);
     if (!r.ok) {
-      this.toast(
-        'error',
-        r.error.code === 'NO_RUN' ? 'Train the network first: there are no weights yet.' : r.error.message,
-      );
+      this.toast('error', r.error.code === 'NO_RUN' ? t('toast.noWeights') : errorText(r.error));
       return;
     }
     const name = `${this.projectName.replace(/[^\w.-]+/g, '-') || 'model'}.weights.json`;
     const bridge = desktop();
     if (bridge) await bridge.saveFile('weights', name, r.value);
     else downloadText(name, r.value, 'application/json');
-    this.toast('info', `Exported ${name}.`);
+    this.toast('info', t('toast.exported', { name }));
   }
 
   /** Continues training from a weights file: its network and preprocessing replace the current ones. */
@@ -332,7 +327,7 @@ export class AppState {
     const text = new TextDecoder().decode(file.bytes);
     const w = await this.api.inspectWeights(text);
     if (!w.ok) {
-      this.toast('error', `${file.name}: ${w.error.message}`);
+      this.toast('error', t('toast.weightsInvalid', { name: file.name, message: errorText(w.error) }));
       return;
     }
     this.graph.load(w.value.graph);
@@ -346,11 +341,11 @@ export class AppState {
       initWeights: text,
     });
     if (!r.ok) {
-      this.toast('error', `${file.name} does not fit the loaded data: ${r.error.message}`);
+      this.toast('error', t('toast.weightsMismatch', { name: file.name, message: errorText(r.error) }));
       return;
     }
     this.training.adopt(r.value, this.runKey);
-    this.toast('info', `Loaded ${file.name}: press Train to continue from its weights.`);
+    this.toast('info', t('toast.weightsLoaded', { name: file.name }));
   }
 
   // ---- recovery and recent files (browser storage; the desktop shell keeps its own) ----

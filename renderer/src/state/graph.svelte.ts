@@ -6,6 +6,7 @@ import type { Edge, Node } from '@xyflow/svelte';
 import type { CompileSummary } from '../../../engine/api.ts';
 import type { EngineErrorInfo } from '../../../engine/errors.ts';
 import type { GraphSpec, NodeType } from '../../../engine/graph/types.ts';
+import { t } from '../lib/i18n.svelte.ts';
 import { blockInfo, fromGraphNode, toGraphNode } from '../lib/layers.ts';
 import type { LayerData } from '../lib/layers.ts';
 import { templateGraph } from '../lib/templates.ts';
@@ -146,15 +147,15 @@ export class GraphState {
 
   /** Why source → target cannot be connected, or null. */
   refusal(source: string, target: string): string | null {
-    if (source === target) return 'A block cannot feed itself.';
-    const t = this.nodes.find((n) => n.id === target);
-    const s = this.nodes.find((n) => n.id === source);
-    if (!t || !s) return 'Unknown block.';
-    if (t.data.layer.kind === 'input') return 'The input block takes no inputs.';
-    if (s.data.layer.kind === 'output') return 'The output block has no outputs.';
+    if (source === target) return t('graph.selfLoop');
+    const to = this.nodes.find((n) => n.id === target);
+    const from = this.nodes.find((n) => n.id === source);
+    if (!to || !from) return t('graph.unknownBlock');
+    if (to.data.layer.kind === 'input') return t('graph.inputTakesNone');
+    if (from.data.layer.kind === 'output') return t('graph.outputHasNone');
     if (this.edges.some((e) => e.source === source && e.target === target))
-      return 'These blocks are already connected.';
-    if (this.#reaches(target, source)) return `Connecting ${source} → ${target} would make a cycle.`;
+      return t('graph.alreadyConnected');
+    if (this.#reaches(target, source)) return t('graph.cycle', { source, target });
     return null;
   }
 

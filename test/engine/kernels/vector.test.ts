@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tanhF32 } from '../../../engine/activations.ts';
-import { allFinite, axpy, sumSquares } from '../../../engine/kernels/vector.ts';
+import { allFinite, axpy, relu, reluBackward, sumSquares } from '../../../engine/kernels/vector.ts';
 import { createWasmKernels } from '../../../engine/kernels/wasm/runtime.ts';
 
 describe('vector reductions', () => {
@@ -68,6 +68,31 @@ describe('axpy', () => {
       axpy(want, x, -0.37);
       vectors.axpy(y, x, -0.37);
       for (let i = 0; i < len; i++) expect(y[i]).toBeCloseTo(want[i]!, 6);
+    }
+  });
+});
+
+describe('relu', () => {
+  it('WebAssembly gives the TypeScript bits (−0, NaN and ±∞ included), tails too', () => {
+    const { vectors, heap } = createWasmKernels('simd', 8192, 0);
+    const special = [0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45];
+    for (const len of [1, 3, 4, 7, 1001]) {
+      const z = heap.subarray(1, 1 + len);
+      const da = heap.subarray(1100, 1100 + len);
+      const a = heap.subarray(2200, 2200 + len);
+      const dz = heap.subarray(3300, 3300 + len);
+      for (let i = 0; i < len; i++) {
+        z[i] = i < special.length ? special[i]! : Math.sin(i * 7) * 3;
+        da[i] = Math.cos(i) - 0.5;
+      }
+      const wantA = new Float32Array(len);
+      const wantDz = new Float32Array(len);
+      relu(z, wantA, len);
+      reluBackward(z, da, wantDz, len);
+      vectors.relu(z, a, len);
+      vectors.reluBackward(z, da, dz, len);
+      expect(new Uint32Array(a.slice().buffer)).toEqual(new Uint32Array(wantA.buffer));
+      expect(new Uint32Array(dz.slice().buffer)).toEqual(new Uint32Array(wantDz.buffer));
     }
   });
 });

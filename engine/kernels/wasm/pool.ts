@@ -1,0 +1,484 @@
+/**
+ * The two-thread kernel pool: a helper thread runs the same WebAssembly kernels on the same shared
+ * memory as the model, and every large product is cut into chunks of output rows or output columns that
+ * the calling thread and the helper take from a shared counter until none is left.
+ *
+ * Every output element is computed by one thread, by the same instructions in the same order as on one
+ * thread (column chunks start at multiples of 8, so each column keeps its 8-wide, 4-wide or scalar path;
+ * the reduction is cut into the same slices), so results are bit-identical to the single-thread kernels
+ * whichever thread computes which chunk. The transposes around a product are cut the same way where they
+ * can be (Xᵀ for the weight gradient, each chunk its columns of X; dXᵀ into dX after the input gradient,
+ * each chunk its columns of dX). Only products of at least `minMultiplyAdds` use the pool.
+ *
+ * Synchronisation is through a small shared Int32Array, with Atomics: the caller posts a job and works
+ * on it at once; the helper, spinning briefly after each job and then waiting, claims the job if it wakes
+ * before the caller has finished (a job it never claimed is withdrawn, so a slow or busy helper never
+ * holds the caller up), and the caller waits only for chunks the helper has actually started.
+ *
+ * The pool is only available where shared memory is: SharedArrayBuffer, Atomics.wait on this thread and
+ * shared WebAssembly memories (Node and its worker threads; a browser page only when cross-origin
+ * isolated). The host supplies the thread (see engine/host/node-threads.ts); elsewhere models run on one
+ * thread.
+ */
+import type { WasmApi, WasmMemory } from '../../types/webassembly.ts';
+
+/** A running helper thread. */
+export interface HelperThread {
+  terminate(): void;
+}
+
+/** What the helper thread is started with (structured-cloneable: a module, a shared memory, a buffer). */
+export interface HelperStart {
+  module: object;
+  memory: WasmMemory;
+  control: SharedArrayBuffer;
+  spinMs: number;
+}
+
+/**
+ * How a host starts a helper: run the classic script `source` (it defines `function start(init)`) in a
+ * new thread, then call `start` there with the structured clone of `init`.
+ */
+export interface ThreadHost {
+  spawn(source: string, init: HelperStart): HelperThread;
+}
+
+export interface ThreadOptions {
+  host: ThreadHost;
+  /** Products with fewer multiply-adds than this run on the calling thread alone (default 2²⁰). */
+  minMultiplyAdds?: number;
+  /** How long the helper spins for the next job before it sleeps, in ms (default 0.5). */
+  spinMs?: number;
+}
+
+/** The pool as a model exposes it. */
+export interface KernelPool {
+  /** The helper thread has started and takes chunks. */
+  readonly ready: boolean;
+  readonly minMultiplyAdds: number;
+  /**
+   * Products posted to the pool, chunks of them the helper computed, and the times the helper held the
+   * caller up (it was descheduled in the middle of a chunk: the machine is busy), after each of which
+   * the next products ran without it for a while.
+   */
+  stats(): { jobs: number; helperChunks: number; stalls: number };
+  /** Ends the helper thread; the model's kernels continue on the calling thread alone. */
+  dispose(): void;
+  readonly disposed: boolean;
+}
+
+export const DEFAULT_MIN_MULTIPLY_ADDS = 1 << 20;
+
+let processDefault: ThreadOptions | null = null;
+
+/**
+ * Threads for models created without a `threads` option (a host that can start threads sets this once;
+ * nothing does by default, so tests and the browser run on one thread).
+ */
+export function setDefaultThreads(o: ThreadOptions | null): void {
+  processDefault = o;
+}
+
+export function defaultThreads(): ThreadOptions | null {
+  return processDefault;
+}
+
+let sharedOk: boolean | null = null;
+
+/** Whether this thread can share a WebAssembly memory with a helper and block on Atomics.wait. */
+export function sharedMemorySupported(api: WasmApi): boolean {
+  if (sharedOk !== null) return sharedOk;
+  sharedOk = false;
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (
+    typeof SharedArrayBuffer !== 'function' ||
+    typeof Atomics !== 'object' ||
+    g.crossOriginIsolated === false
+  )
+    return false;
+  try {
+    // A page's main thread may not block: Atomics.wait throws there even with a zero timeout.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    const m = new api.Memory({ initial: 1, maximum: 1, shared: true });
+    sharedOk = m.buffer instanceof SharedArrayBuffer;
+  } catch {
+    sharedOk = false;
+  }
+  return sharedOk;
+}
+
+// Control words (Int32Array indices) and job state.
+const STATE = 0;
+const NEXT = 1;
+const READY = 2;
+const HELPER_CHUNKS = 3;
+const JOB = 8;
+const JOB_INTS = 21;
+const CONTROL_INTS = JOB + JOB_INTS;
+/** Job flags: transpose each chunk's A rows in first (pre), add each chunk's C rows out transposed (post). */
+export const PRE = 1;
+export const POST = 2;
+const IDLE = 0;
+const POSTED = 1;
+const TAKEN = 2;
+const DONE = 3;
+const QUIT = 4;
+
+/** Chunks per product: enough that a late helper still gets a share and neither thread idles long. */
+const CHUNKS = 16;
+/**
+ * Products run without the helper after it held one up: 4, doubling (to 256) each time it does so again
+ * before it has taken part in 32 products in a row without holding one up.
+ */
+const FIRST_BACKOFF = 4;
+const MAX_BACKOFF = 256;
+const CLEAN_RUN = 32;
+
+const clock: { now(): number } = (globalThis as { performance?: { now(): number } }).performance ?? Date;
+
+/** The wasm gemm export: C (=|+=) A·B with byte strides (see kernels.wat). */
+export type Gemm = (
+  a: number,
+  aRow: number,
+  aRed: number,
+  b: number,
+  bRed: number,
+  c: number,
+  cRow: number,
+  m: number,
+  K: number,
+  n: number,
+  bias: number,
+  mode: number,
+) => void;
+
+/** The wasm transpose export: dst (=|+=) srcᵀ, rows of src sRow bytes apart, rows of dst dRow bytes. */
+export type Transpose = (
+  src: number,
+  sRow: number,
+  dst: number,
+  dRow: number,
+  rows: number,
+  cols: number,
+  add: number,
+) => void;
+
+/**
+ * gemm in reduction slices of `kc`, each adding to the last (the single-thread kernels' blocking; kc ≥ K
+ * is one call).
+ */
+export function blockedGemm(
+  gemm: Gemm,
+  a: number,
+  aRow: number,
+  aRed: number,
+  b: number,
+  bRed: number,
+  c: number,
+  cRow: number,
+  m: number,
+  K: number,
+  n: number,
+  bias: number,
+  mode: number,
+  kc: number,
+): void {
+  for (let q = 0; q < K; q += kc)
+    gemm(
+      a + q * aRed,
+      aRow,
+      aRed,
+      b + q * bRed,
+      bRed,
+      c,
+      cRow,
+      m,
+      Math.min(kc, K - q),
+      n,
+      bias,
+      q === 0 ? mode : 2,
+    );
+}
+
+/**
+ * Rows [s, s + rows) of C = A·B as blockedGemm computes them, with the job's transposes: PRE fills those
+ * rows of A (Aᵀ's columns, from a matrix at preSrc with rows preSrcRow bytes apart) first; POST adds them,
+ * transposed, into the columns [s, s + rows) of a matrix at postDst with rows postDstRow bytes apart.
+ */
+export function rowsOfProduct(
+  gemm: Gemm,
+  transpose: Transpose,
+  a: number,
+  aRow: number,
+  aRed: number,
+  b: number,
+  bRed: number,
+  c: number,
+  cRow: number,
+  s: number,
+  rows: number,
+  K: number,
+  n: number,
+  bias: number,
+  mode: number,
+  kc: number,
+  flags: number,
+  preSrc: number,
+  preSrcRow: number,
+  postDst: number,
+  postDstRow: number,
+): void {
+  if (flags & PRE) transpose(preSrc + 4 * s, preSrcRow, a + s * aRow, aRow, K, rows, 0);
+  blockedGemm(gemm, a + s * aRow, aRow, aRed, b, bRed, c + s * cRow, cRow, rows, K, n, bias, mode, kc);
+  if (flags & POST) transpose(c + s * cRow, cRow, postDst + 4 * s, postDstRow, rows, n, 1);
+}
+
+/** Takes chunks of the posted job until none is left; returns how many this thread computed. */
+function work(ctl: Int32Array, job: Uint32Array, gemm: Gemm, transpose: Transpose): number {
+  const a = job[0]!, aRow = job[1]!, aRed = job[2]!, b = job[3]!, bRed = job[4]!, c = job[5]!, cRow = job[6]!; // prettier-ignore
+  const m = job[7]!, K = job[8]!, n = job[9]!, bias = job[10]!, mode = job[11]!, kc = job[12]!; // prettier-ignore
+  const axis = job[13]!, chunk = job[14]!, chunks = job[15]!; // prettier-ignore
+  const flags = job[16]!, preSrc = job[17]!, preSrcRow = job[18]!, postDst = job[19]!, postDstRow = job[20]!; // prettier-ignore
+  let done = 0;
+  for (;;) {
+    const i = Atomics.add(ctl, NEXT, 1);
+    if (i >= chunks) return done;
+    const s = i * chunk;
+    if (axis === 0)
+      rowsOfProduct(gemm, transpose, a, aRow, aRed, b, bRed, c, cRow, s, Math.min(chunk, m - s), K, n, bias, mode, kc, flags, preSrc, preSrcRow, postDst, postDstRow); // prettier-ignore
+    else
+      blockedGemm(gemm, a, aRow, aRed, b + 4 * s, bRed, c + 4 * s, cRow, m, K, Math.min(chunk, n - s), mode === 1 ? bias + 4 * s : bias, mode, kc); // prettier-ignore
+    done++;
+  }
+}
+
+/**
+ * The helper thread's script: the same chunk loop as `work` above, in plain JavaScript (it runs without
+ * this module). Keep the two in step; test/engine/kernels/pool.test.ts checks they give the same bits.
+ */
+export const HELPER_SOURCE = `'use strict';
+function start(init) {
+  const kernels = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports;
+  const gemm = kernels.gemm;
+  const transpose = kernels.transpose;
+  const ctl = new Int32Array(init.control);
+  const job = new Uint32Array(init.control, ${JOB * 4}, ${JOB_INTS});
+  const spinMs = init.spinMs;
+  function blocked(a, aRow, aRed, b, bRed, c, cRow, m, K, n, bias, mode, kc) {
+    for (let q = 0; q < K; q += kc)
+      gemm(a + q * aRed, aRow, aRed, b + q * bRed, bRed, c, cRow, m, Math.min(kc, K - q), n, bias, q === 0 ? mode : 2);
+  }
+  function work() {
+    const a = job[0], aRow = job[1], aRed = job[2], b = job[3], bRed = job[4], c = job[5], cRow = job[6];
+    const m = job[7], K = job[8], n = job[9], bias = job[10], mode = job[11], kc = job[12];
+    const axis = job[13], chunk = job[14], chunks = job[15];
+    const flags = job[16], preSrc = job[17], preSrcRow = job[18], postDst = job[19], postDstRow = job[20];
+    let done = 0;
+    for (;;) {
+      const i = Atomics.add(ctl, ${NEXT}, 1);
+      if (i >= chunks) return done;
+      const s = i * chunk;
+      if (axis === 0) {
+        const rows = Math.min(chunk, m - s);
+        if (flags & ${PRE}) transpose(preSrc + 4 * s, preSrcRow, a + s * aRow, aRow, K, rows, 0);
+        blocked(a + s * aRow, aRow, aRed, b, bRed, c + s * cRow, cRow, rows, K, n, bias, mode, kc);
+        if (flags & ${POST}) transpose(c + s * cRow, cRow, postDst + 4 * s, postDstRow, rows, n, 1);
+      } else blocked(a, aRow, aRed, b + 4 * s, bRed, c + 4 * s, cRow, m, K, Math.min(chunk, n - s), mode === 1 ? bias + 4 * s : bias, mode, kc);
+      done++;
+    }
+  }
+  Atomics.store(ctl, ${READY}, 1);
+  for (;;) {
+    const s = Atomics.load(ctl, ${STATE});
+    if (s === ${QUIT}) return;
+    if (s === ${POSTED}) {
+      if (Atomics.compareExchange(ctl, ${STATE}, ${POSTED}, ${TAKEN}) === ${POSTED}) {
+        Atomics.add(ctl, ${HELPER_CHUNKS}, work());
+        Atomics.store(ctl, ${STATE}, ${DONE});
+        Atomics.notify(ctl, ${STATE});
+      }
+      continue;
+    }
+    const t0 = performance.now();
+    while (Atomics.load(ctl, ${STATE}) === s && performance.now() - t0 < spinMs) {}
+    if (Atomics.load(ctl, ${STATE}) === s) Atomics.wait(ctl, ${STATE}, s);
+  }
+}
+`;
+
+/** Ends the helpers of models dropped without dispose(). */
+const finalizer =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ end(): void }>((h) => h.end())
+    : null;
+
+/**
+ * What ends a helper. Made here, apart from the pool, so that it holds nothing of the model: the finalizer
+ * keeps it, and anything it reached would keep the model from ever being collected.
+ */
+function helperHandle(ctl: Int32Array, ref: { thread: HelperThread | null }): { end(): void } {
+  return {
+    end() {
+      if (!ref.thread) return;
+      Atomics.store(ctl, STATE, QUIT);
+      Atomics.notify(ctl, STATE);
+      ref.thread.terminate();
+      ref.thread = null;
+    },
+  };
+}
+
+export interface PoolRunner extends KernelPool {
+  /**
+   * C (=|+=) A·B as rowsOfProduct would compute it, across both threads; `axis` 0 cuts it into chunks
+   * of C's rows (with the transposes `flags` asks for), 1 into chunks of its columns (no transposes).
+   * False when the product is too small for the pool (or the pool is disposed, or is holding back after
+   * a stall): then the caller computes it alone.
+   */
+  run(
+    a: number,
+    aRow: number,
+    aRed: number,
+    b: number,
+    bRed: number,
+    c: number,
+    cRow: number,
+    m: number,
+    K: number,
+    n: number,
+    bias: number,
+    mode: number,
+    kc: number,
+    axis: 0 | 1,
+    flags: number,
+    preSrc: number,
+    preSrcRow: number,
+    postDst: number,
+    postDstRow: number,
+  ): boolean;
+  /** Frees the helper when `owner` is garbage-collected without dispose(). */
+  bindTo(owner: object): void;
+}
+
+/** Starts the helper thread for `memory` (shared) and `module` (compiled for a shared memory). */
+export function createPool(
+  module: object,
+  memory: WasmMemory,
+  gemm: Gemm,
+  transpose: Transpose,
+  o: ThreadOptions,
+): PoolRunner {
+  const control = new SharedArrayBuffer(CONTROL_INTS * 4);
+  const ctl = new Int32Array(control);
+  const job = new Uint32Array(control, JOB * 4, JOB_INTS);
+  const minMultiplyAdds = o.minMultiplyAdds ?? DEFAULT_MIN_MULTIPLY_ADDS;
+  const ref: { thread: HelperThread | null } = {
+    thread: o.host.spawn(HELPER_SOURCE, { module, memory, control, spinMs: o.spinMs ?? 0.5 }),
+  };
+  const handle = helperHandle(ctl, ref);
+  let jobs = 0;
+  let stalls = 0;
+  /** Products to run without the helper, and how many the next stall will add. */
+  let skip = 0;
+  let backoff = FIRST_BACKOFF;
+  let clean = 0;
+  const pool: PoolRunner = {
+    get ready() {
+      return ref.thread !== null && Atomics.load(ctl, READY) === 1;
+    },
+    minMultiplyAdds,
+    get disposed() {
+      return ref.thread === null;
+    },
+    stats() {
+      return { jobs, helperChunks: Atomics.load(ctl, HELPER_CHUNKS), stalls };
+    },
+    dispose() {
+      handle.end();
+      finalizer?.unregister(handle);
+    },
+    bindTo(owner) {
+      finalizer?.register(owner, handle, handle);
+    },
+    run(
+      a,
+      aRow,
+      aRed,
+      b,
+      bRed,
+      c,
+      cRow,
+      m,
+      K,
+      n,
+      bias,
+      mode,
+      kc,
+      axis,
+      flags,
+      preSrc,
+      preSrcRow,
+      postDst,
+      postDstRow,
+    ) {
+      if (!ref.thread || m * K * n < minMultiplyAdds || (axis === 1 && flags !== 0)) return false;
+      if (skip > 0) {
+        skip--;
+        return false;
+      }
+      const total = axis === 0 ? m : n;
+      const align = axis === 0 ? 4 : 8;
+      const chunk = Math.max(align, Math.ceil(total / CHUNKS / align) * align);
+      const chunks = Math.ceil(total / chunk);
+      if (chunks < 2) return false;
+      job[0] = a;
+      job[1] = aRow;
+      job[2] = aRed;
+      job[3] = b;
+      job[4] = bRed;
+      job[5] = c;
+      job[6] = cRow;
+      job[7] = m;
+      job[8] = K;
+      job[9] = n;
+      job[10] = bias;
+      job[11] = mode;
+      job[12] = kc;
+      job[13] = axis;
+      job[14] = chunk;
+      job[15] = chunks;
+      job[16] = flags;
+      job[17] = preSrc;
+      job[18] = preSrcRow;
+      job[19] = postDst;
+      job[20] = postDstRow;
+      Atomics.store(ctl, NEXT, 0);
+      Atomics.store(ctl, STATE, POSTED);
+      Atomics.notify(ctl, STATE);
+      jobs++;
+      const t0 = clock.now();
+      const mine = work(ctl, job, gemm, transpose);
+      if (Atomics.compareExchange(ctl, STATE, POSTED, IDLE) !== POSTED) {
+        // The helper claimed the job: wait for the chunk it is on (spin first: it is short).
+        const t1 = clock.now();
+        while (Atomics.load(ctl, STATE) !== DONE)
+          if (clock.now() - t1 > 2) Atomics.wait(ctl, STATE, TAKEN, 100);
+        Atomics.store(ctl, STATE, IDLE);
+        // Longer than two of its chunks: the helper lost its core mid-chunk. On a busy machine that
+        // costs more than it saves, so go without it for a while (longer each time it happens again).
+        const waited = clock.now() - t1;
+        if (waited > 0.2 + (2 * (t1 - t0)) / Math.max(1, mine)) {
+          stalls++;
+          skip = backoff;
+          backoff = Math.min(MAX_BACKOFF, backoff * 2);
+          clean = 0;
+        } else if (++clean >= CLEAN_RUN) {
+          backoff = FIRST_BACKOFF;
+          clean = 0;
+        }
+      }
+      return true;
+    },
+  };
+  return pool;
+}

@@ -1,0 +1,27 @@
+/**
+ * Catalogue keys the renderer builds at run time (from a block kind, an activation, a run state…),
+ * so the catalogue test can count them as used. Each `${…}` template in the code that calls `td()`
+ * has its expansions here.
+ */
+import { ACTIVATIONS, INITIALIZERS, LOSSES, NODE_TYPES } from '../../../engine/graph/types.ts';
+import { OPTIMIZERS } from '../../../engine/train/config.ts';
+
+const TEMPLATE_NAMES = ['logistic', 'mlp', 'skip'] as const;
+const RUN_STATES = ['idle', 'ready', 'running', 'paused', 'stopped', 'done', 'failed'] as const;
+const BUILTINS = ['circle', 'xor', 'gaussian', 'spirals', 'plane', 'gaussians', 'iris'] as const;
+const PHASES = ['forward', 'loss', 'backward', 'update'] as const;
+const METHODS = ['backprop', 'naive', 'finiteDifferences'] as const;
+
+export const DYNAMIC_KEYS: readonly string[] = [
+  ...NODE_TYPES.flatMap((k) => [`blocks.${k}.label`, `blocks.${k}.hint`]),
+  ...TEMPLATE_NAMES.flatMap((k) => [`templates.${k}.label`, `templates.${k}.hint`]),
+  ...ACTIVATIONS.map((a) => `activations.${a}`),
+  ...LOSSES.flatMap((l) => [`losses.${l}`, `explain.lossRules.${l}`]),
+  ...INITIALIZERS.map((i) => `initializers.${i}`),
+  ...OPTIMIZERS.map((o) => `train.optimizers.${o}`),
+  ...RUN_STATES.map((s) => `train.states.${s}`),
+  ...BUILTINS.flatMap((b) => [`data.builtins.${b}.label`, `data.builtins.${b}.description`]),
+  ...PHASES.flatMap((p) => [`explain.phases.${p}`, `explain.tags.${p}`]),
+  ...(['input', 'add', 'concatenate'] as const).map((k) => `explain.notes.${k}`),
+  ...METHODS.flatMap((m) => [`why.methods.${m}`, `why.shortMethods.${m}`]),
+];

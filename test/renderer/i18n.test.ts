@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { errorText, fmt, i18n, int, rate, systemLocale, t } from '../../renderer/src/lib/i18n.svelte.ts';
+import { blockInfo } from '../../renderer/src/lib/layers.ts';
+import { formatError } from '../../engine/i18n.ts';
+
+afterEach(() => i18n.set('en'));
+
+describe('the renderer language', () => {
+  it.each([
+    [['zh-CN', 'en'], 'zh-CN'],
+    [['en-GB', 'zh-TW'], 'zh-CN'],
+    [['zh'], 'zh-CN'],
+    [['de-DE', 'fr'], 'en'],
+    [['zha'], 'en'], // Zhuang, not Chinese
+    [[], 'en'],
+  ] as const)('system languages %j → %s', (languages, want) => {
+    expect(systemLocale(languages)).toBe(want);
+  });
+
+  it('switches at once, plurals and interpolation included', () => {
+    expect(t('toolbar.save')).toBe('Save');
+    expect(t('block.units', { count: 1, activation: 'tanh' })).toBe('1 unit · tanh');
+    expect(t('block.units', { count: 3, activation: 'tanh' })).toBe('3 units · tanh');
+    expect(blockInfo('dense').label).toBe('Dense');
+    i18n.set('zh-CN');
+    expect(t('toolbar.save')).toBe('保存');
+    expect(t('block.units', { count: 1, activation: 'tanh' })).toBe('1 个神经元 · tanh');
+    expect(t('graph.cycle', { source: 'a', target: 'b' })).toBe('连接 a → b 会形成环。');
+    expect(blockInfo('dense').label).toBe('全连接');
+  });
+
+  it('formats numbers in the current locale', () => {
+    expect(int(1234567)).toBe('1,234,567');
+    expect(fmt(0.98765, 3)).toBe('0.988');
+    expect(rate(54_321)).toBe('54.3k');
+    i18n.set('zh-CN');
+    expect(int(1234567)).toBe('1,234,567');
+    expect(fmt(1234.5678)).toBe('1,235');
+  });
+
+  it('shows engine errors from their catalogue key, else their own message', () => {
+    const info = { code: 'GRAPH_EMPTY', key: 'graph.empty', message: 'The network has no layers.' } as const;
+    expect(errorText(info)).toBe('The network has no layers.');
+    i18n.set('zh-CN');
+    expect(errorText(info)).toBe(formatError(info, 'zh-CN'));
+    expect(errorText({ code: 'INTERNAL', message: 'something odd' })).toBe('something odd');
+  });
+});
