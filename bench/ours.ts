@@ -60,6 +60,8 @@ export interface PairResult {
   /** Samples/s on one thread and with the helper thread, medians over interleaved epochs. */
   one: number;
   two: number;
+  /** The median over pairs of neighbouring epochs of two-thread over one-thread samples/s. */
+  speedup: number;
   /** The two runs' weights after the compared epochs are the same, bit for bit. */
   identical: boolean;
 }
@@ -67,7 +69,8 @@ export interface PairResult {
 /**
  * One core against two on the same workload: the same seed trained on one thread and with the kernel
  * pool's helper thread, the compared epochs checked for identical weights, then timing epochs taken in
- * turns (one, two, one, …) so both see the same machine load.
+ * turns (one, two, one, …) for `budgetMs` so both see the same machine load; the speed-up is taken
+ * pair by pair, so a machine whose speed drifts (a shared host) moves both sides of each ratio.
  */
 export async function runPair(w: Workload, data: Dataset, budgetMs: number): Promise<PairResult> {
   const one = makeTrainer(w, data);
@@ -88,13 +91,15 @@ export async function runPair(w: Workload, data: Dataset, budgetMs: number): Pro
     t.runEpoch();
     into.push(data.n / ((now() - t0) / 1000));
   };
+  const ratios: number[] = [];
   const start = now();
-  while (rates[0].length < 3 || (now() - start < 2 * budgetMs && rates[0].length < 200)) {
+  while (rates[0].length < 3 || (now() - start < budgetMs && rates[0].length < 400)) {
     epoch(one, rates[0]);
     epoch(two, rates[1]);
+    ratios.push(rates[1].at(-1)! / rates[0].at(-1)!);
   }
   two.dispose();
-  return { one: median(rates[0]), two: median(rates[1]), identical };
+  return { one: median(rates[0]), two: median(rates[1]), speedup: median(ratios), identical };
 }
 
 /** Milliseconds from nothing to a compiled 2-8-8-1 network that has taken its first step. */

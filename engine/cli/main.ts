@@ -1,6 +1,8 @@
 /** backprop-studio: train, predict, init and inspect from a terminal. Exit 0 ok, 2 bad input, 1 a bug. */
 import { EngineError } from '../errors.ts';
+import { nodeThreads } from '../host/node-threads.ts';
 import { formatError } from '../i18n.ts';
+import { setDefaultThreads } from '../kernels/wasm/pool.ts';
 import type { Lang } from '../i18n.ts';
 import { langFromEnv, parseLang, translator } from './i18n.ts';
 import type { Translate } from './i18n.ts';
@@ -80,6 +82,9 @@ export function main(argvIn: string[], ioIn: Io): number {
 
 /** Runs the process's command line and sets its exit code. */
 export function runFromProcess(): void {
+  // Large networks train and predict on both cores here (a helper thread shares their largest
+  // products; `main` alone, as tests call it, uses one).
+  setDefaultThreads(nodeThreads);
   const io: Io = {
     stdout: process.stdout,
     stderr: process.stderr,

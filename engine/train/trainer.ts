@@ -5,7 +5,7 @@
  */
 import type { Task } from '../data/types.ts';
 import type { Dataset } from '../data/types.ts';
-import { EngineError, fail } from '../errors.ts';
+import { engineError, fail } from '../errors.ts';
 import type { EngineErrorInfo } from '../errors.ts';
 import { compileGraph } from '../graph/compile.ts';
 import type { CompiledGraph } from '../graph/compile.ts';
@@ -113,7 +113,7 @@ export interface TrainerSnapshot {
 export function createTrainer(o: TrainerOptions): Trainer {
   validateTrainingConfig(o.config);
   const { train, config } = o;
-  if (train.n === 0) fail('NO_DATA', 'There are no training rows.');
+  if (train.n === 0) fail('NO_DATA', 'run.noRows');
   const compiled = compileGraph(o.graph, { inputWidth: train.nIn, outputWidth: train.nOut });
   const rng = createRng(config.seed);
   const maxBatch = Math.min(config.batchSize, Math.max(train.n, o.validation?.n ?? 0));
@@ -147,15 +147,11 @@ export function createTrainer(o: TrainerOptions): Trainer {
   }
 
   /** Where the step being taken is, for messages (built only when one is needed). */
-  function where(): string {
-    return `epoch ${t.epoch + 1}, step ${t.step + 1}`;
-  }
-
   /** Ends the run; `restore` puts back the weights from before this step's update. */
-  function stop(message: string, restore = false): never {
+  function stop(key: string, params: Record<string, string | number>, restore = false): never {
     t.status = 'failed';
     if (restore) model.params.set(backup);
-    const err = new EngineError({ code: 'NON_FINITE', message });
+    const err = engineError('NON_FINITE', key, { epoch: t.epoch + 1, step: t.step + 1, ...params });
     t.error = err.toInfo();
     throw err;
   }
@@ -188,8 +184,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
     status: 'ready',
     error: null,
     trainBatch(): StepInfo {
-      if (t.status !== 'ready')
-        fail('BAD_HYPERPARAMETER', `This training run is ${t.status}; reset it to train again.`);
+      if (t.status !== 'ready') fail('BAD_HYPERPARAMETER', 'run.notReady', { status: t.status });
       if (cursor === 0) {
         if (config.shuffle) shuffle(rng, order);
         resetAccumulator(acc);
@@ -200,27 +195,17 @@ export function createTrainer(o: TrainerOptions): Trainer {
       loadRows(model, train.x, order, cursor, B);
       loadTargets(train.y, order, cursor, B);
       const loss = computeGradients(model, yBatch, ctx);
-      if (!Number.isFinite(loss))
-        stop(
-          `Training stopped at ${where()}: the loss became ${loss}. Try a lower learning rate. The last good weights are kept.`,
-        );
+      if (!Number.isFinite(loss)) stop('run.lossNotFinite', { loss: String(loss) });
       for (let i = 0; i < model.layers.length; i++) {
         const l = model.layers[i]!;
         const s = model.vectors.sumSquares(model.grads, l.offset, l.offset + l.length);
         gradNorms[i] = Math.sqrt(s);
-        if (!Number.isFinite(s))
-          stop(
-            `Training stopped at ${where()}: the gradient of "${l.nodeId}" is not finite. Try a lower learning rate. The last good weights are kept.`,
-          );
+        if (!Number.isFinite(s)) stop('run.gradientNotFinite', { nodeId: l.nodeId });
       }
       accumulate(acc, model.output.out, yBatch, B, loss, scale, mean);
       backup.set(model.params);
       optimizer.step(model.params, model.grads);
-      if (!model.vectors.allFinite(model.params))
-        stop(
-          `Training stopped at ${where()}: a weight became infinite. Try a lower learning rate. The last good weights are kept.`,
-          true,
-        );
+      if (!model.vectors.allFinite(model.params)) stop('run.weightNotFinite', {}, true);
       t.step++;
       cursor += B;
       let epochMetrics: EpochMetrics | null = null;
@@ -281,8 +266,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
     },
     restore(snap) {
       const same = (a: { length: number }, b: { length: number }, what: string) => {
-        if (a.length !== b.length)
-          fail('BAD_HYPERPARAMETER', `The checkpoint does not fit this run (${what}).`);
+        if (a.length !== b.length) fail('BAD_HYPERPARAMETER', 'run.checkpointMismatch', { what });
       };
       same(snap.params, model.params, 'weights');
       same(snap.order, order, 'rows');
