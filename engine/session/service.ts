@@ -125,6 +125,8 @@ export function createEngineService(o: ServiceOptions): EngineService {
     });
     loopToken++;
     runId++;
+    // The replaced run's helper thread (two-core kernels) ends now, not when its model is collected.
+    run?.trainer.dispose();
     run = { ...r, request, store: createMetricsStore(r.trainer.layerIds.length) };
     state = 'ready';
     error = null;
