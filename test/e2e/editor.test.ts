@@ -9,10 +9,21 @@ const node = (page: Page, id: string) => page.locator(`.svelte-flow__node[data-i
 const edge = (page: Page, source: string, target: string) =>
   page.locator(`.svelte-flow__edge[data-id="e-${source}-${target}"]`);
 
+/** The centre of an element once it has stopped moving (two reads a few frames apart agree). */
 async function centre(page: Page, selector: string): Promise<{ x: number; y: number }> {
-  const box = await page.locator(selector).boundingBox();
-  if (!box) throw new Error(`${selector} is not on screen`);
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const read = async () => {
+    const box = await page.locator(selector).boundingBox();
+    if (!box) throw new Error(`${selector} is not on screen`);
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  };
+  let last = await read();
+  for (let i = 0; i < 50; i++) {
+    await page.waitForTimeout(50);
+    const now = await read();
+    if (now.x === last.x && now.y === last.y) return now;
+    last = now;
+  }
+  throw new Error(`${selector} did not stop moving`);
 }
 
 /** Drags from a block's output handle to another block's input handle with real mouse moves. */
@@ -88,10 +99,14 @@ describe('network editor', () => {
       /Node "dense1" \(dense\) takes exactly 1 input\(s\) but has 0/,
     );
 
+    // Each connection moves the problem on to the next block, which grows to show it and so moves its
+    // handles: wait for the engine's verdict before reaching for the next handle.
     await connect(page, 'input', 'dense1');
     await expect.poll(() => edge(page, 'input', 'dense1').count()).toBe(1);
+    await expect.poll(() => textOf(page, 'graph-problem')).toMatch(/Node "dense2" \(dense\) takes/);
     await connect(page, 'dense1', 'dense2');
     await expect.poll(() => edge(page, 'dense1', 'dense2').count()).toBe(1);
+    await expect.poll(() => textOf(page, 'graph-problem')).toMatch(/Node "output" \(output\) takes/);
     await connect(page, 'dense2', 'output');
     await expect.poll(() => edge(page, 'dense2', 'output').count()).toBe(1);
     expect(await graphCounts(page)).toEqual({ nodes: 4, edges: 3 });
