@@ -66,17 +66,44 @@ export interface AppInfo {
   platform: string;
 }
 
-export type IpcErrorCode =
-  | 'BAD_SENDER'
-  | 'BAD_ARGUMENT'
-  | 'UNKNOWN_TOKEN'
-  | 'NOT_WRITABLE'
-  | 'NOT_A_FILE'
-  | 'FILE_TOO_LARGE'
-  | 'IO_ERROR';
+/** Why main refused or failed a request; the window words each one (`desktopError.<code>` in app.json). */
+export const IPC_ERROR_CODES = [
+  'BAD_SENDER',
+  'BAD_ARGUMENT',
+  'UNKNOWN_TOKEN',
+  'NOT_READABLE',
+  'NOT_WRITABLE',
+  'NOT_A_FILE',
+  'UNSUPPORTED_FILE',
+  'FILE_TOO_LARGE',
+  'READ_FAILED',
+  'WRITE_FAILED',
+  'IO_ERROR',
+] as const;
+export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
 
-export type IpcResult<T> =
-  { ok: true; value: T } | { ok: false; error: { code: IpcErrorCode; message: string } };
+/** The facts an error is worded from: the file's name, a size limit, the system's error code. */
+export interface IpcErrorParams {
+  name?: string;
+  mb?: number;
+  errno?: string;
+}
+
+export interface IpcError {
+  code: IpcErrorCode;
+  /** English, for logs. */
+  message: string;
+  params: IpcErrorParams;
+}
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/**
+ * The context bridge copies only the message of an Error thrown across it, so a failed bridge call
+ * rejects with an Error whose message is this prefix and the IpcError as JSON; the window reads it
+ * back with `desktopFailure()` (renderer/src/lib/desktop.ts).
+ */
+export const BRIDGE_ERROR_PREFIX = 'backprop-desktop-error:';
 
 /** Menu commands the window acts on (the menu itself lives in main). */
 export const MENU_COMMANDS = [

@@ -6,6 +6,9 @@
  * on its own is reported, and a spare is started so the reconnect is quick.
  */
 
+import { exitReason } from '../engine/host/exit-reason.ts';
+import type { MessageRef } from '../engine/i18n.ts';
+
 /** What is used of Electron's MessagePortMain here. */
 export interface PortLike {
   close(): void;
@@ -22,7 +25,7 @@ export interface EngineHostOptions {
   fork(): UtilityChild;
   createChannel(): { port1: PortLike; port2: PortLike };
   /** The connected host ended without being asked to. */
-  onCrash(reason: string): void;
+  onCrash(reason: MessageRef): void;
   now?: () => number;
   /** Spares started after crashes within a minute, at most (a host that dies at once is not respawned forever). */
   maxRestartsPerMinute?: number;
@@ -56,7 +59,7 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
       child = null;
       connected = false;
       if (disposed) return;
-      if (wasConnected) o.onCrash(`the engine stopped (exit code ${code})`);
+      if (wasConnected) o.onCrash(exitReason.exitCode(code));
       restarts = restarts.filter((t) => now() - t < 60_000);
       if (restarts.length < maxRestarts) {
         restarts.push(now());

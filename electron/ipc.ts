@@ -6,7 +6,7 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import { z } from 'zod';
 import { Channel } from './channels.ts';
-import type { IpcErrorCode, IpcResult } from './channels.ts';
+import type { IpcErrorCode, IpcErrorParams, IpcResult } from './channels.ts';
 import { FileError, MAX_FILE_BYTES } from './files/service.ts';
 import { RECOVERY_ID } from './files/recovery.ts';
 import type { SenderInfo } from './security.ts';
@@ -57,8 +57,8 @@ export function senderInfo(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFra
   };
 }
 
-function failure(code: IpcErrorCode, message: string): IpcResult<never> {
-  return { ok: false, error: { code, message } };
+function failure(code: IpcErrorCode, message: string, params: IpcErrorParams = {}): IpcResult<never> {
+  return { ok: false, error: { code, message, params } };
 }
 
 export interface IpcMainLike {
@@ -82,8 +82,13 @@ export function registerIpc(
       try {
         return { ok: true, value: (await run(parsed.data, event)) ?? null };
       } catch (e) {
-        if (e instanceof FileError) return failure(e.code, e.message);
-        return failure('IO_ERROR', (e as Error)?.message ?? String(e));
+        if (e instanceof FileError) return failure(e.code, e.message, e.params);
+        const errno = (e as NodeJS.ErrnoException | null)?.code;
+        return failure(
+          'IO_ERROR',
+          (e as Error)?.message ?? String(e),
+          typeof errno === 'string' && /^E[A-Z0-9]+$/.test(errno) ? { errno } : {},
+        );
       }
     });
   }

@@ -5,32 +5,37 @@
  * MessagePort arrives from main and is passed on to the page as a window message.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { MessageRef } from '../engine/i18n.ts';
 import type { DesktopBridge } from '../renderer/src/lib/desktop.ts';
-import { Channel, ENGINE_PORT_MESSAGE, RendererEvent } from './channels.ts';
+import { BRIDGE_ERROR_PREFIX, Channel, ENGINE_PORT_MESSAGE, RendererEvent } from './channels.ts';
 import type {
   AppInfo,
   FileHandle,
   FileKind,
+  IpcError,
   IpcResult,
   MenuCommand,
   OpenedFile,
   RecoveryEntry,
 } from './channels.ts';
 
-/** An IPC refusal or failure, with main's code. */
+/**
+ * An IPC refusal or failure. Only an Error's message survives the context bridge, so the message
+ * carries main's error (code, params) as JSON after BRIDGE_ERROR_PREFIX.
+ */
 class DesktopError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(readonly error: IpcError) {
+    super(BRIDGE_ERROR_PREFIX + JSON.stringify(error));
     this.name = 'DesktopError';
+  }
+  get code(): string {
+    return this.error.code;
   }
 }
 
 async function call<T>(channel: Channel, ...args: unknown[]): Promise<T> {
   const r = (await ipcRenderer.invoke(channel, ...args)) as IpcResult<T>;
-  if (!r.ok) throw new DesktopError(r.error.code, r.error.message);
+  if (!r.ok) throw new DesktopError(r.error);
   return r.value;
 }
 
@@ -48,8 +53,8 @@ const bridge = {
   requestEngine() {
     void call(Channel.engineConnect).catch((e: Error) => console.error(e.message));
   },
-  onEngineExit: (listener: (reason: string) => void) =>
-    subscribe<[string]>(RendererEvent.engineExit, listener),
+  onEngineExit: (listener: (reason: MessageRef) => void) =>
+    subscribe<[MessageRef]>(RendererEvent.engineExit, listener),
   openFile: (kind: FileKind) => call<OpenedFile | null>(Channel.openDialog, kind),
   async readToken(token: string) {
     try {

@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
-import type { FileHandle, FileKind, IpcErrorCode, OpenedFile } from '../channels.ts';
+import type { FileHandle, FileKind, IpcErrorCode, IpcErrorParams, OpenedFile } from '../channels.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { RecentFiles } from './recent.ts';
 import type { TokenStore } from './tokens.ts';
@@ -13,14 +13,28 @@ import type { TokenStore } from './tokens.ts';
 /** Files larger than this are refused (a CSV this size would not train interactively anyway). */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
+/**
+ * A refusal or failure the window words for the person (in its own language, from `code` and
+ * `params`); the message is English, for logs.
+ */
 export class FileError extends Error {
   constructor(
     readonly code: IpcErrorCode,
-    message: string,
+    readonly params: IpcErrorParams = {},
   ) {
-    super(message);
+    super(
+      `${code}${Object.entries(params)
+        .map(([k, v]) => ` ${k}=${v}`)
+        .join('')}`,
+    );
   }
 }
+
+/** The operating system's error code of a failed file operation (EACCES, ENOSPC, …), if it has one. */
+const errno = (e: unknown): string => {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : 'EIO';
+};
 
 export interface FileFilter {
   name: string;
@@ -78,24 +92,25 @@ export function createFileService(o: FileServiceOptions): FileService {
 
   async function readGranted(token: string): Promise<OpenedFile> {
     const g = o.tokens.get(token);
-    if (!g) throw new FileError('UNKNOWN_TOKEN', 'This file is no longer available; open it again.');
-    if (!o.tokens.canRead(token))
-      throw new FileError('NOT_WRITABLE', 'This file was not opened for reading.');
+    if (!g) throw new FileError('UNKNOWN_TOKEN');
+    const name = basename(g.path);
+    if (!o.tokens.canRead(token)) throw new FileError('NOT_READABLE', { name });
     let size: number;
     try {
       const s = await stat(g.path);
-      if (!s.isFile()) throw new FileError('NOT_A_FILE', `${basename(g.path)} is not a file.`);
+      if (!s.isFile()) throw new FileError('NOT_A_FILE', { name });
       size = s.size;
     } catch (e) {
       if (e instanceof FileError) throw e;
-      throw new FileError(
-        'IO_ERROR',
-        `${basename(g.path)} could not be read (${(e as NodeJS.ErrnoException).code}).`,
-      );
+      throw new FileError('READ_FAILED', { name, errno: errno(e) });
     }
-    if (size > maxBytes)
-      throw new FileError('FILE_TOO_LARGE', `${basename(g.path)} is larger than ${maxBytes >> 20} MB.`);
-    const bytes = new Uint8Array(await readFile(g.path));
+    if (size > maxBytes) throw new FileError('FILE_TOO_LARGE', { name, mb: maxBytes >> 20 });
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(g.path));
+    } catch (e) {
+      throw new FileError('READ_FAILED', { name, errno: errno(e) });
+    }
     lastDir = dirname(g.path);
     return { ...handle(token), bytes };
   }
@@ -106,7 +121,7 @@ export function createFileService(o: FileServiceOptions): FileService {
       if (!path) return null;
       const token = o.tokens.grant(path, kind, kind === 'project' ? 'read-write' : 'read');
       const file = await readGranted(token);
-      if (kind !== 'weights') await o.recent.add(path, kind);
+      if (kind !== 'weights') await o.recent.add(path, kind).catch(() => undefined);
       return file;
     },
     async saveDialog(kind, suggestedName) {
@@ -121,32 +136,27 @@ export function createFileService(o: FileServiceOptions): FileService {
     read: readGranted,
     async write(token, text) {
       const g = o.tokens.get(token);
-      if (!g)
-        throw new FileError('UNKNOWN_TOKEN', 'This file is no longer available; choose where to save it.');
-      if (!o.tokens.canWrite(token))
-        throw new FileError('NOT_WRITABLE', `${basename(g.path)} was not opened for saving.`);
+      if (!g) throw new FileError('UNKNOWN_TOKEN');
+      const name = basename(g.path);
+      if (!o.tokens.canWrite(token)) throw new FileError('NOT_WRITABLE', { name });
       if (Buffer.byteLength(text) > maxBytes)
-        throw new FileError('FILE_TOO_LARGE', 'The file would be too large.');
+        throw new FileError('FILE_TOO_LARGE', { name, mb: maxBytes >> 20 });
       try {
         await writeFileAtomic(g.path, text);
       } catch (e) {
-        throw new FileError(
-          'IO_ERROR',
-          `${basename(g.path)} could not be saved (${(e as NodeJS.ErrnoException).code}).`,
-        );
+        throw new FileError('WRITE_FAILED', { name, errno: errno(e) });
       }
       lastDir = dirname(g.path);
-      if (g.kind === 'project') await o.recent.add(g.path, g.kind);
+      // The file is saved; a recent-files list that cannot be updated does not make the save fail.
+      if (g.kind === 'project') await o.recent.add(g.path, g.kind).catch(() => undefined);
       return handle(token);
     },
     async drop(path) {
-      if (!isAbsolute(path) || path.includes('\0'))
-        throw new FileError('BAD_ARGUMENT', 'Not a file that was dropped.');
+      if (!isAbsolute(path) || path.includes('\0')) throw new FileError('BAD_ARGUMENT');
       const kind = kindOfDroppedFile(path);
-      if (!kind)
-        throw new FileError('NOT_A_FILE', `${basename(path)} is not a CSV, project or weights file.`);
+      if (!kind) throw new FileError('UNSUPPORTED_FILE', { name: basename(path) });
       const file = await readGranted(o.tokens.grant(path, kind, kind === 'project' ? 'read-write' : 'read'));
-      if (kind !== 'weights') await o.recent.add(path, kind);
+      if (kind !== 'weights') await o.recent.add(path, kind).catch(() => undefined);
       return file;
     },
     async recent() {

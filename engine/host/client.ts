@@ -8,18 +8,26 @@ import * as Comlink from 'comlink';
 import type { Checkpoint, DataSource, EngineApi, RunRequest, RunStatus } from '../api.ts';
 import type { Result } from '../errors.ts';
 import { renderMessage } from '../i18n.ts';
-import type { MessageParams } from '../i18n.ts';
+import type { MessageParams, MessageRef } from '../i18n.ts';
+import { exitReason } from './exit-reason.ts';
 
 /** A running host: its message endpoint, a way to end it, and notice of its end. */
 export interface HostProcess {
   endpoint: Comlink.Endpoint;
   kill(): void;
   /** Registers the listener for the host's end (crash, exit, error); called at most once. */
-  onExit(listener: (reason: string) => void): void;
+  onExit(listener: (reason: MessageRef) => void): void;
 }
 
+/** The host went away (`error` has the catalogue key and params to word it) or came back. */
 export type EngineEvent =
-  { type: 'crashed' | 'hung'; message: string } | { type: 'restarted'; generation: number };
+  | {
+      type: 'crashed' | 'hung';
+      /** English text, for logs. */
+      message: string;
+      error: { code: 'ENGINE_CRASHED' | 'ENGINE_HUNG'; message: string; key: string; params: MessageParams };
+    }
+  | { type: 'restarted'; generation: number };
 
 /** Why a call could not be answered: the host died or stopped answering. */
 export class EngineUnavailableError extends Error {
@@ -92,7 +100,7 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
   }
 
   /** The host at generation `gen` is gone: reject what waits on it, start a new one. */
-  function fail(gen: number, code: 'ENGINE_CRASHED' | 'ENGINE_HUNG', reason: string): void {
+  function fail(gen: number, code: 'ENGINE_CRASHED' | 'ENGINE_HUNG', reason: MessageRef): void {
     if (gen !== generation || closed) return;
     generation++;
     pingSince = null;
@@ -101,7 +109,11 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
     const waiting = pending;
     pending = new Set();
     for (const p of waiting) p.reject(new EngineUnavailableError(code, key, { reason }));
-    o.onEvent?.({ type: code === 'ENGINE_HUNG' ? 'hung' : 'crashed', message });
+    o.onEvent?.({
+      type: code === 'ENGINE_HUNG' ? 'hung' : 'crashed',
+      message,
+      error: { code, message, key, params: { reason } },
+    });
     try {
       remote[Comlink.releaseProxy]();
     } catch {
@@ -155,7 +167,7 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
     timers.push(
       setInterval(() => {
         if (!ready && Date.now() - spawnedAt > startupTimeoutMs)
-          fail(generation, 'ENGINE_HUNG', 'it did not start');
+          fail(generation, 'ENGINE_HUNG', exitReason.didNotStart());
         if (pingSince === null) {
           pingSince = Date.now();
           const gen = generation;
@@ -167,7 +179,7 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
           );
         } else if (ready && Date.now() - pingSince > hangTimeoutMs) {
           // A host still starting up is judged by the startup timeout above, not this one.
-          fail(generation, 'ENGINE_HUNG', `no answer for ${Math.round((Date.now() - pingSince) / 1000)} s`);
+          fail(generation, 'ENGINE_HUNG', exitReason.noAnswer(Math.round((Date.now() - pingSince) / 1000)));
         }
       }, heartbeatMs),
     );

@@ -1,6 +1,7 @@
 /** Starts the Node worker host (from TypeScript source through tsx, or a bundled .js) as a HostProcess. */
 import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { exitReason } from './exit-reason.ts';
 import type { HostProcess } from './client.ts';
 
 export interface NodeHostOptions {
@@ -31,11 +32,15 @@ export function spawnNodeHost(o: NodeHostOptions = {}): HostProcess {
     onExit(listener) {
       worker.once('error', (e) => {
         exited = true;
-        listener(`the engine failed: ${e.message}`);
+        listener(
+          (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? exitReason.outOfMemory()
+            : exitReason.failed(e.message),
+        );
       });
       worker.once('exit', (code) => {
         exited = true;
-        listener(`the engine stopped (exit code ${code})`);
+        listener(exitReason.exitCode(code));
       });
     },
   };

@@ -1,3 +1,5 @@
+import { formatError } from '../../engine/i18n.ts';
+import type { MessageRef } from '../../engine/i18n.ts';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { createEngineHost } from '../../electron/engine-host.ts';
@@ -7,7 +9,7 @@ vi.mock('electron', () => ({}));
 function setup(now = () => 0) {
   const forks: (EventEmitter & { postMessage: ReturnType<typeof vi.fn>; kill: ReturnType<typeof vi.fn> })[] =
     [];
-  const crashes: string[] = [];
+  const crashes: MessageRef[] = [];
   const host = createEngineHost({
     fork: () => {
       const c = Object.assign(new EventEmitter(), { postMessage: vi.fn(), kill: vi.fn(() => true) });
@@ -47,7 +49,10 @@ describe('engine host (main side)', () => {
     const { host, forks, crashes } = setup();
     host.connect();
     forks[0]!.emit('exit', 134);
-    expect(crashes).toEqual(['the engine stopped (exit code 134)']);
+    expect(crashes).toEqual([{ key: 'host.reason.exitCode', params: { code: 134 } }]);
+    expect(
+      formatError({ code: 'ENGINE_CRASHED', key: 'host.crashed', params: { reason: crashes[0]! } }, 'zh-CN'),
+    ).toBe('引擎意外停止，已重新启动（退出码 134）。');
     expect(forks).toHaveLength(2);
     host.connect();
     expect(forks).toHaveLength(2);

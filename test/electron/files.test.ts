@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createRecentFiles, MAX_RECENT, parseRecent } from '../../electron/files/recent.ts';
 import { createRecoveryStore } from '../../electron/files/recovery.ts';
-import { createFileService, kindOfDroppedFile } from '../../electron/files/service.ts';
+import { createFileService, FileError, kindOfDroppedFile } from '../../electron/files/service.ts';
 import type { Dialogs } from '../../electron/files/service.ts';
 import { createTokenStore, isTokenShape } from '../../electron/files/tokens.ts';
 
@@ -144,10 +144,48 @@ describe('file service', () => {
     const { files } = service({});
     await expect(files.drop(at('drop.csv'))).resolves.toMatchObject({ name: 'drop.csv', kind: 'csv' });
     await expect(files.drop('relative.csv')).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
-    await expect(files.drop(at('x.exe'))).rejects.toMatchObject({ code: 'NOT_A_FILE' });
-    await expect(files.drop(at('folder.csv'))).rejects.toMatchObject({ code: 'NOT_A_FILE' });
-    await expect(files.drop(at('big.csv'))).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
-    await expect(files.drop(at('gone.csv'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(files.drop(at('x.exe'))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_FILE',
+      params: { name: 'x.exe' },
+    });
+    await expect(files.drop(at('folder.csv'))).rejects.toMatchObject({
+      code: 'NOT_A_FILE',
+      params: { name: 'folder.csv' },
+    });
+    await expect(files.drop(at('big.csv'))).rejects.toMatchObject({
+      code: 'FILE_TOO_LARGE',
+      params: { name: 'big.csv' },
+    });
+    await expect(files.drop(at('gone.csv'))).rejects.toMatchObject({
+      code: 'READ_FAILED',
+      params: { name: 'gone.csv', errno: 'ENOENT' },
+    });
+  });
+
+  it('says why a save failed (the system error code, never a path), and keeps nothing half-written', async () => {
+    writeFileSync(at('plain-file'), 'x');
+    // A folder that is really a file: the save fails the same way for every user, root included.
+    const { files } = service({ save: join(at('plain-file'), 'net.bps.json') });
+    const h = await files.saveDialog('project', 'net.bps.json');
+    const failure = await files.write(h!.token, '{"v":1}').catch((e: FileError) => e);
+    expect(failure).toBeInstanceOf(FileError);
+    expect(failure).toMatchObject({
+      code: 'WRITE_FAILED',
+      params: { name: 'net.bps.json', errno: 'ENOTDIR' },
+    });
+    expect(JSON.stringify((failure as FileError).params)).not.toContain(dir);
+    expect(readFileSync(at('plain-file'), 'utf8')).toBe('x');
+  });
+
+  it('a save succeeds even when the recent-files list cannot be updated', async () => {
+    const { files, recent } = service({ save: at('kept.bps.json') });
+    recent.add = vi.fn(async () => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    });
+    const h = await files.saveDialog('project', 'kept.bps.json');
+    await expect(files.write(h!.token, '{"v":1}')).resolves.toMatchObject({ name: 'kept.bps.json' });
+    expect(readFileSync(at('kept.bps.json'), 'utf8')).toBe('{"v":1}');
+    expect(recent.add).toHaveBeenCalled();
   });
 
   it('re-grants recent files that still exist', async () => {

@@ -174,10 +174,10 @@ describe('main process', () => {
     const host = e.forks.at(-1)!;
     const forks = e.utilityProcess.fork.mock.calls.length;
     host.emit('exit', 9);
-    expect(win.webContents.send).toHaveBeenCalledWith(
-      RendererEvent.engineExit,
-      'the engine stopped (exit code 9)',
-    );
+    expect(win.webContents.send).toHaveBeenCalledWith(RendererEvent.engineExit, {
+      key: 'host.reason.exitCode',
+      params: { code: 9 },
+    });
     expect(e.utilityProcess.fork).toHaveBeenCalledTimes(forks + 1);
     await invoke(Channel.engineConnect, event());
     const spare = e.forks.at(-1)!;

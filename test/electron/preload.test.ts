@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Channel, ENGINE_PORT_MESSAGE, RendererEvent } from '../../electron/channels.ts';
+import { desktopFailure } from '../../renderer/src/lib/desktop-error.ts';
 import type { ElectronBridge } from '../../electron/preload.ts';
 import type { ElectronMock } from './electron-mock.ts';
 
@@ -14,7 +15,10 @@ const postMessage = vi.fn();
 let bridge: ElectronBridge;
 let e: ElectronMock;
 const ok = (value: unknown) => ({ ok: true, value });
-const fail = (code: string) => ({ ok: false, error: { code, message: `failed: ${code}` } });
+const fail = (code: string, params: Record<string, unknown> = {}) => ({
+  ok: false,
+  error: { code, message: `failed: ${code}`, params },
+});
 
 beforeAll(async () => {
   (globalThis as { window?: unknown }).window = { postMessage };
@@ -46,10 +50,11 @@ describe('preload', () => {
     const off = bridge.onEngineExit(exits);
     const fire = (ch: string, ...a: unknown[]) =>
       (e.rendererListeners.get(ch) ?? []).forEach((l) => l({}, ...a));
-    fire(RendererEvent.engineExit, 'the engine stopped (exit code 9)');
+    const reason = { key: 'host.reason.exitCode', params: { code: 9 } };
+    fire(RendererEvent.engineExit, reason);
     off();
-    fire(RendererEvent.engineExit, 'again');
-    expect(exits.mock.calls).toEqual([['the engine stopped (exit code 9)']]);
+    fire(RendererEvent.engineExit, { key: 'host.reason.didNotStart' });
+    expect(exits.mock.calls).toEqual([[reason]]);
     const menu = vi.fn();
     bridge.onMenu(menu);
     fire(RendererEvent.menuCommand, 'open-recent', { token: 't', name: 'a.bps.json', kind: 'project' });
@@ -64,8 +69,14 @@ describe('preload', () => {
     expect(e.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channel.openDialog, 'csv');
     e.ipcRenderer.invoke.mockResolvedValueOnce(fail('UNKNOWN_TOKEN'));
     await expect(bridge.readToken('t')).resolves.toBeNull();
-    e.ipcRenderer.invoke.mockResolvedValueOnce(fail('IO_ERROR'));
-    await expect(bridge.readToken('t')).rejects.toThrow('failed: IO_ERROR');
+    e.ipcRenderer.invoke.mockResolvedValueOnce(fail('READ_FAILED', { name: 'iris.csv', errno: 'EACCES' }));
+    const error = await bridge.readToken('t').catch((x: unknown) => x);
+    // Only the message crosses the context bridge: the code and facts must be readable from it alone.
+    const copied = new Error((error as Error).message);
+    expect(desktopFailure(copied)).toEqual({
+      code: 'READ_FAILED',
+      params: { name: 'iris.csv', errno: 'EACCES' },
+    });
   });
 
   it('saves to a token, or asks where when it cannot', async () => {

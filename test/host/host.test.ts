@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetricsCursor } from '../../engine/api.ts';
-import type { EngineClient } from '../../engine/host/client.ts';
+import type { EngineClient, EngineEvent } from '../../engine/host/client.ts';
+import { formatError } from '../../engine/i18n.ts';
 import { ok, sleep, startClient, until, xorRun } from './helpers.ts';
 
 let current: EngineClient | null = null;
@@ -159,7 +160,13 @@ describe('supervision', () => {
     const faulty = api as unknown as { fault(kind: string): Promise<unknown> };
     await expect(faulty.fault('oom')).rejects.toMatchObject({ code: 'ENGINE_CRASHED' });
     expect(events[0]).toMatchObject({ type: 'crashed' });
-    expect((events[0] as { message: string }).message).toMatch(/memory|exit code/i);
+    // The reason is a message of its own, worded in each language.
+    const error = (events[0] as Extract<EngineEvent, { type: 'crashed' }>).error;
+    expect(error.params.reason).toMatchObject({
+      key: expect.stringMatching(/^host\.reason\.(outOfMemory|exitCode)$/),
+    });
+    expect(formatError(error, 'en')).toMatch(/memory|exit code/i);
+    expect(formatError(error, 'zh-CN')).toMatch(/^引擎意外停止，已重新启动（(内存不足|退出码 \d+)）。$/);
     expect(ok(await api.hello()).apiVersion).toBe(1);
   });
 

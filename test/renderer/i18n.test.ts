@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorText, fmt, i18n, int, rate, systemLocale, t } from '../../renderer/src/lib/i18n.svelte.ts';
+import {
+  desktopErrorText,
+  errorText,
+  fmt,
+  i18n,
+  int,
+  rate,
+  systemLocale,
+  t,
+} from '../../renderer/src/lib/i18n.svelte.ts';
+import { desktopFailure } from '../../renderer/src/lib/desktop-error.ts';
 import { blockInfo } from '../../renderer/src/lib/layers.ts';
 import { formatError } from '../../engine/i18n.ts';
 
@@ -44,5 +54,40 @@ describe('the renderer language', () => {
     i18n.set('zh-CN');
     expect(errorText(info)).toBe(formatError(info, 'zh-CN'));
     expect(errorText({ code: 'INTERNAL', message: 'something odd' })).toBe('something odd');
+  });
+});
+
+describe('desktop failures in the window', () => {
+  const rejected = (code: string, params: Record<string, unknown>) =>
+    new Error(`backprop-desktop-error:${JSON.stringify({ code, message: `${code} (log)`, params })}`);
+
+  it('are worded from their code and facts, in the current language', () => {
+    const e = rejected('WRITE_FAILED', { name: 'net.bps.json', errno: 'ENOSPC' });
+    expect(desktopErrorText(e)).toBe(
+      'net.bps.json could not be saved: the disk is full. Your work is still open; save it somewhere else.',
+    );
+    i18n.set('zh-CN');
+    expect(desktopErrorText(e)).toBe(
+      '无法保存 net.bps.json：磁盘已满。你的工作仍然打开着，请保存到其他位置。',
+    );
+    expect(desktopErrorText(rejected('UNSUPPORTED_FILE', { name: 'a.png' }))).toBe(
+      'a.png 不是 CSV、项目或权重文件。',
+    );
+  });
+
+  it('name a system error they have no words for by its code', () => {
+    expect(desktopErrorText(rejected('READ_FAILED', { name: 'x.csv', errno: 'ELOOP' }))).toBe(
+      'x.csv could not be read: system error ELOOP.',
+    );
+  });
+
+  it('anything else is an unexpected error with its message; forged codes and facts are not trusted', () => {
+    expect(desktopErrorText(new Error('boom'))).toBe('The desktop app could not do that: boom');
+    expect(desktopFailure(rejected('NO_SUCH_CODE', {}))).toBeNull();
+    expect(desktopFailure(new Error('backprop-desktop-error:{not json'))).toBeNull();
+    expect(desktopFailure(rejected('NOT_A_FILE', { name: 7, extra: 'x', errno: 'EACCES' }))).toEqual({
+      code: 'NOT_A_FILE',
+      params: { errno: 'EACCES' },
+    });
   });
 });

@@ -3,6 +3,8 @@
  * sees file paths: files come and go as opaque tokens from dialogs (or drops) the person saw.
  */
 
+import type { MessageRef } from '../../../engine/i18n.ts';
+
 /** The data of the window message that carries the engine's MessagePort. */
 export const ENGINE_PORT_MESSAGE = 'backprop:engine-port';
 
@@ -23,8 +25,8 @@ export interface DesktopBridge {
    * ENGINE_PORT_MESSAGE (ports cannot cross the context bridge as return values).
    */
   requestEngine(): void;
-  /** Called when the engine host exits; returns an unsubscribe function. */
-  onEngineExit(listener: (reason: string) => void): () => void;
+  /** Called when the engine host exits, with why (a message key and params); returns an unsubscribe function. */
+  onEngineExit(listener: (reason: MessageRef) => void): () => void;
   openFile(kind: FileKind): Promise<OpenedFile | null>;
   readToken(token: string): Promise<OpenedFile | null>;
   /** Saves to `token` (Save) or asks where (Save As, or no token). */

@@ -3,18 +3,20 @@
  * MessagePort the desktop shell hands over (see desktop.ts). Either way the UI sees one EngineApi.
  */
 import { createEngineClient } from '../../../engine/host/client.ts';
+import { exitReason } from '../../../engine/host/exit-reason.ts';
 import type { EngineClient, EngineEvent, HostProcess } from '../../../engine/host/client.ts';
 import { desktop, ENGINE_PORT_MESSAGE } from './desktop.ts';
 import type { DesktopBridge } from './desktop.ts';
+import type { MessageRef } from '../../../engine/i18n.ts';
 
 function spawnWebWorker(): HostProcess {
   const worker = new Worker(new URL('../../../engine/host/web-worker.ts', import.meta.url), {
     type: 'module',
   });
-  let listener: ((reason: string) => void) | null = null;
+  let listener: ((reason: MessageRef) => void) | null = null;
   worker.addEventListener('error', (e) => {
     e.preventDefault();
-    listener?.(`the engine failed: ${e.message || 'script error'}`);
+    listener?.(exitReason.failed(e.message || 'script error'));
   });
   return {
     endpoint: worker,

@@ -5,12 +5,28 @@
  */
 import { ACTIVATIONS, INITIALIZERS, LOSSES, NODE_TYPES } from '../../../engine/graph/types.ts';
 import { OPTIMIZERS } from '../../../engine/train/config.ts';
+import { IPC_ERROR_CODES } from '../../../electron/channels.ts';
 
 const TEMPLATE_NAMES = ['logistic', 'mlp', 'skip'] as const;
 const RUN_STATES = ['idle', 'ready', 'running', 'paused', 'stopped', 'done', 'failed'] as const;
 const BUILTINS = ['circle', 'xor', 'gaussian', 'spirals', 'plane', 'gaussians', 'iris'] as const;
 const PHASES = ['forward', 'loss', 'backward', 'update'] as const;
 const METHODS = ['backprop', 'naive', 'finiteDifferences'] as const;
+/** System error codes with words of their own; others read "system error <code>". */
+const ERRNOS = [
+  'EACCES',
+  'EPERM',
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'ENOENT',
+  'EISDIR',
+  'ENOTDIR',
+  'EBUSY',
+  'EMFILE',
+  'ENAMETOOLONG',
+  'EIO',
+] as const;
 
 export const DYNAMIC_KEYS: readonly string[] = [
   ...NODE_TYPES.flatMap((k) => [`blocks.${k}.label`, `blocks.${k}.hint`]),
@@ -24,4 +40,7 @@ export const DYNAMIC_KEYS: readonly string[] = [
   ...PHASES.flatMap((p) => [`explain.phases.${p}`, `explain.tags.${p}`]),
   ...(['input', 'add', 'concatenate'] as const).map((k) => `explain.notes.${k}`),
   ...METHODS.flatMap((m) => [`why.methods.${m}`, `why.shortMethods.${m}`]),
+  ...IPC_ERROR_CODES.map((c) => `desktopError.codes.${c}`),
+  ...(['up', 'down', 'left', 'right'] as const).map((d) => `canvas.flow.directions.${d}`),
+  ...ERRNOS.map((e) => `desktopError.errno.${e}`),
 ];

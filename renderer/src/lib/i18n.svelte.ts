@@ -10,6 +10,7 @@ import type { EngineErrorInfo } from '../../../engine/errors.ts';
 import { formatError, hasMessage, renderMessage } from '../../../engine/i18n.ts';
 import en from '../../../locales/en/app.json' with { type: 'json' };
 import zhCN from '../../../locales/zh-CN/app.json' with { type: 'json' };
+import { desktopFailure } from './desktop-error.ts';
 import { fmt as formatNumber, integer as formatInteger, rate as formatRate } from './format.ts';
 
 declare module 'i18next' {
@@ -110,6 +111,23 @@ export function errorText(info: Pick<EngineErrorInfo, 'code' | 'message' | 'key'
   if (info.key !== undefined) return formatError(info, i18n.locale);
   const byCode = `errors.${info.code}`;
   return hasMessage(byCode) ? renderMessage(i18n.locale, byCode, info.params ?? {}) : info.message;
+}
+
+/**
+ * A failed desktop call in the current language: main's refusal or failure worded from its code and
+ * facts (`desktopError.*`), anything else as an unexpected error with its message.
+ */
+export function desktopErrorText(e: unknown): string {
+  const f = desktopFailure(e);
+  if (!f) return t('desktopError.unexpected', { message: e instanceof Error ? e.message : String(e) });
+  const { errno, ...facts } = f.params;
+  const reason =
+    errno === undefined
+      ? ''
+      : has(`desktopError.errno.${errno}`)
+        ? td(`desktopError.errno.${errno}`)
+        : t('desktopError.errnoOther', { errno });
+  return td(`desktopError.codes.${f.code}`, { ...facts, reason });
 }
 
 /** Numbers in the current locale (format.ts does the work). */

@@ -7,15 +7,14 @@ import type { EngineClient, EngineEvent } from '../../../engine/host/client.ts';
 import { createEngine } from '../lib/engine.ts';
 import { desktop } from '../lib/desktop.ts';
 import { downloadText, pickFile } from '../lib/files.ts';
-import { errorText, t } from '../lib/i18n.svelte.ts';
+import { desktopErrorText, errorText, t } from '../lib/i18n.svelte.ts';
 import type { TemplateName } from '../lib/templates.ts';
 import { DataState } from './data.svelte.ts';
 import { GraphState } from './graph.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
 import { ExplainState } from './explain.svelte.ts';
-
-const RECOVERY_KEY = 'backprop-studio:recovery';
-const RECENT_KEY = 'backprop-studio:recent';
+import { clearRecovery, readRecent, readRecovery, rememberRecent, writeRecovery } from './local-work.ts';
+import type { RecentProject } from './local-work.ts';
 
 export interface Toast {
   id: number;
@@ -36,8 +35,9 @@ export class AppState {
   fileToken = $state<string | null>(null);
   savedRevision = $state('');
   toasts = $state.raw<Toast[]>([]);
-  recent = $state.raw<{ name: string; text: string }[]>([]);
+  recent = $state.raw<RecentProject[]>([]);
   #toastId = 0;
+  #autosaveFailed = false;
 
   constructor() {
     this.engine = createEngine((e) => this.#onEngineEvent(e));
@@ -62,7 +62,7 @@ export class AppState {
 
   #onEngineEvent(e: EngineEvent): void {
     if (e.type === 'crashed' || e.type === 'hung')
-      this.toast('error', t('toast.engineCrashed', { message: e.message }));
+      this.toast('error', t('toast.engineCrashed', { message: errorText(e.error) }));
     if (e.type === 'restarted')
       void this.engine.recover().then((r) => {
         if (r?.ok) {
@@ -74,7 +74,7 @@ export class AppState {
 
   async init(): Promise<void> {
     await this.data.init();
-    this.recent = this.#readRecent();
+    this.recent = readRecent();
     await this.data.loadBuiltin('spirals');
     this.applyTemplate('mlp');
     await this.dataChanged();
@@ -202,34 +202,41 @@ export class AppState {
     return r.value;
   }
 
+  /** Runs a desktop call; a refusal or failure is told in a toast and gives `null`. */
+  async #desktopCall<T>(call: () => Promise<T>): Promise<T | null> {
+    try {
+      return await call();
+    } catch (e) {
+      this.toast('error', desktopErrorText(e));
+      return null;
+    }
+  }
+
   async save(as = false): Promise<void> {
     const text = await this.projectText();
     if (text === null) return;
     const bridge = desktop();
     const fileName = `${this.projectName.replace(/[^\w.-]+/g, '-') || 'project'}.bps.json`;
     if (bridge) {
-      const h = await bridge.saveFile(
-        'project',
-        fileName,
-        text,
-        as ? undefined : (this.fileToken ?? undefined),
-      );
-      if (!h) return;
+      const token = as ? undefined : (this.fileToken ?? undefined);
+      const h = await this.#desktopCall(() => bridge.saveFile('project', fileName, text, token));
+      if (!h) return; // cancelled, or failed and said so: the work stays open and unsaved
       this.fileToken = h.token;
     } else downloadText(fileName, text, 'application/json');
     this.savedRevision = this.revisionKey;
-    this.#remember(this.projectName, text);
-    this.clearRecovery();
+    this.recent = rememberRecent(this.recent, this.projectName, text);
+    clearRecovery();
     this.toast('info', t('toast.saved', { name: fileName }));
   }
 
   async open(): Promise<void> {
     const bridge = desktop();
-    const file = bridge ? await bridge.openFile('project') : await pickFile('.json,.bps.json');
+    const file = bridge
+      ? await this.#desktopCall(() => bridge.openFile('project'))
+      : await pickFile('.json,.bps.json');
     if (!file) return;
     const text = new TextDecoder().decode(file.bytes);
-    await this.openText(text);
-    if ('token' in file) this.fileToken = (file as { token: string }).token;
+    if ((await this.openText(text)) && 'token' in file) this.fileToken = (file as { token: string }).token;
   }
 
   /** Loads a project file's text: graph, data, settings (trained weights continue the run). */
@@ -271,7 +278,7 @@ export class AppState {
       else this.toast('error', t('toast.weightsNotRestored', { message: errorText(r.error) }));
     }
     this.savedRevision = this.revisionKey;
-    this.#remember(p.name, text);
+    this.recent = rememberRecent(this.recent, p.name, text);
     return true;
   }
 
@@ -288,7 +295,15 @@ export class AppState {
 
   /** Opens a project the desktop shell granted a token for (recent files). */
   async openToken(token: string): Promise<void> {
-    const f = await desktop()?.readToken(token);
+    const bridge = desktop();
+    if (!bridge) return;
+    let f;
+    try {
+      f = await bridge.readToken(token);
+    } catch (e) {
+      this.toast('error', desktopErrorText(e));
+      return;
+    }
     if (!f) {
       this.toast('error', t('toast.fileGone'));
       return;
@@ -296,10 +311,15 @@ export class AppState {
     if (await this.openText(new TextDecoder().decode(f.bytes))) this.fileToken = token;
   }
 
-  async importCsv(): Promise<void> {
+  /** Asks for a CSV and loads it; true when it was loaded. */
+  async importCsv(): Promise<boolean> {
     const bridge = desktop();
-    const f = bridge ? await bridge.openFile('csv') : await pickFile('.csv,.tsv,.txt,text/csv');
-    if (f && (await this.data.loadFile(f.name, f.bytes))) await this.dataChanged();
+    const f = bridge
+      ? await this.#desktopCall(() => bridge.openFile('csv'))
+      : await pickFile('.csv,.tsv,.txt,text/csv');
+    if (!f || !(await this.data.loadFile(f.name, f.bytes))) return false;
+    await this.dataChanged();
+    return true;
   }
 
   async exportWeights(): Promise<void> {
@@ -314,15 +334,20 @@ export class AppState {
     }
     const name = `${this.projectName.replace(/[^\w.-]+/g, '-') || 'model'}.weights.json`;
     const bridge = desktop();
-    if (bridge) await bridge.saveFile('weights', name, r.value);
-    else downloadText(name, r.value, 'application/json');
-    this.toast('info', t('toast.exported', { name }));
+    if (bridge) {
+      const h = await this.#desktopCall(() => bridge.saveFile('weights', name, r.value));
+      if (!h) return;
+      this.toast('info', t('toast.exported', { name: h.name }));
+    } else {
+      downloadText(name, r.value, 'application/json');
+      this.toast('info', t('toast.exported', { name }));
+    }
   }
 
   /** Continues training from a weights file: its network and preprocessing replace the current ones. */
   async importWeights(): Promise<void> {
     const bridge = desktop();
-    const file = bridge ? await bridge.openFile('weights') : await pickFile('.json');
+    const file = bridge ? await this.#desktopCall(() => bridge.openFile('weights')) : await pickFile('.json');
     if (!file) return;
     const text = new TextDecoder().decode(file.bytes);
     const w = await this.api.inspectWeights(text);
@@ -348,56 +373,28 @@ export class AppState {
     this.toast('info', t('toast.weightsLoaded', { name: file.name }));
   }
 
-  // ---- recovery and recent files (browser storage; the desktop shell keeps its own) ----
+  // ---- recovery (local-work.ts keeps it) ----
 
+  /** Keeps unsaved work for recovery; a failure is told once, until autosave works again. */
   async autosave(): Promise<void> {
     if (!this.dirty) return;
     const text = await this.projectText();
     if (text === null) return;
-    const bridge = desktop();
-    if (bridge) await bridge.writeRecovery(text);
-    else
-      try {
-        localStorage.setItem(RECOVERY_KEY, text);
-      } catch {
-        // storage full: recovery is best effort
-      }
+    try {
+      await writeRecovery(text);
+      this.#autosaveFailed = false;
+    } catch (e) {
+      if (!this.#autosaveFailed)
+        this.toast('error', t('desktopError.autosaveFailed', { message: desktopErrorText(e) }));
+      this.#autosaveFailed = true;
+    }
   }
 
-  async recoverable(): Promise<string | null> {
-    const bridge = desktop();
-    return bridge ? bridge.readRecovery() : localStorage.getItem(RECOVERY_KEY);
+  recoverable(): Promise<string | null> {
+    return readRecovery();
   }
 
   clearRecovery(): void {
-    const bridge = desktop();
-    if (bridge) void bridge.clearRecovery();
-    else localStorage.removeItem(RECOVERY_KEY);
-  }
-
-  #readRecent(): { name: string; text: string }[] {
-    try {
-      const v = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]') as unknown;
-      return Array.isArray(v)
-        ? v
-            .filter(
-              (x): x is { name: string; text: string } =>
-                typeof x?.name === 'string' && typeof x?.text === 'string',
-            )
-            .slice(0, 5)
-        : [];
-    } catch {
-      return [];
-    }
-  }
-
-  #remember(name: string, text: string): void {
-    if (text.length > 2_000_000) return;
-    this.recent = [{ name, text }, ...this.recent.filter((r) => r.name !== name)].slice(0, 5);
-    try {
-      localStorage.setItem(RECENT_KEY, JSON.stringify(this.recent));
-    } catch {
-      // storage full
-    }
+    clearRecovery();
   }
 }

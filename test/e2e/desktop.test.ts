@@ -1,0 +1,160 @@
+/**
+ * The window as it runs inside the desktop shell, in Chromium: the preload's bridge is replaced by a
+ * stand-in with the same contract (files through tokens, the engine over a MessagePort handed over as
+ * a window message, refusals as rejected calls whose message carries main's error). What is checked
+ * is the window's side: that every refusal and failure reaches the person in their language, and that
+ * nothing is marked saved that was not.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { byTestId, ready, useApp } from './app.ts';
+
+const app = useApp();
+
+/**
+ * The stand-in bridge, as page script. The engine is the browser build's own worker, relayed through a
+ * MessageChannel whose port reaches the page as the shell's does. `window.__shell` lets the test
+ * script failures and read what the window asked for.
+ */
+function bridgeScript(workerUrl: string): string {
+  return `(() => {
+    const failure = (code, params) =>
+      new Error('backprop-desktop-error:' + JSON.stringify({ code, message: code, params }));
+    const shell = (window.__shell = {
+      saves: [], asked: [], documents: [], engines: 0, exit: null, saveError: null, saveCancelled: false,
+    });
+    window.backpropDesktop = {
+      requestEngine() {
+        shell.engines++;
+        const worker = new Worker(${JSON.stringify(workerUrl)}, { type: 'module' });
+        const channel = new MessageChannel();
+        channel.port2.onmessage = (e) => worker.postMessage(e.data);
+        worker.onmessage = (e) => channel.port2.postMessage(e.data);
+        shell.worker = worker;
+        window.postMessage('backprop:engine-port', '*', [channel.port1]);
+      },
+      onEngineExit(listener) {
+        shell.exit = listener;
+        return () => {};
+      },
+      async openFile() { return null; },
+      async readToken() { return null; },
+      async saveFile(kind, name, text, token) {
+        shell.asked.push(kind);
+        if (shell.saveError) throw failure(shell.saveError.code, shell.saveError.params);
+        if (shell.saveCancelled) return null;
+        shell.saves.push({ kind, name, token: token ?? null, size: text.length });
+        return { token: 'token-' + shell.saves.length, name };
+      },
+      async recentFiles() { return []; },
+      onMenu() { return () => {}; },
+      async droppedFile(file) {
+        if (!/\\.(csv|tsv|txt|json)$/i.test(file.name)) throw failure('UNSUPPORTED_FILE', { name: file.name });
+        return null;
+      },
+      async setDocumentState(state) { shell.documents.push(state); },
+      async writeRecovery() {},
+      async readRecovery() { return null; },
+      async clearRecovery() {},
+    };
+  })();`;
+}
+
+/** Opens the app with the stand-in bridge installed before any of the page's own scripts run. */
+async function openInShell(locale = 'en-US'): Promise<Page> {
+  const root = inject('webRoot');
+  const worker = readdirSync(join(root, 'assets')).find((f) => /^web-worker-.*\.js$/.test(f));
+  if (!worker) throw new Error('the browser build has no engine worker');
+  const page = await app.open({ locale });
+  await page.context().addInitScript(bridgeScript(`/assets/${worker}`));
+  await page.reload();
+  await ready(page);
+  expect(await page.evaluate('window.__shell.engines')).toBe(1);
+  return page;
+}
+
+const toasts = (page: Page, kind: 'error' | 'info') =>
+  page.locator(`.toast.${kind}`).allTextContents() as Promise<string[]>;
+
+describe('inside the desktop shell', () => {
+  it('a save the shell cannot write is told, in the person’s language, and the work stays unsaved', async () => {
+    const page = await openInShell();
+    await page.getByLabel('Project name').fill('Disk test');
+    await expect.poll(() => byTestId(page, 'dirty').count()).toBe(1);
+
+    await page.evaluate(
+      `window.__shell.saveError = { code: 'WRITE_FAILED', params: { name: 'Disk-test.bps.json', errno: 'ENOSPC' } }`,
+    );
+    await byTestId(page, 'save').click();
+    await expect
+      .poll(() => toasts(page, 'error'))
+      .toContain(
+        'Disk-test.bps.json could not be saved: the disk is full. Your work is still open; save it somewhere else.',
+      );
+    expect(await byTestId(page, 'dirty').count()).toBe(1);
+    expect(await toasts(page, 'info')).toEqual([]);
+
+    // Saved elsewhere: now it is marked saved, and the shell hears that the window is clean.
+    await page.evaluate('window.__shell.saveError = null');
+    await byTestId(page, 'save').click();
+    await expect.poll(() => toasts(page, 'info')).toContain('Saved Disk-test.bps.json.');
+    expect(await byTestId(page, 'dirty').count()).toBe(0);
+    expect(await page.evaluate('window.__shell.saves.map((s) => s.name)')).toEqual(['Disk-test.bps.json']);
+    await expect
+      .poll(() => page.evaluate('window.__shell.documents.at(-1)'))
+      .toEqual({ edited: false, title: 'Disk test – Backprop Studio' });
+  });
+
+  it('in Chinese too; a cancelled export says nothing was exported', async () => {
+    const page = await openInShell('zh-CN');
+    await page.evaluate(
+      `window.__shell.saveError = { code: 'WRITE_FAILED', params: { name: 'a.bps.json', errno: 'EACCES' } }`,
+    );
+    await byTestId(page, 'save').click();
+    await expect
+      .poll(() => toasts(page, 'error'))
+      .toContain('无法保存 a.bps.json：没有权限。你的工作仍然打开着，请保存到其他位置。');
+
+    // Train a little so that there are weights, then cancel the export's save dialog.
+    await page.evaluate('window.__shell.saveError = null; window.__shell.saveCancelled = true');
+    await byTestId(page, 'step').click();
+    await expect.poll(() => page.locator('[data-testid="epoch"]').count()).toBeGreaterThan(0);
+    await byTestId(page, 'export-weights').click();
+    await expect.poll(() => page.evaluate('window.__shell.asked')).toEqual(['project', 'weights']);
+    await page.waitForTimeout(300);
+    expect((await toasts(page, 'info')).filter((t) => t.includes('导出'))).toEqual([]);
+    expect(await toasts(page, 'error')).toHaveLength(1); // only the failed save's
+    expect(await page.evaluate('window.__shell.saves.length')).toBe(0);
+  });
+
+  it('a dropped file the shell refuses is named in the refusal and not opened', async () => {
+    const page = await openInShell();
+    const before = await byTestId(page, 'data-summary').textContent();
+    await page.evaluate(`(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['\\x89PNG'], 'photo.png', { type: 'image/png' }));
+      document.querySelector('.app').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    })()`);
+    await expect
+      .poll(() => toasts(page, 'error'))
+      .toContain('photo.png is not a CSV, project or weights file.');
+    expect(await byTestId(page, 'data-summary').textContent()).toBe(before);
+  });
+
+  it('when the shell reports the engine gone, the window says why in its language and gets a new one', async () => {
+    const page = await openInShell('zh-CN');
+    await page.evaluate(`(() => {
+      window.__shell.worker.terminate();
+      window.__shell.exit({ key: 'host.reason.exitCode', params: { code: 9 } });
+    })()`);
+    await expect
+      .poll(() => toasts(page, 'error'))
+      .toContain('引擎意外停止，已重新启动（退出码 9）。正在从最近的检查点恢复训练…');
+    await expect.poll(() => page.evaluate('window.__shell.engines')).toBe(2);
+    // The new engine answers: the network is checked again and training works.
+    await byTestId(page, 'step').click();
+    await expect.poll(() => toasts(page, 'info')).toContain('引擎已恢复，训练从最近的检查点继续。');
+  });
+});
