@@ -7,6 +7,7 @@
  */
 import Papa from 'papaparse';
 import { fail } from '../errors.ts';
+import type { MessageRef } from '../i18n.ts';
 import { assertText, decodeCsvBytes } from './decode.ts';
 import type { RawTable } from './types.ts';
 
@@ -25,6 +26,30 @@ function guessDelimiter(text: string): string {
     preview: 10,
   });
   return probe.meta.delimiter || ',';
+}
+
+/** papaparse's error codes, each a `csv.problem.*` message (its own messages are English only). */
+const PROBLEMS: Record<string, string> = {
+  MissingQuotes: 'csv.problem.missingQuotes',
+  InvalidQuotes: 'csv.problem.invalidQuotes',
+  UndetectableDelimiter: 'csv.problem.undetectableDelimiter',
+  TooFewFields: 'csv.problem.tooFewFields',
+  TooManyFields: 'csv.problem.tooManyFields',
+};
+
+/** What went wrong in a papaparse error, as a message: field counts from the records themselves. */
+export function csvProblem(
+  error: { type: string; code: string; row?: number | undefined },
+  records: string[][],
+): MessageRef {
+  const key = Object.hasOwn(PROBLEMS, error.code) ? PROBLEMS[error.code] : undefined;
+  if (key === undefined) return { key: 'csv.problem.unknown', params: { code: error.code } };
+  if (error.type !== 'FieldMismatch') return { key };
+  const header = records.find((r) => !blank(r));
+  return {
+    key,
+    params: { actual: records[error.row ?? 0]?.length ?? 0, expected: header?.length ?? 0 },
+  };
 }
 
 /** Header names, trimmed; refuses empty and duplicate names (CSV_HEADER). */
@@ -76,7 +101,7 @@ export function parseCsv(input: string | Uint8Array): RawTable {
   const error = parsed.errors.find((e) => e.type !== 'Delimiter');
   if (error) {
     const row = (error.row ?? 0) + 1;
-    fail('CSV_PARSE', 'csv.parse', { row, reason: error.message.toLowerCase() }, { row });
+    fail('CSV_PARSE', 'csv.parse', { row, reason: csvProblem(error, parsed.data) }, { row });
   }
 
   // Records keep their index, so that numbering survives the blank rows we skip.

@@ -1,6 +1,8 @@
 /**
  * Chain-rule steps written out with their numbers, per neuron, marking which factors the forward
- * cache supplied and which stored gradients are reused. Neurons are numbered from 1 in the text.
+ * cache supplied and which stored gradients are reused. Neurons are numbered from 1 in the text. The
+ * text is notation only, no words: the app shows it as is in every language (its prose is in the
+ * app's catalogue).
  */
 import type { Activation, LossName } from '../graph/types.ts';
 import type { ChainStep } from './trace-types.ts';
@@ -16,10 +18,10 @@ export function num(v: number): string {
 /** A number as a factor of a product: negatives in parentheses. */
 const fac = (v: number) => (v < 0 ? `(${num(v)})` : num(v));
 
-/** Writes Σ terms, at most `max` of them, then "+ … (n terms)". */
+/** Writes Σ terms: all of them, or the first `max` − 1, "…" and the last (whose index says how many). */
 function sumText(terms: string[], max = 6): string {
   if (terms.length <= max) return terms.join(' + ');
-  return `${terms.slice(0, max).join(' + ')} + … (${terms.length} terms)`;
+  return `${terms.slice(0, max - 1).join(' + ')} + … + ${terms[terms.length - 1]!}`;
 }
 
 /** ∂L/∂z_j = ∂L/∂a_j · f'(z_j), f' written from the cached a_j or z_j. */
@@ -145,12 +147,12 @@ export function maskStep(i: number, m: number, dA: number, value: number): Chain
   };
 }
 
-/** ∂L/∂a_i = Σ over consumers of their terms (each consumer added its term once). */
+/** ∂L/∂a_i = Σ over consumers of their terms (each consumer added its term once), "t (← consumer)". */
 export function sumStep(i: number, consumers: string[], terms: number[], value: number): ChainStep {
   const n = i + 1;
-  const parts = terms.map((t, k) => `${fac(t)} (from ${consumers[k]})`);
+  const parts = terms.map((t, k) => `${fac(t)} (← ${consumers[k]})`);
   return {
-    text: `∂L/∂a_${n} = Σ over consumers = ${parts.join(' + ')} = ${num(value)}`,
+    text: `∂L/∂a_${n} = ${parts.join(' + ')} = ${num(value)}`,
     value,
     cached: [],
     reused: consumers.map((c) => `∂L/∂(${c})`),

@@ -81,11 +81,8 @@ export function backwardEvent(m: Model, s: NodeState, B: number, lossSteps: Chai
     case 'output':
       throw new Error('unreachable: the loss event stands for the output');
     case 'input':
-      return {
-        ...base,
-        kind: 'input',
-        note: 'The data needs no gradient: the backward pass stops at the layers that read it.',
-      };
+      // The data needs no gradient: the backward pass stops at the layers that read it.
+      return { ...base, kind: 'input' };
     case 'dense': {
       const x = s.inputs[0]!;
       const nIn = x.width;
@@ -175,20 +172,11 @@ export function backwardEvent(m: Model, s: NodeState, B: number, lossSteps: Chai
       };
     }
     case 'add':
-      return {
-        ...base,
-        kind: 'add',
-        inputIds: [...node.inputs],
-        note: 'Adding has slope 1 in every input: each input receives ∂L/∂a unchanged, the stored gradient handed on.',
-      };
+      // Slope 1 in every input: each receives ∂L/∂a unchanged.
+      return { ...base, kind: 'add', inputIds: [...node.inputs] };
     case 'concatenate':
-      return {
-        ...base,
-        kind: 'concatenate',
-        inputIds: [...node.inputs],
-        offsets: offsets(s),
-        note: 'Each input receives its own slice of ∂L/∂a.',
-      };
+      // Each input receives its own slice of ∂L/∂a.
+      return { ...base, kind: 'concatenate', inputIds: [...node.inputs], offsets: offsets(s) };
     case 'dropout': {
       const x = s.inputs[0]!;
       const dX = isData(x) ? null : termFrom(s, x, B);

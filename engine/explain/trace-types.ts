@@ -116,7 +116,7 @@ interface BackwardBase {
 }
 
 export type BackwardEvent =
-  | (BackwardBase & { kind: 'input'; note: string })
+  | (BackwardBase & { kind: 'input' })
   | (BackwardBase & {
       kind: 'dense';
       inputId: string;
@@ -145,8 +145,8 @@ export type BackwardEvent =
       dZ: PerRow | null;
       dZSteps: ChainStep[][] | null;
     })
-  | (BackwardBase & { kind: 'add'; inputIds: string[]; note: string })
-  | (BackwardBase & { kind: 'concatenate'; inputIds: string[]; offsets: number[]; note: string })
+  | (BackwardBase & { kind: 'add'; inputIds: string[] })
+  | (BackwardBase & { kind: 'concatenate'; inputIds: string[]; offsets: number[] })
   | (BackwardBase & { kind: 'dropout'; inputId: string; dX: PerRow | null; dXSteps: ChainStep[][] | null });
 
 export interface LayerUpdate {
@@ -159,7 +159,6 @@ export interface LayerUpdate {
 export interface UpdateEvent {
   rule: 'sgd';
   learningRate: number;
-  note: string;
   layers: LayerUpdate[];
   /** Loss (with penalties) on the same rows and dropout masks, before and after the step. */
   lossBefore: number;

@@ -110,9 +110,8 @@ function forwardEvent(s: NodeState, B: number): ForwardEvent {
 const LOSS_RULES: Record<LossName, string> = {
   mse: '∂L/∂p_j = 2(p_j − y_j)/(B·K)',
   mae: '∂L/∂p_j = sign(p_j − y_j)/(B·K)',
-  binary_crossentropy: '∂L/∂z_j = (p_j − y_j)/(B·K), p = σ(z): sigmoid and cross-entropy fused',
-  categorical_crossentropy:
-    '∂L/∂z_j = (p_j·Σ_k y_k − y_j)/B, p = softmax(z): softmax and cross-entropy fused',
+  binary_crossentropy: '∂L/∂z_j = (p_j − y_j)/(B·K), p = σ(z)',
+  categorical_crossentropy: '∂L/∂z_j = (p_j·Σ_k y_k − y_j)/B, p = softmax(z)',
 };
 
 function lossEvent(m: Model, batch: Batch, total: number, penalty: number): LossEvent {
@@ -179,7 +178,6 @@ function updateEvent(
   return {
     rule: 'sgd',
     learningRate,
-    note: 'Plain SGD, w ← w − η·∂L/∂w, to show one step. The run itself trains with its own optimiser (Adam, for one, scales each step by running averages of the gradient), and this step leaves the run’s weights unchanged.',
     layers,
     lossBefore,
     lossAfter: lossAt(m, { y: batch.y, B: batch.B, seed }),

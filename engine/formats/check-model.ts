@@ -58,7 +58,7 @@ export function checkModel(
         id: input.id,
         units: input.units,
         nIn,
-        parts: parts.join(', '),
+        parts, // a list: joined in the reader's language
       },
       { path: at(where.preprocessing, 'features'), nodeId: input.id },
     );

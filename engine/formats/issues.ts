@@ -13,7 +13,7 @@ export const CAP = 'size cap';
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** `['parameters', 'd1', 'kernel', 'data', 12]` → `parameters.d1.kernel.data[12]`. */
+/** `['parameters', 'd1', 'kernel', 'data', 12]` → `parameters.d1.kernel.data[12]`; `[]` (the root) → ''. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const seg of path) {
@@ -21,7 +21,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else if (typeof seg === 'string' && IDENT.test(seg)) out += out === '' ? seg : `.${seg}`;
     else out += `[${JSON.stringify(String(seg))}]`;
   }
-  return out === '' ? '(top level)' : out;
+  return out;
+}
+
+/** A formatted path as a message parameter: the root is "(top level)", in the reader's language. */
+export function pathWords(path: string): MessageParam {
+  return path === '' ? { key: 'issue.topLevel' } : path;
 }
 
 /** A short description of a JSON value for messages, as a catalogue message or the JSON itself. */
@@ -47,7 +52,7 @@ const count = (v: unknown): MessageParam =>
 
 interface Words {
   code: ErrorCode;
-  /** The problem as a catalogue message (`issue.*`), or zod's own text for kinds we do not word. */
+  /** The problem as a catalogue message (`issue.*`). */
   problem: MessageParam;
 }
 
@@ -77,6 +82,8 @@ function words(issue: z.core.$ZodIssue): Words {
       if (issue.origin === 'string') return bad('issue.empty');
       return bad(issue.inclusive ? 'issue.atLeast' : 'issue.greaterThan', { got: describe(input), min });
     }
+    case 'invalid_format':
+      return bad(issue.format === 'datetime' ? 'issue.datetime' : 'issue.notValid');
     case 'unrecognized_keys':
       return bad('issue.unknownField');
     case 'invalid_union': {
@@ -100,10 +107,11 @@ function words(issue: z.core.$ZodIssue): Words {
       const code = (issue.params?.['code'] as ErrorCode | undefined) ?? 'BAD_FILE';
       const key = issue.params?.['key'] as string | undefined;
       const values = (issue.params?.['values'] as MessageParams | undefined) ?? {};
-      return { code, problem: key !== undefined ? { key, params: values } : issue.message };
+      return { code, problem: { key: key ?? 'issue.notValid', params: values } };
     }
     default:
-      return { code: 'BAD_FILE', problem: issue.message };
+      // Kinds our schemas do not produce (multiples, keys, elements): zod's text would be English only.
+      return bad('issue.notValid');
   }
 }
 
@@ -128,5 +136,10 @@ export function issueError(error: z.core.$ZodError, what: string): EngineError {
   const { code, problem } = words(issue);
   const extra = error.issues.length - 1;
   const more = extra > 0 ? { key: 'issue.more', params: { n: extra } } : '';
-  return engineError(code, 'issue.invalid', { what: noun(what), where, problem, more }, { path: where });
+  return engineError(
+    code,
+    'issue.invalid',
+    { what: noun(what), where: pathWords(where), problem, more },
+    { path: where },
+  );
 }

@@ -1,42 +1,44 @@
 /**
- * Finds where JSON text goes wrong, for a readable "line L, column C" message. Run only after
- * `JSON.parse` has failed (whose messages carry no position on some engines); iterative, so any depth is safe.
+ * Finds where JSON text goes wrong, for a readable "line L, column C" message, and says why as a
+ * `json.*` message. Run only after `JSON.parse` has failed (whose messages carry no position on some
+ * engines and are English only); iterative, so any depth is safe.
  */
+import type { MessageRef } from '../i18n.ts';
 
 /** The first syntax error in `text`: offset and reason, or null if the text is valid JSON. */
-export function locateJsonError(text: string): { offset: number; reason: string } | null {
+export function locateJsonError(text: string): { offset: number; reason: MessageRef } | null {
   const n = text.length;
   const stack: number[] = []; // 123 '{' or 91 '['
   let i = 0;
   let wantValue = true;
-  const err = (reason: string) => ({ offset: i, reason });
+  const err = (reason: MessageRef) => ({ offset: i, reason });
   const skipWs = () => {
     for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
   };
   /** Reads a string at `i`; returns a reason if it is malformed. */
-  const readString = (): string | null => {
-    if (i >= n) return 'the text ends where a field name should be';
-    if (text[i] !== '"') return 'expected a "quoted" field name';
+  const readString = (): MessageRef | null => {
+    if (i >= n) return { key: 'json.endOfName' };
+    if (text[i] !== '"') return { key: 'json.expectedName' };
     for (i++; i < n; i++) {
       const c = text.charCodeAt(i);
       if (c === 34) return (i++, null);
-      if (c < 32) return 'control character inside a string (line breaks must be written \\n)';
+      if (c < 32) return { key: 'json.controlChar' };
       if (c === 92) {
         const e = text[++i] ?? '';
         if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) return 'bad \\u escape in a string';
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) return { key: 'json.badUnicodeEscape' };
           i += 4;
-        } else if (!'"\\/bfnrt'.includes(e) || e === '') return 'bad escape in a string';
+        } else if (!'"\\/bfnrt'.includes(e) || e === '') return { key: 'json.badEscape' };
       }
     }
-    return 'the text ends inside a string';
+    return { key: 'json.endInString' };
   };
-  const readKey = (): string | null => {
+  const readKey = (): MessageRef | null => {
     skipWs();
     const bad = readString();
     if (bad !== null) return bad;
     skipWs();
-    if (text[i] !== ':') return "expected ':' after a field name";
+    if (text[i] !== ':') return { key: 'json.expectedColon' };
     i++;
     return null;
   };
@@ -44,7 +46,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
   for (;;) {
     skipWs();
     if (wantValue) {
-      if (i >= n) return err('the text ends where a value should be');
+      if (i >= n) return err({ key: 'json.endOfValue' });
       const c = text[i]!;
       if (c === '{' || c === '[') {
         i++;
@@ -66,20 +68,20 @@ export function locateJsonError(text: string): { offset: number; reason: string 
         if (bad !== null) return err(bad);
       } else if (c === '-' || (c >= '0' && c <= '9')) {
         NUMBER.lastIndex = i;
-        if (!NUMBER.test(text)) return err('malformed number');
+        if (!NUMBER.test(text)) return err({ key: 'json.badNumber' });
         i = NUMBER.lastIndex;
       } else {
         const word = ['true', 'false', 'null'].find((w) => text.startsWith(w, i));
         if (word === undefined)
-          return err(`unexpected character ${JSON.stringify(c)} where a value should be`);
+          return err({ key: 'json.unexpectedChar', params: { char: JSON.stringify(c) } });
         i += word.length;
       }
       wantValue = false;
       continue;
     }
     const top = stack[stack.length - 1];
-    if (top === undefined) return i < n ? err('unexpected text after the end of the data') : null;
-    if (i >= n) return err('the text ends before the data is closed');
+    if (top === undefined) return i < n ? err({ key: 'json.trailingText' }) : null;
+    if (i >= n) return err({ key: 'json.unclosed' });
     const close = top === 123 ? '}' : ']';
     if (text[i] === ',') {
       i++;
@@ -92,7 +94,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
       i++;
       stack.pop();
     } else {
-      return err(`expected ',' or '${close}'`);
+      return err({ key: 'json.expectedCommaOr', params: { close } });
     }
   }
 }

@@ -6,7 +6,8 @@
 import { engineError, fail } from '../errors.ts';
 import type { EngineError } from '../errors.ts';
 import { noun } from '../i18n.ts';
-import { formatPath } from './issues.ts';
+import type { MessageRef } from '../i18n.ts';
+import { formatPath, pathWords } from './issues.ts';
 import { lineColumn, locateJsonError } from './json-locate.ts';
 import { FILE_LIMITS } from './limits.ts';
 
@@ -38,9 +39,9 @@ function mb(chars: number): string {
 
 function syntaxError(text: string, what: string, cause: unknown): EngineError {
   const found = locateJsonError(text);
-  const offset =
-    found?.offset ?? Number(/at position (\d+)/.exec(String((cause as Error)?.message))?.[1] ?? NaN);
-  const reason = found?.reason ?? String((cause as Error)?.message ?? cause);
+  const said = String((cause as Error)?.message ?? cause);
+  const offset = found?.offset ?? Number(/at position (\d+)/.exec(said)?.[1] ?? NaN);
+  const reason = found?.reason ?? parseFailure(said);
   if (!Number.isFinite(offset)) return engineError('BAD_FILE', 'file.notJson', { what: noun(what), reason });
   const { line, column } = lineColumn(text, offset);
   return engineError(
@@ -49,6 +50,35 @@ function syntaxError(text: string, what: string, cause: unknown): EngineError {
     { what: noun(what), line, column, reason },
     { path: `line ${line}, column ${column}` },
   );
+}
+
+/** V8's JSON.parse messages (English only), by kind; each kind a `json.*` message. */
+const PARSE_FAILURES: [RegExp, string][] = [
+  [/^Unexpected end of JSON input/, 'json.endOfInput'],
+  [/^Unterminated string/, 'json.endInString'],
+  [/^Bad control character/, 'json.controlChar'],
+  [/^Bad Unicode escape/, 'json.badUnicodeEscape'],
+  [/^Bad escaped character/, 'json.badEscape'],
+  [
+    /^(Exponent part is missing|Unterminated fractional number|No number after minus sign|Unexpected number)/,
+    'json.badNumber',
+  ],
+  [/^Unexpected non-whitespace character after JSON/, 'json.trailingText'],
+  [/^Expected (property name|double-quoted property name)/, 'json.expectedName'],
+  [/^Expected ':'/, 'json.expectedColon'],
+];
+
+/**
+ * Why JSON.parse failed, from its message, for text the locator found no fault in (a disagreement
+ * between the two, so not expected): the kind of failure, never the English text itself.
+ */
+export function parseFailure(message: string): MessageRef {
+  const close = /^Expected ',' or '([}\]])'/.exec(message)?.[1];
+  if (close !== undefined) return { key: 'json.expectedCommaOr', params: { close } };
+  const token = /^Unexpected token '?(.)/u.exec(message)?.[1];
+  if (token !== undefined) return { key: 'json.unexpectedToken', params: { char: JSON.stringify(token) } };
+  const kind = PARSE_FAILURES.find(([re]) => re.test(message));
+  return { key: kind?.[1] ?? 'json.malformed' };
 }
 
 /** Depth-first walk: nesting within FILE_LIMITS.depth and no `__proto__` keys. */
@@ -60,7 +90,7 @@ function checkTree(root: unknown, what: string): void {
       fail(
         'BAD_FILE',
         'file.nestedTooDeep',
-        { what: noun(what), max: FILE_LIMITS.depth, path: formatPath(path) },
+        { what: noun(what), max: FILE_LIMITS.depth, path: pathWords(formatPath(path)) },
         {
           path: formatPath(path),
         },
@@ -81,7 +111,7 @@ function checkTree(root: unknown, what: string): void {
         fail(
           'BAD_FILE',
           'file.forbiddenField',
-          { what: noun(what), path: formatPath(path) },
+          { what: noun(what), path: pathWords(formatPath(path)) },
           { path: formatPath(path) },
         );
       visit((v as Record<string, unknown>)[key], depth + 1);

@@ -4,7 +4,7 @@
  * `JSON.stringify` would silently turn into null.
  */
 import { fail } from '../errors.ts';
-import { formatPath } from './issues.ts';
+import { formatPath, pathWords } from './issues.ts';
 
 const WIDTH = 110;
 
@@ -14,13 +14,15 @@ const isScalar = (v: unknown): v is Scalar =>
   v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 function scalar(v: Scalar, path: PropertyKey[]): string {
-  if (typeof v === 'number' && !Number.isFinite(v))
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    const where = formatPath(path);
     fail(
       'NON_FINITE_EXPORT',
       'file.cannotSaveValue',
-      { path: formatPath(path), value: String(v) },
-      { path: formatPath(path) },
+      { path: pathWords(where), value: String(v) },
+      { path: where },
     );
+  }
   return JSON.stringify(v);
 }
 
@@ -61,7 +63,7 @@ function wrap(items: string[], indent: string, perLine: number | null): string {
 function write(v: unknown, indent: string, path: PropertyKey[], perLine: number | null): string {
   if (isScalar(v)) return scalar(v, path);
   if (typeof v !== 'object')
-    fail('BAD_FILE', 'file.cannotSaveType', { path: formatPath(path), type: typeof v });
+    fail('BAD_FILE', 'file.cannotSaveType', { path: pathWords(formatPath(path)), type: typeof v });
   const inner = `${indent}  `;
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';

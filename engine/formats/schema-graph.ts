@@ -14,7 +14,7 @@ const ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 export const nodeIdSchema = z
   .string()
   .max(FILE_LIMITS.idLength, CAP)
-  .regex(ID, { error: 'must start with a letter or _ and use only letters, digits, _ . -' })
+  .refine((id) => ID.test(id), issueText('issue.badId'))
   .refine((id) => id !== '__proto__', issueText('issue.reservedName'));
 
 /** A finite number (JSON cannot hold NaN; `1e400` parses to Infinity and is refused here). */

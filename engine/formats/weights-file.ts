@@ -22,10 +22,7 @@ import type { StoredLayer } from './schema-model.ts';
 export const CREATED_BY = 'Backprop Studio 0.1.0';
 
 /** ISO 8601 date and time with `Z` or an offset, e.g. `2025-05-01T12:00:00.000Z`. */
-export const timestampSchema = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO 8601 date and time such as 2025-05-01T12:00:00Z',
-});
+export const timestampSchema = z.iso.datetime({ offset: true }); // worded as `issue.datetime`
 
 const trainingSummarySchema = z.strictObject({
   epochs: z.int().min(0),

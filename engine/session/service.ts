@@ -41,18 +41,21 @@ export interface ServiceOptions {
 
 export type EngineService = EngineApi;
 
-/** Turns a thrown EngineError into an error value; anything else becomes INTERNAL with its message. */
+/**
+ * A thrown value as an error for the user: an EngineError as it is; anything else (a bug) as INTERNAL,
+ * worded by the catalogue with the exception's own text kept as the technical detail.
+ */
+function errorInfo(e: unknown): EngineErrorInfo {
+  if (e instanceof EngineError) return e.toInfo();
+  return engineError('INTERNAL', 'request.internal', { detail: String((e as Error)?.message ?? e) }).toInfo();
+}
+
+/** Turns a thrown error into an error value (see `errorInfo`). */
 function settle<T>(fn: () => T): Result<T> {
   try {
     return { ok: true, value: fn() };
   } catch (e) {
-    if (e instanceof EngineError) return { ok: false, error: e.toInfo() };
-    return {
-      ok: false,
-      error: engineError('INTERNAL', 'request.internal', {
-        detail: String((e as Error)?.message ?? e),
-      }).toInfo(),
-    };
+    return { ok: false, error: errorInfo(e) };
   }
 }
 
@@ -143,10 +146,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
       if (r.trainer.status === 'done') state = 'done';
     } catch (e) {
       state = 'failed';
-      error =
-        e instanceof EngineError
-          ? e.toInfo()
-          : { code: 'INTERNAL', message: String((e as Error)?.message ?? e) };
+      error = errorInfo(e);
     }
   }
 

@@ -50,9 +50,9 @@ describe('engine host (main side)', () => {
     host.connect();
     forks[0]!.emit('exit', 134);
     expect(crashes).toEqual([{ key: 'host.reason.exitCode', params: { code: 134 } }]);
-    expect(
-      formatError({ code: 'ENGINE_CRASHED', key: 'host.crashed', params: { reason: crashes[0]! } }, 'zh-CN'),
-    ).toBe('引擎意外停止，已重新启动（退出码 134）。');
+    expect(formatError({ message: '', key: 'host.crashed', params: { reason: crashes[0]! } }, 'zh-CN')).toBe(
+      '引擎意外停止，已重新启动（退出码 134）。',
+    );
     expect(forks).toHaveLength(2);
     host.connect();
     expect(forks).toHaveLength(2);

@@ -161,7 +161,7 @@ describe('supervision', () => {
     await expect(faulty.fault('oom')).rejects.toMatchObject({ code: 'ENGINE_CRASHED' });
     expect(events[0]).toMatchObject({ type: 'crashed' });
     // The reason is a message of its own, worded in each language.
-    const error = (events[0] as Extract<EngineEvent, { type: 'crashed' }>).error;
+    const error = (events[0] as Exclude<EngineEvent, { type: 'restarted' }>).error;
     expect(error.params.reason).toMatchObject({
       key: expect.stringMatching(/^host\.reason\.(outOfMemory|exitCode)$/),
     });

@@ -112,8 +112,20 @@ describe('parseCsv: refused inputs name the problem and where', () => {
       /^Row 3 has 3 fields; the header has 2\.$/,
       3,
     ],
-    ['unterminated quote', 'a,b\n1,2\n"3,4\n', 'CSV_PARSE', /^Row 3: quoted field unterminated/, 3],
-    ['malformed quote', 'a,b\n1,"x"y\n', 'CSV_PARSE', /^Row 2: /, 2],
+    [
+      'unterminated quote',
+      'a,b\n1,2\n"3,4\n',
+      'CSV_PARSE',
+      /^Row 3: a quoted field has no closing quote\.$/,
+      3,
+    ],
+    [
+      'malformed quote',
+      'a,b\n1,"x"y\n',
+      'CSV_PARSE',
+      /^Row 2: a quoted field has more text after its closing quote/,
+      2,
+    ],
     ['empty header name', 'a,,c\n1,2,3\n', 'CSV_HEADER', /Column 2 has no name/, 1],
     ['duplicate header name', 'a,b,a\n1,2,3\n', 'CSV_HEADER', /"a" appears twice/, 1],
   ])('%s → %s', (_, input, code, message, row) => {
