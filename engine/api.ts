@@ -112,6 +112,11 @@ export interface RunStatus {
   learningRate: number;
   /** Training throughput over the last second or so. */
   samplesPerSecond: number;
+  /**
+   * Threads the run's matrix products use: 2 when a helper thread shares the large ones (a large
+   * network, in a host that can start threads), else 1.
+   */
+  threads: number;
   error: EngineErrorInfo | null;
 }
 

@@ -2,13 +2,20 @@
  * Engine host in an Electron utility process. Main sends one MessagePortMain per connection over
  * `process.parentPort`; the engine service is exposed on it through Comlink, so the window talks to the
  * engine directly and main never relays training traffic. A new connection replaces the old one.
+ * Large networks' matrix products are shared with a helper thread, as in the Node worker host.
  */
 import type { ParentPort } from 'electron';
 import * as Comlink from 'comlink';
 import { createEngineService } from '../session/service.ts';
 import { electronPortEndpoint } from './electron-port-adapter.ts';
 import type { MessagePortMainLike } from './electron-port-adapter.ts';
+import { setDefaultThreads } from '../kernels/wasm/pool.ts';
 import { withFaults } from './faults.ts';
+import { nodeThreads } from './node-threads.ts';
+
+// Large networks train on two cores: a utility process is a Node process, with worker threads and
+// shared memory (a runtime without them leaves every model on one thread).
+setDefaultThreads(nodeThreads);
 
 const parentPort = (process as unknown as { parentPort: ParentPort }).parentPort;
 const service = createEngineService({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });

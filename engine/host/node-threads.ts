@@ -14,13 +14,17 @@ export interface NodeHelperThread extends HelperThread {
 /** Starts helpers as worker threads (a ThreadHost whose helpers also report their end). */
 export const nodeThreadHost: { spawn(source: string, init: HelperStart): NodeHelperThread } = {
   spawn(source, init) {
-    const worker = new Worker(
-      `${source}\nrequire('node:worker_threads').parentPort.once('message', start);`,
-      {
+    let worker: Worker;
+    try {
+      worker = new Worker(`${source}\nrequire('node:worker_threads').parentPort.once('message', start);`, {
         eval: true,
         name: 'kernel-helper',
-      },
-    );
+      });
+    } catch {
+      // A runtime that cannot start worker threads at all: a helper that never starts, so never
+      // takes a job, and the model runs on one thread.
+      return { exited: Promise.resolve(1), terminate() {} };
+    }
     // A helper that fails to start never takes a job: the model then simply runs on one thread.
     worker.on('error', () => {});
     worker.unref();

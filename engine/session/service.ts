@@ -112,6 +112,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
       epochs: t?.config.epochs ?? 0,
       learningRate: t?.optimizer.config.learningRate ?? 0,
       samplesPerSecond: state === 'running' ? rate.value : 0,
+      threads: t?.model.pool?.ready ? 2 : 1,
       error,
     };
   }

@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineApi } from '../../engine/api.ts';
+import { buildMlp } from '../../engine/graph/builders.ts';
 import { electronPortEndpoint } from '../../engine/host/electron-port-adapter.ts';
 import type { MessagePortMainLike } from '../../engine/host/electron-port-adapter.ts';
 
@@ -82,5 +83,36 @@ describe('utility process entry', () => {
     parent.emit('message', { data: { type: 'connect' }, ports: [second.main] });
     expect(first.main.closed).toBe(true);
     expect((await second.renderer.hello()).ok).toBe(true);
-  });
+
+    // A large network trains on two cores here (a small one on one), as in the Node worker host.
+    const engine = second.renderer;
+    expect((await engine.loadData({ kind: 'builtin', name: 'xor', samples: 512, seed: 1 })).ok).toBe(true);
+    const run = (hidden: number[]) =>
+      engine.createRun({
+        graph: buildMlp({ inputs: 0, hidden, outputs: 2, activation: 'relu', head: 'softmax' }),
+        mapping: {},
+        training: {
+          optimizer: { name: 'sgd', learningRate: 0.01 },
+          batchSize: 128,
+          epochs: 1,
+          validationSplit: 0,
+          shuffle: false,
+          seed: 1,
+        },
+      });
+    expect((await run([8])).ok).toBe(true);
+    await engine.step();
+    const small = await engine.status();
+    expect(small.ok && small.value.threads).toBe(1);
+    expect((await run([1024, 1024])).ok).toBe(true);
+    let threads = 0;
+    for (let i = 0; i < 50 && threads !== 2; i++) {
+      await engine.step();
+      const s = await engine.status();
+      threads = s.ok ? s.value.threads : 0;
+      if (threads !== 2) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(threads).toBe(2);
+    await engine.reset();
+  }, 30_000);
 });

@@ -236,6 +236,7 @@ describe('TrainingState: stepping and metrics', () => {
       epochs: 5,
       learningRate: 0.01,
       samplesPerSecond: 0,
+      threads: 1,
       error: null,
     });
     expect(t.running).toBe(false);
