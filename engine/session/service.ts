@@ -14,8 +14,8 @@ import type { RawTable } from '../data/types.ts';
 import { prepareData } from '../data/prepare.ts';
 import { EngineError, engineError, fail } from '../errors.ts';
 import type { EngineErrorInfo, Result } from '../errors.ts';
-import { exportWeights, loadWeights, serializeWeights } from '../formats/weights-file.ts';
-import { createProject, parseProject, projectParameters, serializeProject } from '../formats/project-file.ts';
+import { loadWeights } from '../formats/weights-file.ts';
+import { parseProject, projectParameters } from '../formats/project-file.ts';
 import { compileGraph } from '../graph/compile.ts';
 import type { CompileOptions, CompiledGraph } from '../graph/compile.ts';
 import type { GraphSpec } from '../graph/types.ts';
@@ -28,8 +28,8 @@ import { explainHandlers } from './explain.ts';
 import { gridInputs } from './grid.ts';
 import { summarizeResults } from './results.ts';
 import * as req from './requests.ts';
-import type { ProjectRequest } from './project.ts';
-import { historyColumns, parseProjectRequest } from './project.ts';
+import { parseProjectRequest } from './project.ts';
+import { compileSummary, projectText, weightsText } from './files.ts';
 
 export interface ServiceOptions {
   /** Lets the host's event loop run (pending calls are answered there). */
@@ -181,26 +181,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
   const api: EngineService = {
     hello: async () => settle(() => ({ apiVersion: API_VERSION, engineVersion: ENGINE_VERSION })),
     builtins: async () => settle(() => listBuiltins()),
-    compile: async (graph, options) =>
-      settle(() => {
-        const c = compileFirst(graph, options ?? {});
-        const byId = new Map(c.params.map((p) => [p.nodeId, p]));
-        return {
-          nodes: c.order.map((n) => {
-            const p = byId.get(n.id);
-            return {
-              id: n.id,
-              type: n.type,
-              width: c.width.get(n.id)!,
-              params: p ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) : 0,
-              kernel: p ? p.kernel : null,
-            };
-          }),
-          paramCount: c.paramCount,
-          inputId: c.inputId,
-          outputId: c.outputId,
-        };
-      }),
+    compile: async (graph, options) => settle(() => compileSummary(compileFirst(graph, options ?? {}))),
     loadData: async (source) =>
       settle(() => {
         const s = req.parseSource(source);
@@ -347,56 +328,13 @@ export function createEngineService(o: ServiceOptions): EngineService {
         const data = r.validation.n > 0 ? r.validation : r.train;
         return summarizeResults(r.trainer, data, r.prepared.preprocessing);
       }),
-    exportWeights: async (name) =>
-      settle(() => {
-        const r = needRun();
-        const last = r.trainer.history.at(-1);
-        const training: {
-          epochs: number;
-          loss?: number;
-          valLoss?: number;
-          accuracy?: number;
-          valAccuracy?: number;
-        } = { epochs: r.trainer.epoch };
-        for (const k of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) {
-          const v = last?.[k];
-          if (v !== undefined && Number.isFinite(v)) training[k] = v;
-        }
-        const file = exportWeights({
-          graph: r.graph,
-          parameters: new Map(
-            r.trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }]),
-          ),
-          preprocessing: r.prepared.preprocessing,
-          metadata: { ...(typeof name === 'string' && name ? { name: name.slice(0, 200) } : {}), training },
-        });
-        return serializeWeights(file);
-      }),
+    exportWeights: async (name) => settle(() => weightsText(needRun(), name)),
     inspectWeights: async (text) =>
       settle(() => {
         const w = loadWeights(text);
         return { graph: w.graph, preprocessing: w.preprocessing, paramCount: w.compiled.paramCount };
       }),
-    exportProject: async (project) =>
-      settle(() => {
-        const p: ProjectRequest = parseProjectRequest(project);
-        const r = run;
-        const file = createProject({
-          ...p,
-          ...(r
-            ? {
-                weights: {
-                  parameters: new Map(
-                    r.trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }]),
-                  ),
-                  preprocessing: r.prepared.preprocessing,
-                },
-                history: historyColumns(r.trainer.history),
-              }
-            : {}),
-        });
-        return serializeProject(file);
-      }),
+    exportProject: async (project) => settle(() => projectText(parseProjectRequest(project), run)),
     importProject: async (text) => settle(() => parseProject(typeof text === 'string' ? text : '')),
     checkpoint: async () =>
       settle(() => {

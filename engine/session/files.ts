@@ -1,0 +1,72 @@
+/**
+ * What the service answers with when asked for a file or a summary: the compiled graph per node, the
+ * current run as a weights file, the project (with the run's weights and history, if any) as a file.
+ */
+import type { CompileSummary } from '../api.ts';
+import { createProject, serializeProject } from '../formats/project-file.ts';
+import { exportWeights, serializeWeights } from '../formats/weights-file.ts';
+import type { CompiledGraph } from '../graph/compile.ts';
+import type { Run } from '../train/setup.ts';
+import type { ProjectRequest } from './project.ts';
+import { historyColumns } from './project.ts';
+
+/** Every node's width and parameters, in evaluation order, and the network's totals. */
+export function compileSummary(c: CompiledGraph): CompileSummary {
+  const byId = new Map(c.params.map((p) => [p.nodeId, p]));
+  return {
+    nodes: c.order.map((n) => {
+      const p = byId.get(n.id);
+      return {
+        id: n.id,
+        type: n.type,
+        width: c.width.get(n.id)!,
+        params: p ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) : 0,
+        kernel: p ? p.kernel : null,
+      };
+    }),
+    paramCount: c.paramCount,
+    inputId: c.inputId,
+    outputId: c.outputId,
+  };
+}
+
+/** The run's trained parameters by node id. */
+const parameters = (r: Run) =>
+  new Map(r.trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }]));
+
+/** The run as a weights file, with its last epoch's finite metrics; `name` (if a string) is cut to 200 characters. */
+export function weightsText(r: Run, name: unknown): string {
+  const last = r.trainer.history.at(-1);
+  const training: {
+    epochs: number;
+    loss?: number;
+    valLoss?: number;
+    accuracy?: number;
+    valAccuracy?: number;
+  } = { epochs: r.trainer.epoch };
+  for (const k of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) {
+    const v = last?.[k];
+    if (v !== undefined && Number.isFinite(v)) training[k] = v;
+  }
+  const file = exportWeights({
+    graph: r.graph,
+    parameters: parameters(r),
+    preprocessing: r.prepared.preprocessing,
+    metadata: { ...(typeof name === 'string' && name ? { name: name.slice(0, 200) } : {}), training },
+  });
+  return serializeWeights(file);
+}
+
+/** The project as a file: with the run's weights and training history when there is a run. */
+export function projectText(p: ProjectRequest, r: Run | null): string {
+  const file = createProject({
+    ...p,
+    ...(r
+      ? {
+          weights: { parameters: parameters(r), preprocessing: r.prepared.preprocessing },
+          history: historyColumns(r.trainer.history),
+        }
+      : {}),
+  });
+  return serializeProject(file);
+}
