@@ -39,7 +39,7 @@ export interface DesktopBridge {
   /** Window title and unsaved-changes mark (the shell asks before closing an edited window). */
   setDocumentState(state: { edited: boolean; title: string }): Promise<unknown>;
   /** Autosave for crash recovery. */
-  writeRecovery(text: string): Promise<void>;
+  writeRecovery(text: string, name?: string): Promise<void>;
   readRecovery(): Promise<string | null>;
   clearRecovery(): Promise<void>;
 }

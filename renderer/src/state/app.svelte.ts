@@ -381,7 +381,7 @@ export class AppState {
     const text = await this.projectText();
     if (text === null) return;
     try {
-      await writeRecovery(text);
+      await writeRecovery(text, this.projectName);
       this.#autosaveFailed = false;
     } catch (e) {
       if (!this.#autosaveFailed)

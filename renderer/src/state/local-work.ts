@@ -14,10 +14,10 @@ export interface RecentProject {
   text: string;
 }
 
-/** Keeps `text` for recovery; rejects when the desktop shell cannot write it (browser storage is best effort). */
-export async function writeRecovery(text: string): Promise<void> {
+/** Keeps `text` (the project `name`) for recovery; rejects when the desktop shell cannot write it (browser storage is best effort). */
+export async function writeRecovery(text: string, name: string): Promise<void> {
   const bridge = desktop();
-  if (bridge) return bridge.writeRecovery(text);
+  if (bridge) return bridge.writeRecovery(text, name);
   try {
     localStorage.setItem(RECOVERY_KEY, text);
   } catch {
