@@ -7,7 +7,7 @@
  * types): the app's CSP refuses the string eval that page.waitForFunction needs, and that refusal
  * would count as a page error.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -104,6 +104,57 @@ export async function setField(page: Page, label: string, value: string): Promis
   await input.press('Tab');
 }
 
+/**
+ * Reads `read` until it has given the same answer (compared as JSON) for `quietMs`, and returns that
+ * answer: for boxes, positions and counters that settle a frame or an engine reply after the action
+ * that changed them. Throws when it is still changing after `timeout`.
+ */
+export async function steady<T>(read: () => Promise<T>, quietMs = 200, timeout = 10_000): Promise<T> {
+  const start = Date.now();
+  let value = await read();
+  let last = JSON.stringify(value);
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    if (Date.now() - start > timeout) throw new Error(`still changing after ${timeout} ms: ${last}`);
+    await new Promise((r) => setTimeout(r, 40));
+    value = await read();
+    const now = JSON.stringify(value);
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+  return value;
+}
+
+/** An element's box once it has stopped moving and resizing. */
+export function steadyBox(
+  locator: Locator,
+): Promise<{ x: number; y: number; width: number; height: number }> {
+  return steady(async () => {
+    const box = await locator.boundingBox();
+    if (!box) throw new Error(`${String(locator)} is not on screen`);
+    return box;
+  });
+}
+
+/** The scatter plot of the data (English page): its pixels tell which data set is loaded. */
+export const dataScatter = (page: Page): Locator => page.locator('[aria-label="Data"] canvas');
+
+/**
+ * Records the text of every info toast (role "status") from now on, for reading later: a toast leaves
+ * after a few seconds, which a slow poll can miss.
+ */
+export async function recordToasts(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(`(() => {
+    const seen = (window.__toasts = []);
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) seen.push(n);
+    }).observe(document.querySelector('.toasts'), { childList: true });
+  })()`);
+  return () =>
+    page.evaluate(
+      "window.__toasts.filter((n) => n.getAttribute('role') === 'status').map((n) => n.textContent.trim())",
+    ) as Promise<string[]>;
+}
+
 export async function waitForState(page: Page, ...states: string[]): Promise<void> {
   await expect.poll(() => runState(page), { timeout: 20_000, interval: 25 }).toBeOneOf(states);
 }
@@ -125,9 +176,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     ? resolve(import.meta.dirname, '../../docs/screenshots')
     : resolve(import.meta.dirname, '../../test-results/screenshots');
   mkdirSync(dir, { recursive: true });
-  // Let charts and canvases finish their frame before the capture.
-  await nextFrames(page);
-  await page.screenshot({ path: resolve(dir, name), animations: 'disabled', caret: 'hide' });
+  // The capture is kept once two in a row, a few frames apart, are the same: the last engine replies
+  // (results, decision map, a block's verdict) have landed and charts have drawn them.
+  const capture = () => page.screenshot({ animations: 'disabled', caret: 'hide' });
+  const start = Date.now();
+  let shot = await capture();
+  for (;;) {
+    await nextFrames(page);
+    const next = await capture();
+    if (next.equals(shot)) break;
+    if (Date.now() - start > 10_000) throw new Error(`${name}: the page is still changing after 10 s`);
+    shot = next;
+  }
+  writeFileSync(resolve(dir, name), shot);
 }
 
 /** Waits for two animation frames in the page (in-page code is a string: the tests have no DOM types). */

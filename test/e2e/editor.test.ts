@@ -1,7 +1,7 @@
 /** The network editor as a person uses it: drag blocks in, wire them up, fix the network, undo, redo. */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { byTestId, graphCounts, screenshot, textOf, useApp } from './app.ts';
+import { byTestId, graphCounts, screenshot, steady, steadyBox, textOf, useApp } from './app.ts';
 
 const app = useApp();
 
@@ -9,21 +9,10 @@ const node = (page: Page, id: string) => page.locator(`.svelte-flow__node[data-i
 const edge = (page: Page, source: string, target: string) =>
   page.locator(`.svelte-flow__edge[data-id="e-${source}-${target}"]`);
 
-/** The centre of an element once it has stopped moving (two reads a few frames apart agree). */
+/** The centre of an element once it has stopped moving. */
 async function centre(page: Page, selector: string): Promise<{ x: number; y: number }> {
-  const read = async () => {
-    const box = await page.locator(selector).boundingBox();
-    if (!box) throw new Error(`${selector} is not on screen`);
-    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  };
-  let last = await read();
-  for (let i = 0; i < 50; i++) {
-    await page.waitForTimeout(50);
-    const now = await read();
-    if (now.x === last.x && now.y === last.y) return now;
-    last = now;
-  }
-  throw new Error(`${selector} did not stop moving`);
+  const box = await steadyBox(page.locator(selector));
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
 /** Drags from a block's output handle to another block's input handle with real mouse moves. */
@@ -61,7 +50,8 @@ async function blocksOutsideView(page: Page): Promise<string[]> {
 describe('network editor', () => {
   it('drags blocks from the palette, connects them, fixes the head in the inspector; undo and redo', async () => {
     const page = await app.open();
-    expect(await graphCounts(page)).toEqual({ nodes: 5, edges: 4 }); // the two-layer MLP template
+    // The two-layer MLP template (edges are drawn once their blocks have been measured, a frame later).
+    await expect.poll(() => graphCounts(page)).toEqual({ nodes: 5, edges: 4 });
 
     // An empty canvas: select everything, delete it.
     await clickCanvas(page);
@@ -94,10 +84,10 @@ describe('network editor', () => {
       expect(drop.y).toBeGreaterThan(box.y);
       expect(drop.y).toBeLessThan(box.y + box.height);
     }
-    // Unconnected blocks do not make a network.
-    expect(await textOf(page, 'graph-problem')).toMatch(
-      /Node "dense1" \(dense\) takes exactly 1 input\(s\) but has 0/,
-    );
+    // Unconnected blocks do not make a network (the verdict on the last drop arrives from the engine).
+    await expect
+      .poll(() => textOf(page, 'graph-problem'))
+      .toMatch(/Node "dense1" \(dense\) takes exactly 1 input\(s\) but has 0/);
 
     // Each connection moves the problem on to the next block, which grows to show it and so moves its
     // handles: wait for the engine's verdict before reaching for the next handle.
@@ -158,12 +148,15 @@ describe('network editor', () => {
     expect(await edge(page, 'dense1', 'add1').count()).toBe(1);
     expect(await edge(page, 'dense2', 'add1').count()).toBe(1);
     await expect.poll(() => textOf(page, 'param-count')).toBe('Network: 114 parameters');
+    // The MLP had 114 parameters too: the Add block's width says the verdict is on the new network.
+    await expect.poll(() => textOf(page, 'block-add1')).toContain('width 8');
     // The view fits the new network: every block is inside the canvas.
     await expect.poll(() => blocksOutsideView(page), { timeout: 3000 }).toEqual([]);
 
     // The automatic layout puts the skip edge straight behind dense2: drag dense2 down to show it.
-    // Moving a block is a change like any other: undo puts it back, redo moves it again.
-    const before = (await node(page, 'dense2').boundingBox())!;
+    // Moving a block is a change like any other: undo puts it back, redo moves it again. The view
+    // jumps to fit the new blocks once they are measured: grab dense2 where it is after that.
+    const before = await steadyBox(node(page, 'dense2'));
     const grip = { x: before.x + before.width / 2, y: before.y + 8 };
     await page.mouse.move(grip.x, grip.y);
     await page.mouse.down();
@@ -171,7 +164,7 @@ describe('network editor', () => {
     await page.mouse.up();
     const top = async () => Math.round((await node(page, 'dense2').boundingBox())!.y);
     await expect.poll(top).toBeGreaterThan(before.y + 60);
-    const moved = await top();
+    const moved = await steady(top); // where the drop left it, rounded to whole pixels
     await clickCanvas(page);
     await page.keyboard.press('Control+Z');
     // Back where it was (to within a pixel of rounding on screen).

@@ -63,6 +63,9 @@ describe('Inside backprop', () => {
     ]);
     await chooser.setFiles(await project231());
     await expect.poll(() => page.getByLabel('Project name').inputValue()).toBe('Two three one');
+    // The name comes first; the data, the network and the engine's verdict on it follow. Wait for the
+    // verdict on the 2-3-1 (9 + 4 parameters) before training, or the old network would be trained.
+    await expect.poll(() => textOf(page, 'param-count')).toBe('Network: 13 parameters');
     // Train first: the step is then explained with the trained weights, not the initial ones.
     await byTestId(page, 'train').click();
     await expect
