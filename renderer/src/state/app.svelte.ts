@@ -34,6 +34,8 @@ export class AppState {
   /** Desktop: the token of the file this project was opened from or saved to. */
   fileToken = $state<string | null>(null);
   savedRevision = $state('');
+  /** A project is being opened: its network, data and run are not all in place yet. */
+  opening = $state(false);
   toasts = $state.raw<Toast[]>([]);
   recent = $state.raw<RecentProject[]>([]);
   #toastId = 0;
@@ -131,6 +133,7 @@ export class AppState {
   }
 
   async train(): Promise<void> {
+    if (this.opening) return;
     if (this.graph.problem) {
       this.toast('error', errorText(this.graph.problem));
       return;
@@ -168,31 +171,12 @@ export class AppState {
   // ---- files ----
 
   async projectText(): Promise<string | null> {
-    const src = this.data.source;
+    const data = this.data.projectData();
     const r = await this.api.exportProject({
       name: this.projectName,
       graph: this.graph.spec(),
       positions: this.graph.positions(),
-      ...(src
-        ? {
-            data: {
-              source:
-                src.kind === 'builtin'
-                  ? {
-                      kind: 'builtin',
-                      name: src.name,
-                      samples: this.data.samples,
-                      noise: this.data.noise,
-                      seed: this.data.seed,
-                    }
-                  : { kind: 'csv', name: src.name },
-              ...(this.data.target ? { target: this.data.target } : {}),
-              ...(this.data.task !== 'auto' ? { task: this.data.task } : {}),
-              missing: this.data.missing,
-              normalize: this.data.normalize,
-            },
-          }
-        : {}),
+      ...(data ? { data } : {}),
       training: this.training.config(),
     });
     if (!r.ok) {
@@ -241,6 +225,15 @@ export class AppState {
 
   /** Loads a project file's text: graph, data, settings (trained weights continue the run). */
   async openText(text: string): Promise<boolean> {
+    this.opening = true;
+    try {
+      return await this.#openText(text);
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  async #openText(text: string): Promise<boolean> {
     const r = await this.api.importProject(text);
     if (!r.ok) {
       this.toast('error', t('toast.openFailed', { message: errorText(r.error) }));

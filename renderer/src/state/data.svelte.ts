@@ -8,6 +8,7 @@ import type {
 } from '../../../engine/api.ts';
 import type { BuiltinInfo } from '../../../engine/data/builtin.ts';
 import type { EngineErrorInfo } from '../../../engine/errors.ts';
+import type { ProjectData } from '../../../engine/formats/index.ts';
 
 export class DataState {
   builtins = $state.raw<BuiltinInfo[]>([]);
@@ -37,6 +38,21 @@ export class DataState {
     return {
       ...(this.target ? { target: this.target } : {}),
       ...(this.task !== 'auto' ? { task: this.task } : {}),
+      missing: this.missing,
+      normalize: this.normalize,
+    };
+  }
+
+  /** How a project file records this data: where it came from and how its columns are used. */
+  projectData(): ProjectData | null {
+    const src = this.source;
+    if (!src) return null;
+    return {
+      source:
+        src.kind === 'builtin'
+          ? { kind: 'builtin', name: src.name, samples: this.samples, noise: this.noise, seed: this.seed }
+          : { kind: 'csv', name: src.name },
+      ...this.mapping(),
       missing: this.missing,
       normalize: this.normalize,
     };
