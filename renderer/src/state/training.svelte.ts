@@ -201,22 +201,35 @@ export class TrainingState {
     else if (d.epochs.length) this.epochLog = [...this.epochLog, ...d.epochs];
     this.stepsSeen = d.cursor.step;
     this.#cursor = d.cursor;
+    // The slower views are asked for together, so they are answered in the same pause of the training
+    // loop instead of one after another.
     const now = performance.now();
+    const asks: Promise<void>[] = [];
     if (all || now - this.#last.overview > OVERVIEW_MS) {
       this.#last.overview = now;
-      const h = await api.history(600);
-      if (h.ok) this.history = h.value;
+      asks.push(
+        api.history(600).then((h) => {
+          if (h.ok) this.history = h.value;
+        }),
+      );
     }
     if (this.wantGrid && (all || now - this.#last.grid > GRID_MS)) {
       this.#last.grid = now;
-      const g = await api.predictGrid({ resolution: 48 });
-      if (g.ok) this.grid = g.value;
+      asks.push(
+        api.predictGrid({ resolution: 48 }).then((g) => {
+          if (g.ok) this.grid = g.value;
+        }),
+      );
     }
     if (all || now - this.#last.results > RESULTS_MS) {
       this.#last.results = now;
-      const r = await api.results();
-      if (r.ok) this.results = r.value;
+      asks.push(
+        api.results().then((r) => {
+          if (r.ok) this.results = r.value;
+        }),
+      );
     }
+    await Promise.all(asks);
   }
 
   /** Set by the app when the data has two numeric inputs. */
