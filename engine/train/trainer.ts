@@ -265,13 +265,14 @@ export function createTrainer(o: TrainerOptions): Trainer {
       };
     },
     restore(snap) {
-      const same = (a: { length: number }, b: { length: number }, what: string) => {
-        if (a.length !== b.length) fail('BAD_HYPERPARAMETER', 'run.checkpointMismatch', { what });
+      const same = (a: { length: number }, b: { length: number }, part: string) => {
+        if (a.length !== b.length)
+          fail('BAD_HYPERPARAMETER', 'run.checkpointMismatch', { what: { key: part } });
       };
-      same(snap.params, model.params, 'weights');
-      same(snap.order, order, 'rows');
-      same(snap.slots, optimizer.slots, 'optimiser');
-      snap.slots.forEach((s, i) => same(s, optimizer.slots[i]!, 'optimiser'));
+      same(snap.params, model.params, 'run.checkpointPart.weights');
+      same(snap.order, order, 'run.checkpointPart.rows');
+      same(snap.slots, optimizer.slots, 'run.checkpointPart.optimizer');
+      snap.slots.forEach((s, i) => same(s, optimizer.slots[i]!, 'run.checkpointPart.optimizer'));
       model.params.set(snap.params);
       snap.slots.forEach((s, i) => optimizer.slots[i]!.set(s));
       optimizer.iterations = snap.iterations;

@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../engine/data/types.ts';
 import { EngineError } from '../../engine/errors.ts';
+import { formatError } from '../../engine/i18n.ts';
 import { buildMlp } from '../../engine/graph/builders.ts';
 import type { GraphSpec } from '../../engine/graph/types.ts';
 import type { TrainingConfig } from '../../engine/train/config.ts';
@@ -256,5 +257,29 @@ describe('snapshots', () => {
     expect(resumed.model.params).toEqual(straight.model.params);
     expect(resumed.history).toEqual(straight.history);
     expect(resumed.step).toBe(straight.step);
+  });
+
+  it('refuses a snapshot of another network, saying which part does not fit, in either language', () => {
+    const make = (hidden: number) =>
+      createTrainer({
+        graph: buildMlp({ inputs: 2, hidden: [hidden], outputs: 1, activation: 'tanh', head: 'sigmoid' }),
+        train: xor,
+        config: config({ epochs: 2 }),
+        task: 'classification',
+      });
+    const other = make(6);
+    other.trainBatch();
+    const trainer = make(4);
+    const before = Float32Array.from(trainer.model.params);
+    let error: EngineError | null = null;
+    try {
+      trainer.restore(other.snapshot());
+    } catch (e) {
+      error = e as EngineError;
+    }
+    expect(error).toBeInstanceOf(EngineError);
+    expect(error!.message).toBe('The checkpoint does not fit this run (its weights).');
+    expect(formatError(error!.toInfo(), 'zh-CN')).toBe('该检查点与本次训练不匹配（权重）。');
+    expect(Float32Array.from(trainer.model.params)).toEqual(before);
   });
 });
