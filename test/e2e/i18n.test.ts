@@ -110,4 +110,22 @@ describe('the app in two languages', () => {
     await ready(page);
     await expectLanguage(page, 'en');
   });
+
+  it('announces a block moved with the arrow keys in the current language', async () => {
+    const page = await app.open({ locale: 'zh-CN' });
+    const block = page.locator('.svelte-flow__node[data-id="dense1"]');
+    await block.click();
+    await block.focus();
+    await page.keyboard.press('ArrowRight');
+    const live = page.locator('.a11y-live-msg');
+    await expect
+      .poll(() => live.textContent())
+      .toMatch(/^已将选中的模块向右移动。新位置：x [\d,.-]+，y [\d,.-]+。$/);
+    await byTestId(page, 'language').selectOption('en');
+    await block.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect
+      .poll(() => live.textContent())
+      .toMatch(/^Moved the selected block down\. New position: x [\d,.-]+, y [\d,.-]+\.$/);
+  });
 });
