@@ -66,6 +66,9 @@ export async function startStaticServer(root = WEB_ROOT): Promise<StaticServer> 
         'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'Content-Length': info.size,
         'Cache-Control': 'no-store',
+        // As `npm run web` serves it: cross-origin isolated, so the engine's worker has shared memory.
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
       });
       if (req.method === 'HEAD') res.end();
       else

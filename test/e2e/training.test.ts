@@ -260,4 +260,30 @@ describe('training on the two spirals', () => {
     expect(await valAccuracy(page)).toBeGreaterThan(0.9);
     await screenshot(page, 'dark.png');
   });
+
+  it('trains a large network on two cores (the page is cross-origin isolated), a small one on one', async () => {
+    const page = await app.open();
+    expect(await page.evaluate('crossOriginIsolated')).toBe(true);
+    await byTestId(page, 'step').click();
+    await expect.poll(async () => parseShown(await textOf(page, 'step-count'))).toBe(1);
+    expect(await byTestId(page, 'threads').count()).toBe(0);
+
+    // Two 1024-unit layers at batch 128: the 1024×1024 layer's products are large enough to share.
+    const inspector = page.getByRole('region', { name: 'Inspector' });
+    for (const id of ['dense1', 'dense2']) {
+      await page.locator(`.svelte-flow__node[data-id="${id}"]`).click();
+      await expect.poll(() => inspector.textContent()).toContain(id);
+      const units = inspector.getByLabel('Units');
+      await units.fill('1024');
+      await units.press('Enter');
+    }
+    await setField(page, 'Batch size', '128');
+    await expect.poll(() => textOf(page, 'param-count')).toBe('Network: 1,054,722 parameters');
+    // The helper worker starts with the run's model; a step or two later it takes its share.
+    for (let i = 1; i <= 20 && (await byTestId(page, 'threads').count()) === 0; i++) {
+      await byTestId(page, 'step').click();
+      await expect.poll(async () => parseShown(await textOf(page, 'step-count'))).toBe(i);
+    }
+    expect(await textOf(page, 'threads')).toBe('· 2 cores');
+  });
 });
