@@ -38,6 +38,19 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
+/**
+ * a = sigmoid(z) as `sigmoid` computes it, and sp = ln(1 + e^{−|z|}), the term binary cross-entropy
+ * takes from the same logits: both from one e^{−|z|} (−z for z ≥ 0, z below: the same number).
+ */
+export function sigmoidSoftplus(z: FloatArray, a: FloatArray, sp: Float64Array, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const zi = z[i]!;
+    const e = Math.exp(-Math.abs(zi));
+    a[i] = zi >= 0 ? 1 / (1 + e) : e / (1 + e);
+    sp[i] = Math.log1p(e);
+  }
+}
+
 /** a = f(z) on `count` elements laid out as rows of `width` (the width matters only for softmax). */
 export function activate(
   f: Activation,

@@ -12,6 +12,8 @@ import type { FloatArray } from './kernels/matmul.ts';
 /**
  * Returns the mean loss over the first B rows and writes its gradient into `grad`: with respect to `p`
  * for mse/mae, with respect to the logits `z` for the cross-entropies (whose `p` is the activated output).
+ * `softplus`, when given, holds ln(1 + e^{−|z|}) for binary cross-entropy (the fused sigmoid's forward
+ * computed it from the same e^{−|z|} as p).
  */
 export function lossAndGradient(
   loss: LossName,
@@ -21,6 +23,7 @@ export function lossAndGradient(
   grad: FloatArray,
   B: number,
   K: number,
+  softplus: Float64Array | null = null,
 ): number {
   const n = B * K;
   let sum = 0;
@@ -43,7 +46,10 @@ export function lossAndGradient(
       for (let i = 0; i < n; i++) {
         const zi = z[i]!;
         const yi = y[i]!;
-        sum += Math.max(zi, 0) - zi * yi + Math.log1p(Math.exp(-Math.abs(zi)));
+        // max(z, 0), exactly, without a branch on the sign of z (mispredicted half the time): z + |z| is
+        // 2z or +0, halved exactly while it cannot overflow; NaN and ±∞ take Math.max.
+        const pos = Math.abs(zi) < 1e300 ? 0.5 * (zi + Math.abs(zi)) : Math.max(zi, 0);
+        sum += pos - zi * yi + (softplus ? softplus[i]! : Math.log1p(Math.exp(-Math.abs(zi))));
         grad[i] = (p[i]! - yi) / n;
       }
       return sum / n;

@@ -7,6 +7,8 @@
 import type { CompiledGraph } from '../graph/compile.ts';
 import type { DenseNode } from '../graph/types.ts';
 import { initKernel } from '../init.ts';
+import { activationBind } from '../layers/activation.ts';
+import { denseBind } from '../layers/dense.ts';
 import { tsKernels, tsVectors } from '../kernels/kernels.ts';
 import type { KernelChoice, KernelName, MatmulKernels, VectorKernels } from '../kernels/kernels.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
@@ -151,6 +153,7 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
       const feeder = byId.get(node.inputs[0])!;
       const s: NodeState = { ...feeder, node, inputs: [feeder], fused: false, z: null, dZ: null, mask: null };
       s.kernel = s.bias = s.dKernel = s.dBias = null;
+      s.products = s.act = s.softplus = null;
       states.push(s);
       byId.set(node.id, s);
       continue;
@@ -171,6 +174,14 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
       fused: node.id === compiled.fusedId,
       kernels,
       vectors,
+      products: null,
+      act: null,
+      softplus:
+        node.id === compiled.fusedId &&
+        (node.type === 'dense' || node.type === 'activation') &&
+        node.activation === 'sigmoid'
+          ? new Float64Array(size)
+          : null,
     };
     states.push(s);
     byId.set(node.id, s);
@@ -202,6 +213,9 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
     });
     offset += kLen + bLen;
   }
+  for (const s of states)
+    if (s.node.type === 'dense') denseBind(s);
+    else if (s.node.type === 'activation') activationBind(s);
   const model: Model = {
     compiled,
     dtype,

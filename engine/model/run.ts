@@ -16,28 +16,43 @@ import type { OutputNode } from '../graph/types.ts';
 import type { Model } from './model.ts';
 import type { NodeState, RunContext } from './state.ts';
 
-type Kernel = (s: NodeState, ctx: RunContext) => void;
-const noop: Kernel = () => {};
+/** Runs node s forwards: writes its output cache from its inputs' (input and output nodes: nothing to do). */
+function forwardNode(s: NodeState, ctx: RunContext): void {
+  switch (s.node.type) {
+    case 'dense':
+      return denseForward(s, ctx);
+    case 'activation':
+      return activationForward(s, ctx);
+    case 'add':
+      return addForward(s, ctx);
+    case 'concatenate':
+      return concatForward(s, ctx);
+    case 'dropout':
+      return dropoutForward(s, ctx);
+    case 'input':
+    case 'output': // shares its input's buffers
+      return;
+  }
+}
 
-const FORWARD: Record<NodeState['node']['type'], Kernel> = {
-  input: noop,
-  dense: denseForward,
-  activation: activationForward,
-  add: addForward,
-  concatenate: concatForward,
-  dropout: dropoutForward,
-  output: noop, // shares its input's buffers
-};
-
-const BACKWARD: Record<NodeState['node']['type'], Kernel> = {
-  input: noop,
-  dense: denseBackward,
-  activation: activationBackward,
-  add: addBackward,
-  concatenate: concatBackward,
-  dropout: dropoutBackward,
-  output: noop,
-};
+/** Runs node s backwards: from its complete dOut, its parameter gradients and its inputs' terms. */
+function backwardNode(s: NodeState, ctx: RunContext): void {
+  switch (s.node.type) {
+    case 'dense':
+      return denseBackward(s, ctx);
+    case 'activation':
+      return activationBackward(s, ctx);
+    case 'add':
+      return addBackward(s, ctx);
+    case 'concatenate':
+      return concatBackward(s, ctx);
+    case 'dropout':
+      return dropoutBackward(s, ctx);
+    case 'input':
+    case 'output':
+      return;
+  }
+}
 
 /** Copies rows `index[start … start+B)` of a row-major [n × nIn] matrix into the input cache. */
 export function loadRows(
@@ -59,7 +74,8 @@ export function loadRows(
 
 /** Forward pass over the first B rows of the input cache; returns the output cache [B × K]. */
 export function forward(model: Model, ctx: RunContext): FloatArray {
-  for (const s of model.states) FORWARD[s.node.type](s, ctx);
+  const states = model.states;
+  for (let i = 0; i < states.length; i++) forwardNode(states[i]!, ctx);
   return model.output.out;
 }
 
@@ -76,19 +92,24 @@ export function logitsOf(model: Model): FloatArray {
  */
 export function seedLoss(model: Model, y: ArrayLike<number>, B: number, withGradient: boolean): number {
   const out = model.output;
-  if (withGradient)
-    for (const s of model.states) if (s.node.type !== 'output') s.dOut.fill(0, 0, B * s.width);
+  if (withGradient) {
+    const states = model.states;
+    for (let i = 0; i < states.length; i++) {
+      const s = states[i]!;
+      // Not the data's (never kept: an empty buffer), nor the output's, which is its feeder's and which
+      // the loss below writes whole before any consumer adds to it.
+      if (s.dOut.length > 0 && s.dOut !== out.dOut) s.dOut.fill(0, 0, B * s.width);
+    }
+  }
   const loss = (out.node as OutputNode).loss;
   // Without a gradient the output's own gradient buffer is free to use as scratch.
-  return lossAndGradient(loss, out.out, logitsOf(model), y, out.dOut, B, out.width);
+  return lossAndGradient(loss, out.out, logitsOf(model), y, out.dOut, B, out.width, model.fused?.softplus);
 }
 
 /** Backward pass: fills every parameter gradient from the seeded output gradient. */
 export function backward(model: Model, ctx: RunContext): void {
-  for (let i = model.states.length - 1; i >= 0; i--) {
-    const s = model.states[i]!;
-    BACKWARD[s.node.type](s, ctx);
-  }
+  const states = model.states;
+  for (let i = states.length - 1; i >= 0; i--) backwardNode(states[i]!, ctx);
 }
 
 /** Keras-style penalties: adds l1·Σ|w| + l2·Σw² over the kernels to the loss and their gradient to dW. */

@@ -1,6 +1,6 @@
 /** The runtime record of one graph node: its cached forward values and its stored upstream gradient. */
 import type { GraphNode } from '../graph/types.ts';
-import type { MatmulKernels, VectorKernels } from '../kernels/kernels.ts';
+import type { ActivationOps, DenseProducts, MatmulKernels, VectorKernels } from '../kernels/kernels.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { Rng } from '../rng.ts';
 
@@ -33,6 +33,15 @@ export interface NodeState {
   kernels: MatmulKernels;
   /** The model's element-wise kernels (relu). */
   vectors: VectorKernels;
+  /** Dense only: its products bound to its buffers and `kernels` (bound again if `kernels` is swapped). */
+  products: DenseProducts | null;
+  /** Dense and activation nodes: f and f′ bound to the node's buffers and `vectors`. */
+  act: ActivationOps | null;
+  /**
+   * A sigmoid the loss fuses with (binary cross-entropy) only: ln(1 + e^{−|z|}) per element, the loss's
+   * term, written by the forward pass from the e^{−|z|} it computes the sigmoid with.
+   */
+  softplus: Float64Array | null;
 }
 
 /** What a forward or backward kernel may use besides the node itself. */

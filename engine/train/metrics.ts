@@ -65,20 +65,21 @@ export function accumulate(
   m.rows += B;
   m.lossSum += loss * B;
   if (m.kind === 'classification') {
-    for (let r = 0; r < B; r++) {
-      const o = r * K;
-      if (K === 1) {
-        if (p[o]! >= 0.5 === y[o]! >= 0.5) m.correct++;
-        continue;
+    let correct = 0;
+    // One output: count the rows where p and y fall on the same side of 0.5 (as 0/1 bits: a data-dependent
+    // branch per row would be mispredicted about half the time).
+    if (K === 1) for (let r = 0; r < B; r++) correct += 1 - (+(p[r]! >= 0.5) ^ +(y[r]! >= 0.5));
+    else
+      for (let o = 0; o < B * K; o += K) {
+        let bp = 0;
+        let by = 0;
+        for (let j = 1; j < K; j++) {
+          if (p[o + j]! > p[o + bp]!) bp = j;
+          if (y[o + j]! > y[o + by]!) by = j;
+        }
+        if (bp === by) correct++;
       }
-      let bp = 0;
-      let by = 0;
-      for (let j = 1; j < K; j++) {
-        if (p[o + j]! > p[o + bp]!) bp = j;
-        if (y[o + j]! > y[o + by]!) by = j;
-      }
-      if (bp === by) m.correct++;
-    }
+    m.correct += correct;
     return;
   }
   for (let r = 0; r < B; r++) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sigmoid, sigmoidSoftplus } from '../../engine/activations.ts';
 import { lossAndGradient } from '../../engine/losses.ts';
 import type { LossName } from '../../engine/graph/types.ts';
 import { summarize, accumulate, createAccumulator } from '../../engine/train/metrics.ts';
@@ -90,6 +91,44 @@ describe('losses equal the Keras definitions', () => {
   });
 });
 
+describe('binary cross-entropy', () => {
+  // Logits around every case of max(z, 0) and ln(1 + e^{−|z|}): signs, zeros, the tiny, the huge, ±∞, NaN.
+  const z = [0, -0, 1e-45, -1e-45, 0.3, -0.3, 7, -7, 40, -40, 800, -800, 1e300, -1e300, 1.7e308, -1.7e308];
+  const special = [Infinity, -Infinity, NaN];
+  /** The definition as the loss computed it before it shared the forward pass's softplus. */
+  const reference = (zs: number[], ys: number[]) => {
+    let sum = 0;
+    for (let i = 0; i < zs.length; i++)
+      sum += Math.max(zs[i]!, 0) - zs[i]! * ys[i]! + Math.log1p(Math.exp(-Math.abs(zs[i]!)));
+    return sum / zs.length;
+  };
+
+  it('gives the bits of the definition, with and without the forward pass’s softplus', () => {
+    const batches = [
+      z.slice(0, 12),
+      ...[...z, ...special].map((v) => [v]),
+      ...special.map((v) => [0.5, v, -2]),
+    ];
+    for (const zs of batches)
+      for (const yv of [0, 1, 0.3]) {
+        const ys = zs.map(() => yv);
+        const n = zs.length;
+        const zArr = Float64Array.from(zs);
+        const p = new Float64Array(n);
+        const sp = new Float64Array(n);
+        sigmoidSoftplus(zArr, p, sp, n);
+        expect(Array.from(p)).toEqual(zs.map(sigmoid));
+        const g1 = new Float64Array(n);
+        const g2 = new Float64Array(n);
+        const plain = lossAndGradient('binary_crossentropy', p, zArr, ys, g1, 1, n);
+        const shared = lossAndGradient('binary_crossentropy', p, zArr, ys, g2, 1, n, sp);
+        expect(plain, `${zs} ${yv}`).toBe(reference(zs, ys));
+        expect(shared, `${zs} ${yv}`).toBe(plain);
+        expect(g2).toEqual(g1);
+      }
+  });
+});
+
 describe('metrics', () => {
   it('accuracy: argmax, and p ≥ 0.5 for one sigmoid output', () => {
     const m = createAccumulator('classification', 3);
@@ -98,6 +137,10 @@ describe('metrics', () => {
     const b = createAccumulator('classification', 1);
     accumulate(b, Float64Array.from([0.9, 0.2, 0.6, 0.4]), [1, 0, 0, 0], 4, 0.5);
     expect(summarize(b).accuracy).toBe(0.75);
+    // At 0.5 exactly both sides count as class 1; NaN as class 0.
+    const c = createAccumulator('classification', 1);
+    accumulate(c, Float64Array.from([0.5, 0.5, NaN, NaN, 0.4999]), [1, 0, 0, 1, 0.5], 5, 0);
+    expect(c.correct).toBe(2);
   });
 
   it('MAE and R² in target units (R² = 1 − SS_res/SS_tot)', () => {

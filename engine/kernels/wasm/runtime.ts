@@ -3,7 +3,8 @@
  * float32 buffers (weights, gradients, activations) in that memory, so a kernel call passes byte offsets
  * and copies nothing; an array from elsewhere falls back to the TypeScript kernels. With threads (and
  * where the runtime can share memory) the memory is shared with a helper thread that computes part of
- * every large product (pool.ts).
+ * every large product (pool.ts). A dense layer or an activation bound to its buffers (bindDense,
+ * bindActivation) resolves their offsets once and calls the kernels with no checks per step.
  */
 import { wasmApi } from '../../types/webassembly.ts';
 import type { WasmApi, WasmMemory } from '../../types/webassembly.ts';
@@ -20,10 +21,13 @@ type Reduce = (p: number, n: number) => number;
 type Axpy = (y: number, x: number, alpha: number, n: number) => void;
 type Relu = (z: number, a: number, n: number) => void;
 type ReluBackward = (z: number, da: number, dz: number, n: number) => void;
+type SumRows = (src: number, out: number, rows: number, cols: number) => void;
 
 const PAGE = 65536;
 /** Reduction slice of the blocked gemm (floats). */
 const KC = 256;
+/** Inputs X of at most this many floats (16 KB, well inside L1) are read in place for Xᵀ·dZ. */
+const SMALL_X = 4096;
 const SOURCES: Record<WasmKernelName | `${WasmKernelName}-shared`, string> = {
   relaxed: KERNELS_RELAXED,
   simd: KERNELS_SIMD,
@@ -127,6 +131,9 @@ export function createWasmKernels(
   const axpyWasm = inst.exports['axpy'] as Axpy;
   const reluWasm = inst.exports['relu'] as Relu;
   const reluBackwardWasm = inst.exports['reluBackward'] as ReluBackward;
+  const tanhWasm = inst.exports['tanh'] as Relu;
+  const tanhBackwardWasm = inst.exports['tanhBackward'] as ReluBackward;
+  const sumRowsWasm = inst.exports['sumRows'] as SumRows;
   const buf = memory.buffer;
   const scratch = floats * 4;
   const here = (x: FloatArray) => x.buffer === buf && x instanceof Float32Array;
@@ -168,51 +175,116 @@ export function createWasmKernels(
   };
   /** Column chunks for products wide enough to cut into several, row chunks otherwise. */
   const axisFor = (rows: number, cols: number): 0 | 1 => (cols >= 16 * 8 || cols >= rows ? 1 : 0);
+  // The three products on byte offsets of operands known to be in this memory (bias: mode 1 adds it),
+  // called by the array-taking kernels below after their checks, and by a bound layer with none.
+  const matmulAt = (
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    bias: number,
+    mode: number,
+  ) => product(a, k * 4, 4, b, n * 4, c, n * 4, m, k, n, bias, mode, KC, axisFor(m, n));
+  const matmulTransAAt = (a: number, b: number, c: number, m: number, k: number, n: number) => {
+    if (m * k > scratchFloats || (m <= KC && m * k <= SMALL_X)) {
+      // Unblocked (one slice of the whole reduction), reading X down its columns: X too large for the
+      // scratch, or so small (and the reduction one slice anyway) that transposing it would cost more
+      // than it saves. Either way the same sums in the same order as through Xᵀ.
+      product(a, 4, k * 4, b, n * 4, c, n * 4, k, m, n, 0, 0, m, 0);
+      return;
+    }
+    // Xᵀ first (each chunk of dW rows transposes its columns of X): a column of X is one float per
+    // row, a page apart for wide layers.
+    product(scratch, m * 4, 4, b, n * 4, c, n * 4, k, m, n, 0, 0, KC, 0, PRE, a, k * 4);
+  };
+  /** False when neither operand fits the scratch transposed: then the caller runs the TypeScript kernel. */
+  const matmulTransBAccAt = (a: number, b: number, c: number, m: number, n: number, k: number): boolean => {
+    const viaDZ = m * n + k * m;
+    if (viaDZ <= scratchFloats && viaDZ < k * n) {
+      // dXᵀ = W · dZᵀ moves m·(n + k) floats around instead of all k·n of W.
+      // Each chunk of dXᵀ rows is added, transposed, into its columns of dX.
+      const out = scratch + m * n * 4;
+      transpose(a, n * 4, scratch, m * 4, m, n, 0);
+      product(b, n * 4, 4, scratch, m * 4, out, m * 4, k, n, m, 0, 0, KC, 0, POST, 0, 0, c, k * 4);
+    } else if (n === 1) {
+      // W is one column, laid out as Wᵀ already: no transpose.
+      product(a, 4, 4, b, k * 4, c, k * 4, m, 1, k, 0, 2, KC, axisFor(m, k));
+    } else if (k * n <= scratchFloats) {
+      transpose(b, n * 4, scratch, k * 4, k, n, 0);
+      product(a, n * 4, 4, scratch, k * 4, c, k * 4, m, n, k, 0, 2, KC, axisFor(m, k));
+    } else return false;
+    return true;
+  };
   const kernels: MatmulKernels = {
     name,
     matmul(a, b, c, m, k, n, bias) {
       if (!here(a) || !here(b) || !here(c) || (bias && !here(bias))) return matmul(a, b, c, m, k, n, bias);
-      const biasAt = bias ? bias.byteOffset : 0;
-      product(a.byteOffset, k * 4, 4, b.byteOffset, n * 4, c.byteOffset, n * 4, m, k, n, biasAt, bias ? 1 : 0, KC, axisFor(m, n)); // prettier-ignore
+      matmulAt(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, bias ? bias.byteOffset : 0, bias ? 1 : 0);
     },
     matmulTransA(a, b, c, m, k, n) {
       if (!here(a) || !here(b) || !here(c)) return matmulTransA(a, b, c, m, k, n);
-      if (m * k > scratchFloats) {
-        // Unblocked (one slice of the whole reduction), reading X down its columns.
-        product(a.byteOffset, 4, k * 4, b.byteOffset, n * 4, c.byteOffset, n * 4, k, m, n, 0, 0, m, 0);
-        return;
-      }
-      // Xᵀ first (each chunk of dW rows transposes its columns of X): a column of X is one float per
-      // row, a page apart for wide layers.
-      product(scratch, m * 4, 4, b.byteOffset, n * 4, c.byteOffset, n * 4, k, m, n, 0, 0, KC, 0, PRE, a.byteOffset, k * 4); // prettier-ignore
+      matmulTransAAt(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n);
     },
     matmulTransBAcc(a, b, c, m, n, k) {
       if (!here(a) || !here(b) || !here(c)) return matmulTransBAcc(a, b, c, m, n, k);
-      const viaDZ = m * n + k * m;
-      if (viaDZ <= scratchFloats && viaDZ < k * n) {
-        // dXᵀ = W · dZᵀ moves m·(n + k) floats around instead of all k·n of W.
-        // Each chunk of dXᵀ rows is added, transposed, into its columns of dX.
-        const out = scratch + m * n * 4;
-        transpose(a.byteOffset, n * 4, scratch, m * 4, m, n, 0);
-        product(b.byteOffset, n * 4, 4, scratch, m * 4, out, m * 4, k, n, m, 0, 0, KC, 0, POST, 0, 0, c.byteOffset, k * 4); // prettier-ignore
-      } else if (k * n <= scratchFloats) {
-        transpose(b.byteOffset, n * 4, scratch, k * 4, k, n, 0);
-        product(a.byteOffset, n * 4, 4, scratch, k * 4, c.byteOffset, k * 4, m, n, k, 0, 2, KC, axisFor(m, k)); // prettier-ignore
-      } else matmulTransBAcc(a, b, c, m, n, k);
+      if (!matmulTransBAccAt(a.byteOffset, b.byteOffset, c.byteOffset, m, n, k))
+        matmulTransBAcc(a, b, c, m, n, k);
+    },
+    bindDense(d) {
+      const { x, w, bias, z, dZ, dW, dBias, dX, nIn, nOut } = d;
+      if (![x, w, z, dZ, dW, bias, dBias, dX].every((v) => v === null || here(v))) return null;
+      const at = (v: FloatArray | null) => (v ? v.byteOffset : 0);
+      const [xAt, wAt, zAt, dZAt, dWAt] = [at(x), at(w), at(z), at(dZ), at(dW)];
+      const [biasAt, dBiasAt, dXAt] = [at(bias), at(dBias), at(dX)];
+      return {
+        kernels,
+        forward: (B) => matmulAt(xAt, wAt, zAt, B, nIn, nOut, biasAt, bias ? 1 : 0),
+        backward(B) {
+          matmulTransAAt(xAt, dZAt, dWAt, B, nIn, nOut);
+          if (dBias) sumRowsWasm(dZAt, dBiasAt, B, nOut);
+          if (dX && !matmulTransBAccAt(dZAt, wAt, dXAt, B, nOut, nIn))
+            matmulTransBAcc(dZ, w, dX, B, nOut, nIn);
+        },
+      };
     },
   };
+  /**
+   * Byte offset of an array in this memory, or −1, remembering the last array asked about: the trainer
+   * passes the same weights and gradients every step, and a typed array never moves (nor this memory).
+   */
+  const addressOf = () => {
+    let last: FloatArray | null = null;
+    let at = -1;
+    return (x: FloatArray): number => {
+      if (x !== last) {
+        last = x;
+        at = here(x) ? x.byteOffset : -1;
+      }
+      return at;
+    };
+  };
+  const sumsqAt = addressOf();
+  const finiteAt = addressOf();
+  const axpyYAt = addressOf();
+  const axpyXAt = addressOf();
   const vectors: VectorKernels = {
     sumSquares(a, start, end) {
-      if (!here(a)) return sumSquares(a, start, end);
-      return sumsq(a.byteOffset + start * 4, end - start);
+      const p = sumsqAt(a);
+      if (p < 0) return sumSquares(a, start, end);
+      return sumsq(p + start * 4, end - start);
     },
     allFinite(a) {
-      if (!here(a)) return allFinite(a);
-      return finite(a.byteOffset, a.length) === 1;
+      const p = finiteAt(a);
+      if (p < 0) return allFinite(a);
+      return finite(p, a.length) === 1;
     },
     axpy(y, x, alpha) {
-      if (!here(y) || !here(x) || x.length < y.length) return axpy(y, x, alpha);
-      axpyWasm(y.byteOffset, x.byteOffset, alpha, y.length);
+      const py = axpyYAt(y);
+      const px = axpyXAt(x);
+      if (py < 0 || px < 0 || x.length < y.length) return axpy(y, x, alpha);
+      axpyWasm(py, px, alpha, y.length);
     },
     relu(z, a, n) {
       if (!here(z) || !here(a) || z.length < n || a.length < n) return relu(z, a, n);
@@ -222,6 +294,22 @@ export function createWasmKernels(
       if (!here(z) || !here(da) || !here(dz) || z.length < n || da.length < n || dz.length < n)
         return reluBackward(z, da, dz, n);
       reluBackwardWasm(z.byteOffset, da.byteOffset, dz.byteOffset, n);
+    },
+    bindActivation(f, d) {
+      const { z, a, dA, dZ, width } = d;
+      if ((f !== 'relu' && f !== 'tanh') || ![z, a, dA, dZ].every(here)) return null;
+      const [zAt, aAt, dAAt, dZAt] = [z.byteOffset, a.byteOffset, dA.byteOffset, dZ.byteOffset];
+      if (f === 'relu')
+        return {
+          vectors,
+          forward: (B) => reluWasm(zAt, aAt, B * width),
+          backward: (B) => reluBackwardWasm(zAt, dAAt, dZAt, B * width),
+        };
+      return {
+        vectors,
+        forward: (B) => tanhWasm(zAt, aAt, B * width),
+        backward: (B) => tanhBackwardWasm(aAt, dAAt, dZAt, B * width),
+      };
     },
   };
   return { kernels, vectors, memory, heap: new Float32Array(buf, 0, floats), pool };
