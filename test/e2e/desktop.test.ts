@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { byTestId, ready, useApp } from './app.ts';
+import { byTestId, ready, textOf, useApp } from './app.ts';
 
 const app = useApp();
 
@@ -156,5 +156,31 @@ describe('inside the desktop shell', () => {
     // The new engine answers: the network is checked again and training works.
     await byTestId(page, 'step').click();
     await expect.poll(() => toasts(page, 'info')).toContain('引擎已恢复，训练从最近的检查点继续。');
+  });
+
+  it('an engine that keeps stopping is not given the run back a third time; the data is, and training starts afresh', async () => {
+    const page = await openInShell();
+    await byTestId(page, 'step').click();
+    await expect.poll(async () => Number(await textOf(page, 'step-count'))).toBe(1);
+    for (let n = 1; n <= 3; n++) {
+      await page.evaluate(`(() => {
+        window.__shell.worker.terminate();
+        window.__shell.exit({ key: 'host.reason.outOfMemory' });
+      })()`);
+      await expect.poll(() => page.evaluate('window.__shell.engines')).toBe(n + 1);
+    }
+    await expect
+      .poll(() => toasts(page, 'error'))
+      .toContain(
+        'The engine stopped three times within a minute, so your run was not restored (it may be too large for this computer). The network, data and settings are unchanged: press Train to start a new run.',
+      );
+    expect(await toasts(page, 'error')).toContain(
+      'The engine stopped unexpectedly and was restarted (it ran out of memory). Restoring your run from its last checkpoint…',
+    );
+    // The new engine has the data: a step makes a new run and takes it.
+    await expect.poll(() => byTestId(page, 'step').isEnabled()).toBe(true);
+    await byTestId(page, 'step').click();
+    await expect.poll(async () => Number(await textOf(page, 'step-count'))).toBe(1);
+    expect(await textOf(page, 'param-count')).toBe('Network: 114 parameters');
   });
 });

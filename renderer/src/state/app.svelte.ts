@@ -3,7 +3,7 @@
  * they are saved in (name, unsaved changes, autosave for recovery).
  */
 import type { EngineApi } from '../../../engine/api.ts';
-import type { EngineClient, EngineEvent } from '../../../engine/host/client.ts';
+import type { EngineClient } from '../../../engine/host/client.ts';
 import { createEngine } from '../lib/engine.ts';
 import { desktop } from '../lib/desktop.ts';
 import { downloadText, pickFile } from '../lib/files.ts';
@@ -13,6 +13,7 @@ import { DataState } from './data.svelte.ts';
 import { GraphState } from './graph.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
 import { ExplainState } from './explain.svelte.ts';
+import { EngineRecovery } from './recovery.ts';
 import { clearRecovery, readRecent, readRecovery, rememberRecent, writeRecovery } from './local-work.ts';
 import type { RecentProject } from './local-work.ts';
 
@@ -42,7 +43,8 @@ export class AppState {
   #autosaveFailed = false;
 
   constructor() {
-    this.engine = createEngine((e) => this.#onEngineEvent(e));
+    const recovery = new EngineRecovery(this);
+    this.engine = createEngine((e) => recovery.onEvent(e));
   }
 
   get api(): EngineApi {
@@ -60,18 +62,6 @@ export class AppState {
       () => (this.toasts = this.toasts.filter((x) => x.id !== t.id)),
       kind === 'error' ? 9000 : 4000,
     );
-  }
-
-  #onEngineEvent(e: EngineEvent): void {
-    if (e.type === 'crashed' || e.type === 'hung')
-      this.toast('error', t('toast.engineCrashed', { message: errorText(e.error) }));
-    if (e.type === 'restarted')
-      void this.engine.recover().then((r) => {
-        if (r?.ok) {
-          this.toast('info', t('toast.engineBack'));
-          void this.training.refresh(true);
-        }
-      });
   }
 
   async init(): Promise<void> {

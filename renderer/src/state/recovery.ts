@@ -1,0 +1,59 @@
+/**
+ * What the window does when its engine stops (crash, out of memory, hang): say so, and once the
+ * supervisor has started a new engine, put the data, the run and its last checkpoint back into it. If
+ * the engine stopped three times within a minute, restoring the run is what stops it: only the data
+ * goes back, and the person starts a new run.
+ */
+import type { EngineEvent } from '../../../engine/host/client.ts';
+import { errorText, t } from '../lib/i18n.svelte.ts';
+import type { AppState } from './app.svelte.ts';
+
+/** Stops within this long count towards giving up on the run. */
+const WINDOW_MS = 60_000;
+const MAX_STOPS = 3;
+
+export class EngineRecovery {
+  /** When the engine stopped within the last minute. */
+  #stops: number[] = [];
+
+  constructor(private readonly app: AppState) {}
+
+  onEvent(e: EngineEvent): void {
+    if (e.type === 'crashed' || e.type === 'hung') {
+      const now = Date.now();
+      this.#stops = [...this.#stops.filter((at) => now - at < WINDOW_MS), now];
+      this.app.toast('error', t('toast.engineCrashed', { message: errorText(e.error) }));
+    }
+    if (e.type === 'restarted') void this.#recover();
+  }
+
+  async #recover(): Promise<void> {
+    try {
+      await this.#restore();
+    } catch (e) {
+      // The new engine stopped too: its own restart restores again (or gives up).
+      if ((e as Error | null)?.name !== 'EngineUnavailableError') throw e;
+    }
+  }
+
+  async #restore(): Promise<void> {
+    const app = this.app;
+    if (this.#stops.length >= MAX_STOPS) {
+      this.#stops = [];
+      app.training.invalidate();
+      app.toast('error', t('toast.engineGaveUp'));
+      // The same rows back into the engine; the data panel (target, task, …) is left as it is.
+      if (app.data.source) await app.api.loadData(app.data.source);
+      await app.compile();
+      return;
+    }
+    const r = await app.engine.recover();
+    if (r?.ok) {
+      app.toast('info', t('toast.engineBack'));
+      void app.training.refresh(true);
+    } else if (r) {
+      app.training.invalidate();
+      app.toast('error', t('toast.weightsNotRestored', { message: errorText(r.error) }));
+    }
+  }
+}
