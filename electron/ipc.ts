@@ -83,12 +83,12 @@ export function registerIpc(
         return { ok: true, value: (await run(parsed.data, event)) ?? null };
       } catch (e) {
         if (e instanceof FileError) return failure(e.code, e.message, e.params);
+        // The exception's text may hold paths (the user's name, folders): it stays in main's log, and
+        // the window gets the system error code only.
+        console.error(`${channel} failed:`, e);
         const errno = (e as NodeJS.ErrnoException | null)?.code;
-        return failure(
-          'IO_ERROR',
-          (e as Error)?.message ?? String(e),
-          typeof errno === 'string' && /^E[A-Z0-9]+$/.test(errno) ? { errno } : {},
-        );
+        const known = typeof errno === 'string' && /^E[A-Z0-9]+$/.test(errno);
+        return failure('IO_ERROR', known ? `IO_ERROR ${errno}` : 'IO_ERROR', known ? { errno } : {});
       }
     });
   }

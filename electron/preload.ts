@@ -25,7 +25,7 @@ import type {
  */
 class DesktopError extends Error {
   constructor(readonly error: IpcError) {
-    super(BRIDGE_ERROR_PREFIX + JSON.stringify(error));
+    super(BRIDGE_ERROR_PREFIX + JSON.stringify({ code: error.code, params: error.params }));
     this.name = 'DesktopError';
   }
   get code(): string {

@@ -67,6 +67,8 @@ export interface EngineClient {
   checkpointNow(): Promise<void>;
   /** After a restart: loads the last data, recreates the last run and restores the last checkpoint. */
   recover(): Promise<Result<RunStatus> | null>;
+  /** Forgets the last run and checkpoint: a later `recover` loads the data only. */
+  forgetRun(): void;
   close(): void;
 }
 
@@ -221,6 +223,10 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
       if (!keep) return api.status();
       lastCheckpoint = keep;
       return api.restore(keep);
+    },
+    forgetRun() {
+      lastRun = null;
+      lastCheckpoint = null;
     },
     close() {
       closed = true;

@@ -145,6 +145,8 @@ describe('inside the desktop shell', () => {
 
   it('when the shell reports the engine gone, the window says why in its language and gets a new one', async () => {
     const page = await openInShell('zh-CN');
+    for (let i = 1; i <= 2; i++) await byTestId(page, 'step').click();
+    await expect.poll(async () => Number(await textOf(page, 'step-count'))).toBe(2);
     await page.evaluate(`(() => {
       window.__shell.worker.terminate();
       window.__shell.exit({ key: 'host.reason.exitCode', params: { code: 9 } });
@@ -153,9 +155,11 @@ describe('inside the desktop shell', () => {
       .poll(() => toasts(page, 'error'))
       .toContain('引擎意外停止，已重新启动（退出码 9）。正在从最近的检查点恢复训练…');
     await expect.poll(() => page.evaluate('window.__shell.engines')).toBe(2);
-    // The new engine answers: the network is checked again and training works.
-    await byTestId(page, 'step').click();
+    // The new engine has the run back (no checkpoint was taken in these few seconds, so from its first
+    // step) and trains on.
     await expect.poll(() => toasts(page, 'info')).toContain('引擎已恢复，训练从最近的检查点继续。');
+    await byTestId(page, 'step').click();
+    await expect.poll(async () => Number(await textOf(page, 'step-count'))).toBeGreaterThan(0);
   });
 
   it('an engine that keeps stopping is not given the run back a third time; the data is, and training starts afresh', async () => {
@@ -177,6 +181,9 @@ describe('inside the desktop shell', () => {
     expect(await toasts(page, 'error')).toContain(
       'The engine stopped unexpectedly and was restarted (it ran out of memory). Restoring your run from its last checkpoint…',
     );
+    // The run is gone from the panel too (no stale "running"), and nothing claims it continues.
+    await expect.poll(() => byTestId(page, 'run-state').getAttribute('data-state')).toBe('idle');
+    expect((await toasts(page, 'info')).filter((x) => x.startsWith('The engine is back'))).toEqual([]);
     // The new engine has the data: a step makes a new run and takes it.
     await expect.poll(() => byTestId(page, 'step').isEnabled()).toBe(true);
     await byTestId(page, 'step').click();

@@ -75,10 +75,15 @@ describe('desktop failures in the window', () => {
     );
   });
 
-  it('name a system error they have no words for by its code', () => {
+  it('name a system error they have no words for by its code, and one without a code as unexpected', () => {
     expect(desktopErrorText(rejected('READ_FAILED', { name: 'x.csv', errno: 'ELOOP' }))).toBe(
       'x.csv could not be read: system error ELOOP.',
     );
+    expect(desktopErrorText(rejected('IO_ERROR', {}))).toBe(
+      'The file operation failed: an unexpected error.',
+    );
+    i18n.set('zh-CN');
+    expect(desktopErrorText(rejected('IO_ERROR', {}))).toBe('文件操作失败：发生了意外错误。');
   });
 
   it('anything else is an unexpected error with its message; forged codes and facts are not trusted', () => {

@@ -123,7 +123,7 @@ export function desktopErrorText(e: unknown): string {
   const { errno, ...facts } = f.params;
   const reason =
     errno === undefined
-      ? ''
+      ? t('desktopError.errnoUnknown')
       : has(`desktopError.errno.${errno}`)
         ? td(`desktopError.errno.${errno}`)
         : t('desktopError.errnoOther', { errno });

@@ -17,7 +17,7 @@ export interface RecentProject {
 /** Keeps `text` (the project `name`) for recovery; rejects when the desktop shell cannot write it (browser storage is best effort). */
 export async function writeRecovery(text: string, name: string): Promise<void> {
   const bridge = desktop();
-  if (bridge) return bridge.writeRecovery(text, name);
+  if (bridge) return bridge.writeRecovery(text, name.slice(0, 200));
   try {
     localStorage.setItem(RECOVERY_KEY, text);
   } catch {

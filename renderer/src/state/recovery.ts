@@ -32,27 +32,33 @@ export class EngineRecovery {
       await this.#restore();
     } catch (e) {
       // The new engine stopped too: its own restart restores again (or gives up).
-      if ((e as Error | null)?.name !== 'EngineUnavailableError') throw e;
+      if ((e as Error | null)?.name === 'EngineUnavailableError') return;
+      this.app.toast('error', t('toast.weightsNotRestored', { message: String((e as Error)?.message ?? e) }));
     }
   }
 
   async #restore(): Promise<void> {
     const app = this.app;
     if (this.#stops.length >= MAX_STOPS) {
-      this.#stops = [];
-      app.training.invalidate();
+      // Not forgotten until a minute has passed without a stop: another stop gives up again at once.
+      app.engine.forgetRun();
+      app.training.drop();
       app.toast('error', t('toast.engineGaveUp'));
       // The same rows back into the engine; the data panel (target, task, …) is left as it is.
-      if (app.data.source) await app.api.loadData(app.data.source);
+      if (app.data.source) {
+        const d = await app.api.loadData(app.data.source);
+        if (!d.ok) app.toast('error', errorText(d.error));
+      }
       await app.compile();
       return;
     }
+    const hadRun = app.training.run !== null;
     const r = await app.engine.recover();
     if (r?.ok) {
-      app.toast('info', t('toast.engineBack'));
-      void app.training.refresh(true);
+      if (hadRun) app.toast('info', t('toast.engineBack'));
+      await app.training.refresh(true);
     } else if (r) {
-      app.training.invalidate();
+      app.training.drop();
       app.toast('error', t('toast.weightsNotRestored', { message: errorText(r.error) }));
     }
   }

@@ -119,6 +119,15 @@ export class TrainingState {
     this.#runKey = '';
   }
 
+  /** The run is gone (its engine could not be given it back): no run, no status, no metrics. */
+  drop(): void {
+    this.run = null;
+    this.status = null;
+    this.error = null;
+    this.#runKey = '';
+    this.clearMetrics();
+  }
+
   #keyFor(key: string): string {
     return `${key}|${JSON.stringify(this.config())}|${this.l2}`;
   }
