@@ -7,7 +7,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { z } from 'zod';
 import { Channel } from './channels.ts';
 import type { IpcErrorCode, IpcErrorParams, IpcResult } from './channels.ts';
-import { FileError, MAX_FILE_BYTES } from './files/service.ts';
+import { FileError, MAX_FILE_BYTES, systemErrorCode } from './files/service.ts';
 import { RECOVERY_ID } from './files/recovery.ts';
 import type { SenderInfo } from './security.ts';
 
@@ -86,9 +86,8 @@ export function registerIpc(
         // The exception's text may hold paths (the user's name, folders): it stays in main's log, and
         // the window gets the system error code only.
         console.error(`${channel} failed:`, e);
-        const errno = (e as NodeJS.ErrnoException | null)?.code;
-        const known = typeof errno === 'string' && /^E[A-Z0-9]+$/.test(errno);
-        return failure('IO_ERROR', known ? `IO_ERROR ${errno}` : 'IO_ERROR', known ? { errno } : {});
+        const errno = systemErrorCode(e);
+        return failure('IO_ERROR', errno ? `IO_ERROR ${errno}` : 'IO_ERROR', errno ? { errno } : {});
       }
     });
   }

@@ -31,10 +31,11 @@ export class FileError extends Error {
 }
 
 /** The operating system's error code of a failed file operation (EACCES, ENOSPC, …), if it has one. */
-const errno = (e: unknown): string => {
+export function systemErrorCode(e: unknown): string | undefined {
   const code = (e as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : 'EIO';
-};
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
+}
+const errno = (e: unknown): string => systemErrorCode(e) ?? 'EIO';
 
 export interface FileFilter {
   name: string;
@@ -83,6 +84,8 @@ export interface FileService {
 }
 
 export function createFileService(o: FileServiceOptions): FileService {
+  // A file opened or saved stays so when the recent-files list cannot be updated.
+  const remember = (path: string, kind: FileKind) => o.recent.add(path, kind).catch(() => undefined);
   const maxBytes = o.maxBytes ?? MAX_FILE_BYTES;
   let lastDir = o.defaultDir;
   const handle = (token: string): FileHandle => {
@@ -121,7 +124,7 @@ export function createFileService(o: FileServiceOptions): FileService {
       if (!path) return null;
       const token = o.tokens.grant(path, kind, kind === 'project' ? 'read-write' : 'read');
       const file = await readGranted(token);
-      if (kind !== 'weights') await o.recent.add(path, kind).catch(() => undefined);
+      if (kind !== 'weights') await remember(path, kind);
       return file;
     },
     async saveDialog(kind, suggestedName) {
@@ -147,8 +150,7 @@ export function createFileService(o: FileServiceOptions): FileService {
         throw new FileError('WRITE_FAILED', { name, errno: errno(e) });
       }
       lastDir = dirname(g.path);
-      // The file is saved; a recent-files list that cannot be updated does not make the save fail.
-      if (g.kind === 'project') await o.recent.add(g.path, g.kind).catch(() => undefined);
+      if (g.kind === 'project') await remember(g.path, g.kind);
       return handle(token);
     },
     async drop(path) {
@@ -156,7 +158,7 @@ export function createFileService(o: FileServiceOptions): FileService {
       const kind = kindOfDroppedFile(path);
       if (!kind) throw new FileError('UNSUPPORTED_FILE', { name: basename(path) });
       const file = await readGranted(o.tokens.grant(path, kind, kind === 'project' ? 'read-write' : 'read'));
-      if (kind !== 'weights') await o.recent.add(path, kind).catch(() => undefined);
+      if (kind !== 'weights') await remember(path, kind);
       return file;
     },
     async recent() {
