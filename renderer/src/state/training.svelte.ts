@@ -46,6 +46,8 @@ export class TrainingState {
   #runKey = '';
   #cursor: MetricsCursor | null = null;
   #frame = 0;
+  /** Bumped when the run is dropped, so that a refresh under way does not bring it back. */
+  #generation = 0;
   #last = { overview: 0, grid: 0, results: 0 };
 
   constructor(private api: () => EngineApi) {}
@@ -121,6 +123,8 @@ export class TrainingState {
 
   /** The run is gone (its engine could not be given it back): no run, no status, no metrics. */
   drop(): void {
+    // Answers still on their way describe the dropped run: they are ignored.
+    this.#generation++;
     this.run = null;
     this.status = null;
     this.error = null;
@@ -130,6 +134,11 @@ export class TrainingState {
 
   #keyFor(key: string): string {
     return `${key}|${JSON.stringify(this.config())}|${this.l2}`;
+  }
+
+  /** Is the run made from this graph and data (`key`), whatever the settings since? Its weights fit them. */
+  madeFrom(key: string): boolean {
+    return this.run !== null && this.#runKey.startsWith(`${key}|`);
   }
 
   /** Is the run made from this graph and data (`key`) with the current settings? */
@@ -200,8 +209,9 @@ export class TrainingState {
   /** Reads new metrics; `all` also refreshes the overview, map and results at once. */
   async refresh(all: boolean): Promise<void> {
     const api = this.api();
+    const generation = this.#generation;
     const p = await api.poll(this.#cursor, 8192);
-    if (!p.ok) return;
+    if (!p.ok || generation !== this.#generation) return;
     const d = p.value;
     this.status = d.status;
     if (d.status.error) this.error = d.status.error;
@@ -218,7 +228,7 @@ export class TrainingState {
       this.#last.overview = now;
       asks.push(
         api.history(600).then((h) => {
-          if (h.ok) this.history = h.value;
+          if (h.ok && generation === this.#generation) this.history = h.value;
         }),
       );
     }
@@ -226,7 +236,7 @@ export class TrainingState {
       this.#last.grid = now;
       asks.push(
         api.predictGrid({ resolution: 48 }).then((g) => {
-          if (g.ok) this.grid = g.value;
+          if (g.ok && generation === this.#generation) this.grid = g.value;
         }),
       );
     }
@@ -234,7 +244,7 @@ export class TrainingState {
       this.#last.results = now;
       asks.push(
         api.results().then((r) => {
-          if (r.ok) this.results = r.value;
+          if (r.ok && generation === this.#generation) this.results = r.value;
         }),
       );
     }
