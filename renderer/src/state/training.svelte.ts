@@ -123,8 +123,10 @@ export class TrainingState {
 
   /** The run is gone (its engine could not be given it back): no run, no status, no metrics. */
   drop(): void {
-    // Answers still on their way describe the dropped run: they are ignored.
+    // Answers still on their way describe the dropped run: they are ignored, and polling stops.
     this.#generation++;
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
     this.run = null;
     this.status = null;
     this.error = null;
@@ -197,9 +199,11 @@ export class TrainingState {
   /** Pulls once per frame while training runs; stops when it ends. */
   #watch(): void {
     if (this.#frame) return;
+    const generation = this.#generation;
     const tick = async () => {
       this.#frame = 0;
       await this.refresh(false);
+      if (generation !== this.#generation) return; // the run was dropped meanwhile
       if (this.status?.state === 'running') this.#frame = requestAnimationFrame(() => void tick());
       else await this.refresh(true);
     };
