@@ -125,7 +125,7 @@ export class TrainingState {
   drop(): void {
     // Answers still on their way describe the dropped run: they are ignored, and polling stops.
     this.#generation++;
-    cancelAnimationFrame(this.#frame);
+    if (this.#frame) cancelAnimationFrame(this.#frame);
     this.#frame = 0;
     this.run = null;
     this.status = null;
