@@ -14,7 +14,7 @@ import { readJson } from './json-read.ts';
 import { formatJson } from './json-write.ts';
 import { decodeParameters, encodeModel, storedNode } from './model-codec.ts';
 import type { LayerValues, LoadedParameters } from './model-codec.ts';
-import { nodesSchema } from './schema-graph.ts';
+import { draftNodesSchema } from './schema-graph.ts';
 import { labelSchema, parametersSchema, preprocessingSchema } from './schema-model.ts';
 import type { StoredLayer } from './schema-model.ts';
 import { dataSchema, historySchema, positionsSchema, trainingSchema } from './schema-project.ts';
@@ -22,7 +22,7 @@ import type { NodePosition, ProjectData, TrainingHistory } from './schema-projec
 import { timestampSchema } from './weights-file.ts';
 
 const graphSchema = z
-  .strictObject({ nodes: nodesSchema, positions: positionsSchema.optional() })
+  .strictObject({ nodes: draftNodesSchema, positions: positionsSchema.optional() })
   .superRefine((g, ctx) => {
     const ids = new Set(g.nodes.map((n) => n.id));
     const placed = new Set<string>();
@@ -50,7 +50,10 @@ const projectSchema = z.strictObject({
   history: historySchema.optional(),
 });
 
-/** A project file as plain data. `weights`, when present, always fit `graph`. */
+/**
+ * A project file as plain data. Its graph may be a draft (blocks not connected yet); `weights`, when
+ * present, always fit `graph`, which then compiles.
+ */
 export interface ProjectFile {
   format: typeof PROJECT_FORMAT;
   version: 1;

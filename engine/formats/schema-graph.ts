@@ -22,82 +22,104 @@ export const finite = z.number();
 const units = z.int().min(1).max(FILE_LIMITS.units, CAP);
 const penalty = z.number().min(0).optional();
 
-const inputNode = z.strictObject({
-  id: nodeIdSchema,
-  type: z.literal('input'),
-  inputs: z.tuple([]),
-  units: z.int().min(0).max(FILE_LIMITS.units, CAP),
-});
-const denseNode = z.strictObject({
-  id: nodeIdSchema,
-  type: z.literal('dense'),
-  inputs: z.tuple([nodeIdSchema]),
-  units,
-  activation: z.enum(ACTIVATIONS),
-  alpha: finite.optional(),
-  useBias: z.boolean(),
-  kernelInitializer: z.enum(INITIALIZERS),
-  l1: penalty,
-  l2: penalty,
-});
-const activationNode = z.strictObject({
-  id: nodeIdSchema,
-  type: z.literal('activation'),
-  inputs: z.tuple([nodeIdSchema]),
-  activation: z.enum(ACTIVATIONS),
-  alpha: finite.optional(),
-});
-const mergeInputs = z.array(nodeIdSchema).max(FILE_LIMITS.nodeInputs, CAP);
-const addNode = z.strictObject({ id: nodeIdSchema, type: z.literal('add'), inputs: mergeInputs });
-const concatNode = z.strictObject({ id: nodeIdSchema, type: z.literal('concatenate'), inputs: mergeInputs });
-const dropoutNode = z.strictObject({
-  id: nodeIdSchema,
-  type: z.literal('dropout'),
-  inputs: z.tuple([nodeIdSchema]),
-  rate: z.number().min(0).lt(1),
-});
-const outputNode = z.strictObject({
-  id: nodeIdSchema,
-  type: z.literal('output'),
-  inputs: z.tuple([nodeIdSchema]),
-  loss: z.enum(LOSSES),
-});
+/**
+ * The node schemas, with single-input nodes taking exactly one input, or (in a draft, which a project
+ * file may hold while the network is being drawn) none yet.
+ */
+function nodeSchemas(draft: boolean) {
+  const one = draft ? z.array(nodeIdSchema).max(1) : z.tuple([nodeIdSchema]);
+  const inputNode = z.strictObject({
+    id: nodeIdSchema,
+    type: z.literal('input'),
+    inputs: z.tuple([]),
+    units: z.int().min(0).max(FILE_LIMITS.units, CAP),
+  });
+  const denseNode = z.strictObject({
+    id: nodeIdSchema,
+    type: z.literal('dense'),
+    inputs: one,
+    units,
+    activation: z.enum(ACTIVATIONS),
+    alpha: finite.optional(),
+    useBias: z.boolean(),
+    kernelInitializer: z.enum(INITIALIZERS),
+    l1: penalty,
+    l2: penalty,
+  });
+  const activationNode = z.strictObject({
+    id: nodeIdSchema,
+    type: z.literal('activation'),
+    inputs: one,
+    activation: z.enum(ACTIVATIONS),
+    alpha: finite.optional(),
+  });
+  const mergeInputs = z.array(nodeIdSchema).max(FILE_LIMITS.nodeInputs, CAP);
+  const addNode = z.strictObject({ id: nodeIdSchema, type: z.literal('add'), inputs: mergeInputs });
+  const concatNode = z.strictObject({
+    id: nodeIdSchema,
+    type: z.literal('concatenate'),
+    inputs: mergeInputs,
+  });
+  const dropoutNode = z.strictObject({
+    id: nodeIdSchema,
+    type: z.literal('dropout'),
+    inputs: one,
+    rate: z.number().min(0).lt(1),
+  });
+  const outputNode = z.strictObject({
+    id: nodeIdSchema,
+    type: z.literal('output'),
+    inputs: one,
+    loss: z.enum(LOSSES),
+  });
+  return z.discriminatedUnion('type', [
+    inputNode,
+    denseNode,
+    activationNode,
+    addNode,
+    concatNode,
+    dropoutNode,
+    outputNode,
+  ]) as unknown as z.ZodType<GraphNode>;
+}
 
 /** One graph node, discriminated by `type`. */
-export const graphNodeSchema: z.ZodType<GraphNode> = z.discriminatedUnion('type', [
-  inputNode,
-  denseNode,
-  activationNode,
-  addNode,
-  concatNode,
-  dropoutNode,
-  outputNode,
-]);
+export const graphNodeSchema: z.ZodType<GraphNode> = nodeSchemas(false);
 
 /** The node list: up to FILE_LIMITS.nodes nodes, unique ids, every input naming a node of the list. */
-export const nodesSchema = z
-  .array(graphNodeSchema)
-  .max(FILE_LIMITS.nodes, CAP)
-
-  .superRefine((nodes, ctx) => {
-    const index = new Map<string, number>();
-    nodes.forEach((n, i) => {
-      if (index.has(n.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: [i, 'id'],
-          ...issueText('issue.repeatsId', { id: n.id, index: index.get(n.id)! }, 'DUPLICATE_NODE_ID'),
-        });
-      else index.set(n.id, i);
-    });
-    nodes.forEach((n, i) =>
-      n.inputs.forEach((src, j) => {
-        if (!index.has(src))
+const nodeList = (node: z.ZodType<GraphNode>) =>
+  z
+    .array(node)
+    .max(FILE_LIMITS.nodes, CAP)
+    .superRefine((nodes, ctx) => {
+      const index = new Map<string, number>();
+      nodes.forEach((n, i) => {
+        if (index.has(n.id))
           ctx.addIssue({
             code: 'custom',
-            path: [i, 'inputs', j],
-            ...issueText('issue.notANode', { src }, 'UNKNOWN_INPUT'),
+            path: [i, 'id'],
+            ...issueText('issue.repeatsId', { id: n.id, index: index.get(n.id)! }, 'DUPLICATE_NODE_ID'),
           });
-      }),
-    );
-  });
+        else index.set(n.id, i);
+      });
+      nodes.forEach((n, i) =>
+        n.inputs.forEach((src, j) => {
+          if (!index.has(src))
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'inputs', j],
+              ...issueText('issue.notANode', { src }, 'UNKNOWN_INPUT'),
+            });
+        }),
+      );
+    });
+
+/** The node list: up to FILE_LIMITS.nodes nodes, unique ids, every input naming a node of the list. */
+export const nodesSchema = nodeList(graphNodeSchema);
+
+/**
+ * The node list of a network still being drawn (a project file, the app's save request): as
+ * `nodesSchema`, but a block may be unconnected yet. Such a graph saves and reopens as it is; it only
+ * has to compile to train or to carry weights.
+ */
+export const draftNodesSchema = nodeList(nodeSchemas(true));

@@ -3,10 +3,14 @@
  * current run as a weights file, the project (with the run's weights and history, if any) as a file.
  */
 import type { CompileSummary } from '../api.ts';
+import { EngineError } from '../errors.ts';
 import { createProject, serializeProject } from '../formats/project-file.ts';
 import { exportWeights, serializeWeights } from '../formats/weights-file.ts';
 import type { CompiledGraph } from '../graph/compile.ts';
+import type { TrainingHistory } from '../formats/schema-project.ts';
+import type { MetricsStore } from '../metrics/store.ts';
 import type { Run } from '../train/setup.ts';
+import type { EpochMetrics, Trainer } from '../train/trainer.ts';
 import type { ProjectRequest } from './project.ts';
 import { historyColumns } from './project.ts';
 
@@ -57,16 +61,55 @@ export function weightsText(r: Run, name: unknown): string {
   return serializeWeights(file);
 }
 
-/** The project as a file: with the run's weights and training history when there is a run. */
+/**
+ * The project as a file: with the run's weights and training history when there is a run, it was made
+ * from this graph (`withRun`, default true) and its weights fit the graph; otherwise without them. A
+ * project can always be saved: a network being drawn saves as it is, and weights that no longer fit it
+ * are left out rather than failing the save.
+ */
 export function projectText(p: ProjectRequest, r: Run | null): string {
-  const file = createProject({
-    ...p,
-    ...(r
-      ? {
+  const { withRun = true, ...project } = p;
+  if (r && withRun) {
+    try {
+      return serializeProject(
+        createProject({
+          ...project,
           weights: { parameters: parameters(r), preprocessing: r.prepared.preprocessing },
           history: historyColumns(r.trainer.history),
-        }
-      : {}),
+        }),
+      );
+    } catch (e) {
+      // Weights of another shape, or a graph that no longer compiles: save the rest.
+      if (!(e instanceof EngineError)) throw e;
+    }
+  }
+  return serializeProject(createProject(project));
+}
+
+/** A project file's per-epoch series as the trainer's epoch records (null, a non-finite value, as NaN). */
+export function restoredEpochs(h: TrainingHistory): EpochMetrics[] {
+  const at = (s: (number | null)[] | undefined, i: number) => (s ? (s[i] ?? Number.NaN) : undefined);
+  return h.loss.map((loss, i) => {
+    const m: EpochMetrics = { epoch: i + 1, loss: loss ?? Number.NaN };
+    const valLoss = at(h.valLoss, i);
+    const accuracy = at(h.accuracy, i);
+    const valAccuracy = at(h.valAccuracy, i);
+    if (valLoss !== undefined) m.valLoss = valLoss;
+    if (accuracy !== undefined) m.accuracy = accuracy;
+    if (valAccuracy !== undefined) m.valAccuracy = valAccuracy;
+    return m;
   });
-  return serializeProject(file);
+}
+
+/**
+ * Puts a saved run's epochs back into a new run on the saved weights: the trainer counts them, the
+ * metrics store shows them. The run is done if it had reached its epochs, else paused part-way.
+ */
+export function resumeFrom(trainer: Trainer, store: MetricsStore, epochs: EpochMetrics[]): 'done' | 'paused' {
+  trainer.history = epochs.map((e) => ({ ...e }));
+  trainer.epoch = epochs.length;
+  for (const e of epochs) store.recordEpoch(e);
+  if (trainer.epoch < trainer.config.epochs) return 'paused';
+  trainer.status = 'done';
+  return 'done';
 }

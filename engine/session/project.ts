@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { EngineError } from '../errors.ts';
 import { issueError } from '../formats/issues.ts';
 import { FILE_LIMITS } from '../formats/limits.ts';
-import { nodesSchema } from '../formats/schema-graph.ts';
+import { draftNodesSchema } from '../formats/schema-graph.ts';
 import { dataSchema, positionsSchema, trainingSchema } from '../formats/schema-project.ts';
 import type { NodePosition, ProjectData } from '../formats/schema-project.ts';
 import type { GraphSpec } from '../graph/types.ts';
@@ -17,14 +17,20 @@ export interface ProjectRequest {
   positions?: NodePosition[];
   data?: ProjectData;
   training: TrainingConfig;
+  /**
+   * Whether the engine's run was made from this graph and data (default true). When false, or when
+   * its weights do not fit the graph, the project is saved without weights and history.
+   */
+  withRun?: boolean;
 }
 
 const schema = z.strictObject({
   name: z.string().min(1).max(FILE_LIMITS.labelLength),
-  graph: z.strictObject({ nodes: nodesSchema }),
+  graph: z.strictObject({ nodes: draftNodesSchema }),
   positions: positionsSchema.optional(),
   data: dataSchema.optional(),
   training: trainingSchema,
+  withRun: z.boolean().optional(),
 });
 
 export function parseProjectRequest(v: unknown): ProjectRequest {

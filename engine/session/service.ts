@@ -29,7 +29,7 @@ import { gridInputs } from './grid.ts';
 import { summarizeResults } from './results.ts';
 import * as req from './requests.ts';
 import { parseProjectRequest } from './project.ts';
-import { compileSummary, projectText, weightsText } from './files.ts';
+import { compileSummary, projectText, restoredEpochs, resumeFrom, weightsText } from './files.ts';
 
 export interface ServiceOptions {
   /** Lets the host's event loop run (pending calls are answered there). */
@@ -68,7 +68,12 @@ function loadInit(text: string) {
   const p = parseProject(text);
   const parameters = projectParameters(p);
   if (!p.weights || !parameters) fail('BAD_FILE', 'request.noWeights');
-  return { graph: { nodes: p.graph.nodes }, preprocessing: p.weights.preprocessing, parameters };
+  return {
+    graph: { nodes: p.graph.nodes },
+    preprocessing: p.weights.preprocessing,
+    parameters,
+    history: p.history ? restoredEpochs(p.history) : [],
+  };
 }
 
 /**
@@ -117,7 +122,8 @@ export function createEngineService(o: ServiceOptions): EngineService {
     };
   }
 
-  function build(request: RunRequest): void {
+  /** Makes the run; `resume` puts a reopened project's epochs back (Reset starts from its weights afresh). */
+  function build(request: RunRequest, resume = true): void {
     if (!table) fail('NO_DATA_LOADED', 'request.noDataToTrain');
     const init = request.initWeights !== undefined ? loadInit(request.initWeights) : null;
     const r = setupRun({
@@ -134,6 +140,9 @@ export function createEngineService(o: ServiceOptions): EngineService {
     run = { ...r, request, store: createMetricsStore(r.trainer.layerIds.length) };
     state = 'ready';
     error = null;
+    // A reopened project continues where it was saved: its epochs so far, done or paused part-way.
+    const history = init && 'history' in init ? init.history : [];
+    if (resume && history.length) state = resumeFrom(run.trainer, run.store, history);
   }
 
   /** One batch, recorded; moves to done or failed when the trainer does. */
@@ -261,7 +270,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
       }),
     reset: async () =>
       settle(() => {
-        build(needRun().request);
+        build(needRun().request, false);
         return status();
       }),
     setLearningRate: async (lr) =>

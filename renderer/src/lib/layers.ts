@@ -91,6 +91,16 @@ export const BLOCKS: BlockInfo[] = [
 
 export const blockInfo = (kind: NodeType): BlockInfo => BLOCKS.find((b) => b.kind === kind)!;
 
+/**
+ * The initialiser that suits an activation: He for the ReLU family (it keeps the variance of
+ * half-zeroed outputs), Glorot for the rest (tanh, sigmoid, linear, softmax, softplus).
+ */
+export function initializerFor(activation: Activation): Initializer {
+  return activation === 'relu' || activation === 'leaky_relu' || activation === 'elu'
+    ? 'he_uniform'
+    : 'glorot_uniform';
+}
+
 /** Activations as written in formulas (language-neutral); `activations.*` in the catalogue names them. */
 export const ACTIVATION_LABELS: Record<Activation, string> = {
   linear: 'linear',

@@ -11,6 +11,7 @@ import { desktopErrorText, errorText, t } from '../lib/i18n.svelte.ts';
 import type { TemplateName } from '../lib/templates.ts';
 import { DataState } from './data.svelte.ts';
 import { GraphState } from './graph.svelte.ts';
+import type { HeadFix } from './graph.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
 import { ExplainState } from './explain.svelte.ts';
 import { EngineRecovery } from './recovery.ts';
@@ -42,9 +43,10 @@ export class AppState {
   #toastId = 0;
   #autosaveFailed = false;
 
-  constructor() {
+  /** `engine` replaces the window's own (a test's in-process engine). */
+  constructor(engine?: EngineClient) {
     const recovery = new EngineRecovery(this);
-    this.engine = createEngine((e) => recovery.onEvent(e));
+    this.engine = engine ?? createEngine((e) => recovery.onEvent(e));
   }
 
   get api(): EngineApi {
@@ -102,24 +104,53 @@ export class AppState {
     }
   }
 
-  /** After new data: fit the output layer to it (say so), forget the old run, re-check the graph. */
-  async dataChanged(): Promise<void> {
+  /** A one-click fix when the network's end does not fit the data (wrong width or activation at the output). */
+  get headFix(): HeadFix | null {
     const info = this.data.targetInfo;
-    if (info && this.graph.fitHead(info.outputs, info.task))
+    const code = this.graph.problem?.code;
+    if (!info || (code !== 'LOSS_ACTIVATION_MISMATCH' && code !== 'OUTPUT_WIDTH_MISMATCH')) return null;
+    return this.graph.headFix(info.outputs, info.task);
+  }
+
+  fixHead(): void {
+    const fix = this.headFix;
+    if (fix) this.graph.applyHeadFix(fix);
+  }
+
+  /**
+   * After new data: fit the output layer to it (say so; not for a project being opened, which comes
+   * back as it was saved), forget the old run, re-check the graph.
+   */
+  async dataChanged(fitHead = true): Promise<void> {
+    const info = this.data.targetInfo;
+    if (fitHead && info && this.graph.fitHead(info.outputs, info.task))
       this.toast(
         'info',
         info.task === 'classification'
           ? t('toast.headClasses', { count: info.outputs })
           : t('toast.headValue', { count: info.outputs }),
       );
+    // A run on other data says nothing about this data: its panels go (the network stays).
+    if (this.training.run && !this.training.madeFrom(this.runKey)) {
+      if (this.training.running) await this.api.stop();
+      this.training.drop();
+    }
     this.training.invalidate();
     this.training.wantGrid = Boolean(this.data.summary?.planar);
     await this.compile();
   }
 
-  /** The graph and data a run is made from; a run made from another key is stale. */
+  /**
+   * The network and data a run is made from; a run made from another key is stale. The network counts
+   * by what it computes (moving a block does not change it), so undoing an edit makes the run current again.
+   */
   get runKey(): string {
-    return `${this.graph.revision}|${this.data.revision}`;
+    return `${JSON.stringify(this.graph.spec())}|${this.data.revision}`;
+  }
+
+  /** The panels show a run made from another network or data than the one on screen. */
+  get staleRun(): boolean {
+    return this.training.run !== null && !this.training.madeFrom(this.runKey);
   }
 
   async train(): Promise<void> {
@@ -128,11 +159,7 @@ export class AppState {
       this.toast('error', errorText(this.graph.problem));
       return;
     }
-    const ok = await this.training.ensureRun(
-      this.graph.spec(),
-      { mapping: this.data.mapping() },
-      `${this.graph.revision}|${this.data.revision}`,
-    );
+    const ok = await this.training.ensureRun(this.graph.spec(), { mapping: this.data.mapping() }, this.runKey);
     if (!ok) return;
     if (this.training.status?.state === 'paused') await this.training.resume();
     else await this.training.start();
@@ -150,16 +177,17 @@ export class AppState {
   }
 
   async stepOnce(): Promise<void> {
-    const ok = await this.training.ensureRun(
-      this.graph.spec(),
-      { mapping: this.data.mapping() },
-      `${this.graph.revision}|${this.data.revision}`,
-    );
+    if (this.opening) return;
+    const ok = await this.training.ensureRun(this.graph.spec(), { mapping: this.data.mapping() }, this.runKey);
     if (ok) await this.training.step();
   }
 
   // ---- files ----
 
+  /**
+   * The project as a file. The run's weights go with it only when they were trained on this network and
+   * data; an edited network saves without them (the engine also leaves out weights that do not fit).
+   */
   async projectText(): Promise<string | null> {
     const data = this.data.projectData();
     const r = await this.api.exportProject({
@@ -168,6 +196,7 @@ export class AppState {
       positions: this.graph.positions(),
       ...(data ? { data } : {}),
       training: this.training.config(),
+      withRun: this.training.run !== null && !this.staleRun,
     });
     if (!r.ok) {
       this.toast('error', t('toast.saveFailed', { message: errorText(r.error) }));
@@ -200,7 +229,7 @@ export class AppState {
     this.savedRevision = this.revisionKey;
     this.recent = rememberRecent(this.recent, this.projectName, text);
     clearRecovery();
-    this.toast('info', t('toast.saved', { name: fileName }));
+    this.toast('info', t(this.staleRun ? 'toast.savedWithoutWeights' : 'toast.saved', { name: fileName }));
   }
 
   async open(): Promise<void> {
@@ -248,7 +277,7 @@ export class AppState {
     this.graph.load(p.graph, p.graph.positions);
     this.training.invalidate();
     this.training.clearMetrics();
-    await this.dataChanged();
+    await this.dataChanged(false);
     if (p.weights && this.data.summary) {
       // Trained weights come back: the run continues from them.
       const r = await this.api.createRun({
@@ -257,8 +286,11 @@ export class AppState {
         training: this.training.config(),
         initWeights: text,
       });
-      if (r.ok) this.training.adopt(r.value, this.runKey);
-      else this.toast('error', t('toast.weightsNotRestored', { message: errorText(r.error) }));
+      if (r.ok) {
+        this.training.adopt(r.value, this.runKey);
+        // The run's state, epochs, map and results, as they were when it was saved.
+        await this.training.refresh(true);
+      } else this.toast('error', t('toast.weightsNotRestored', { message: errorText(r.error) }));
     }
     this.savedRevision = this.revisionKey;
     this.recent = rememberRecent(this.recent, p.name, text);
@@ -306,7 +338,11 @@ export class AppState {
   }
 
   async exportWeights(): Promise<void> {
-    if (this.training.run && !this.training.isCurrent(this.runKey)) {
+    if (!this.training.run) {
+      this.toast('error', t('toast.noWeights'));
+      return;
+    }
+    if (this.staleRun) {
       this.toast('error', t('toast.staleWeights'));
       return;
     }
@@ -327,33 +363,43 @@ export class AppState {
     }
   }
 
-  /** Continues training from a weights file: its network and preprocessing replace the current ones. */
+  /**
+   * Continues training from a weights file: its network and preprocessing replace the current ones. The
+   * run is made first; a file that does not fit the data is refused and changes nothing.
+   */
   async importWeights(): Promise<void> {
     const bridge = desktop();
     const file = bridge ? await this.#desktopCall(() => bridge.openFile('weights')) : await pickFile('.json');
     if (!file) return;
-    const text = new TextDecoder().decode(file.bytes);
+    await this.importWeightsText(file.name, new TextDecoder().decode(file.bytes));
+  }
+
+  async importWeightsText(name: string, text: string): Promise<boolean> {
     const w = await this.api.inspectWeights(text);
     if (!w.ok) {
-      this.toast('error', t('toast.weightsInvalid', { name: file.name, message: errorText(w.error) }));
-      return;
+      this.toast('error', t('toast.weightsInvalid', { name, message: errorText(w.error) }));
+      return false;
     }
-    this.graph.load(w.value.graph);
-    this.data.target = w.value.preprocessing.target.name;
-    await this.data.describe();
-    await this.compile();
+    const mapping = { ...this.data.mapping(), target: w.value.preprocessing.target.name };
     const r = await this.api.createRun({
       graph: w.value.graph,
-      mapping: this.data.mapping(),
+      mapping,
       training: this.training.config(),
       initWeights: text,
     });
     if (!r.ok) {
-      this.toast('error', t('toast.weightsMismatch', { name: file.name, message: errorText(r.error) }));
-      return;
+      this.toast('error', t('toast.weightsMismatch', { name, message: errorText(r.error) }));
+      return false;
     }
+    this.graph.load(w.value.graph);
+    this.data.target = mapping.target;
+    await this.data.describe();
+    this.training.wantGrid = Boolean(this.data.summary?.planar);
+    await this.compile();
     this.training.adopt(r.value, this.runKey);
-    this.toast('info', t('toast.weightsLoaded', { name: file.name }));
+    await this.training.refresh(true);
+    this.toast('info', t('toast.weightsLoaded', { name }));
+    return true;
   }
 
   // ---- recovery (local-work.ts keeps it) ----

@@ -5,14 +5,24 @@
 import type { Edge, Node } from '@xyflow/svelte';
 import type { CompileSummary } from '../../../engine/api.ts';
 import type { EngineErrorInfo } from '../../../engine/errors.ts';
-import type { GraphSpec, NodeType } from '../../../engine/graph/types.ts';
+import type { Activation, GraphSpec, LossName, NodeType } from '../../../engine/graph/types.ts';
 import { t } from '../lib/i18n.svelte.ts';
-import { blockInfo, fromGraphNode, toGraphNode } from '../lib/layers.ts';
+import { blockInfo, fromGraphNode, initializerFor, toGraphNode } from '../lib/layers.ts';
 import type { LayerData } from '../lib/layers.ts';
 import { templateGraph } from '../lib/templates.ts';
 import type { TemplateName } from '../lib/templates.ts';
 
 export type LayerNode = Node<{ layer: LayerData }, 'layer'>;
+
+/** A one-click fix for a network whose end does not fit the data (see `GraphState.headFix`). */
+export interface HeadFix {
+  /** Change the dense layer `id` that feeds the output, or insert one after block `id`. */
+  action: 'change' | 'insert';
+  id: string;
+  units: number;
+  activation: Activation;
+  loss: LossName;
+}
 
 interface Snapshot {
   nodes: LayerNode[];
@@ -125,7 +135,20 @@ export class GraphState {
     return id;
   }
 
+  /**
+   * Replaces a block's settings. A dense layer whose activation changes takes the initialiser that suits
+   * the new one, unless its initialiser was chosen (it differs from the one that suited the old one).
+   */
   update(id: string, layer: LayerData): void {
+    const old = this.nodes.find((n) => n.id === id)?.data.layer;
+    if (
+      old?.kind === 'dense' &&
+      layer.kind === 'dense' &&
+      old.activation !== layer.activation &&
+      old.initializer === layer.initializer &&
+      old.initializer === initializerFor(old.activation)
+    )
+      layer = { ...layer, initializer: initializerFor(layer.activation) };
     this.commit(() => {
       this.nodes = this.nodes.map((n) => (n.id === id ? { ...n, data: { layer } } : n));
     });
@@ -263,6 +286,90 @@ export class GraphState {
 
   applyTemplate(name: TemplateName, outputs: number, task: 'classification' | 'regression'): void {
     this.load(templateGraph(name, outputs, task));
+  }
+
+  /**
+   * How to make the network end the way the data needs (one softmax unit per class, or linear values),
+   * as one click: change the dense layer that feeds the output when it is nearly right (right width or
+   * right activation), else add a dense layer before the output. Null when there is nothing to fix.
+   */
+  headFix(outputs: number, task: 'classification' | 'regression'): HeadFix | null {
+    const out = this.nodes.find((n) => n.data.layer.kind === 'output');
+    const edge = out && this.edges.find((e) => e.target === out.id);
+    const feeder = edge && this.nodes.find((n) => n.id === edge.source);
+    if (!out || !feeder || out.data.layer.kind !== 'output') return null;
+    const binary =
+      task === 'classification' && outputs === 2 && out.data.layer.loss === 'binary_crossentropy';
+    const units = binary ? 1 : outputs;
+    const activation: Activation = task === 'regression' ? 'linear' : binary ? 'sigmoid' : 'softmax';
+    const loss: LossName =
+      task === 'regression'
+        ? out.data.layer.loss === 'mae'
+          ? 'mae'
+          : 'mse'
+        : binary
+          ? 'binary_crossentropy'
+          : 'categorical_crossentropy';
+    const f = feeder.data.layer;
+    if (
+      f.kind === 'dense' &&
+      f.units === units &&
+      f.activation === activation &&
+      out.data.layer.loss === loss
+    )
+      return null;
+    if (f.kind === 'dense' && (f.units === units || f.activation === activation))
+      return { action: 'change', id: feeder.id, units, activation, loss };
+    return { action: 'insert', id: feeder.id, units, activation, loss };
+  }
+
+  /** Applies a `headFix`; undoable as one change. */
+  applyHeadFix(fix: HeadFix): void {
+    const out = this.nodes.find((n) => n.data.layer.kind === 'output');
+    if (!out) return;
+    const outLayer: LayerData = { kind: 'output', loss: fix.loss };
+    if (fix.action === 'change') {
+      this.commit(() => {
+        this.nodes = this.nodes.map((n) => {
+          if (n.id === out.id) return { ...n, data: { layer: outLayer } };
+          if (n.id !== fix.id || n.data.layer.kind !== 'dense') return n;
+          const layer = { ...n.data.layer, units: fix.units, activation: fix.activation };
+          return { ...n, data: { layer: { ...layer, initializer: initializerFor(fix.activation) } } };
+        });
+      });
+      return;
+    }
+    const id = this.#newId('dense', new Set(this.nodes.map((n) => n.id)));
+    const dense = blockInfo('dense').make();
+    if (dense.kind !== 'dense') return;
+    const node: LayerNode = {
+      id,
+      type: 'layer',
+      position: { ...out.position },
+      data: {
+        layer: {
+          ...dense,
+          units: fix.units,
+          activation: fix.activation,
+          initializer: initializerFor(fix.activation),
+        },
+      },
+    };
+    this.commit(() => {
+      this.nodes = [
+        ...this.nodes.map((n) =>
+          n.id === out.id
+            ? { ...n, position: { x: n.position.x + COLUMN, y: n.position.y }, data: { layer: outLayer } }
+            : n,
+        ),
+        node,
+      ];
+      this.edges = [
+        ...this.edges.filter((e) => e.target !== out.id),
+        { id: `e-${fix.id}-${id}`, source: fix.id, target: id },
+        { id: `e-${id}-${out.id}`, source: id, target: out.id },
+      ];
+    });
   }
 
   /** Makes the block before the output fit the data: one unit per class (softmax) or one value. */
