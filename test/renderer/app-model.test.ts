@@ -22,7 +22,7 @@ import { ACTIVATIONS } from '../../engine/graph/types.ts';
 import { AppState } from '../../renderer/src/state/app.svelte.ts';
 import { createService } from './helpers.ts';
 
-const RUNS = Number(process.env.MODEL_RUNS ?? 150);
+const RUNS = Number(process.env.MODEL_RUNS ?? 200);
 
 beforeAll(() => {
   // Frames come as soon as the engine has answered; nothing here waits on a clock.

@@ -159,7 +159,11 @@ export class AppState {
       this.toast('error', errorText(this.graph.problem));
       return;
     }
-    const ok = await this.training.ensureRun(this.graph.spec(), { mapping: this.data.mapping() }, this.runKey);
+    const ok = await this.training.ensureRun(
+      this.graph.spec(),
+      { mapping: this.data.mapping() },
+      this.runKey,
+    );
     if (!ok) return;
     if (this.training.status?.state === 'paused') await this.training.resume();
     else await this.training.start();
@@ -178,7 +182,11 @@ export class AppState {
 
   async stepOnce(): Promise<void> {
     if (this.opening) return;
-    const ok = await this.training.ensureRun(this.graph.spec(), { mapping: this.data.mapping() }, this.runKey);
+    const ok = await this.training.ensureRun(
+      this.graph.spec(),
+      { mapping: this.data.mapping() },
+      this.runKey,
+    );
     if (ok) await this.training.step();
   }
 
@@ -229,7 +237,12 @@ export class AppState {
     this.savedRevision = this.revisionKey;
     this.recent = rememberRecent(this.recent, this.projectName, text);
     clearRecovery();
-    this.toast('info', t(this.staleRun ? 'toast.savedWithoutWeights' : 'toast.saved', { name: fileName }));
+    this.toast(
+      'info',
+      this.staleRun
+        ? t('toast.savedWithoutWeights', { name: fileName })
+        : t('toast.saved', { name: fileName }),
+    );
   }
 
   async open(): Promise<void> {
