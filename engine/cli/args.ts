@@ -5,11 +5,34 @@ import { UsageError } from './io.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * Joins a negative number to the option before it (`--epochs -1` → `--epochs=-1`): parseArgs takes
+ * `-1` for an option and calls the argument ambiguous, where the person should hear the allowed range.
+ */
+function joinNegatives(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : undefined;
+    const takesValue = name !== undefined && Object.hasOwn(options, name) && options[name]!.type === 'string';
+    if (takesValue && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** Parses `argv` strictly: unknown options and stray arguments are UsageErrors naming them. */
 export function parse(command: string, argv: string[], options: Options, positionals = 0) {
   try {
     const r = parseArgs({
-      args: argv,
+      args: joinNegatives(argv, options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: positionals > 0,
       strict: true,

@@ -14,8 +14,11 @@ export const FILE_LIMITS = {
   units: LIMITS.units,
   /** Inputs of one add or concatenate node. */
   nodeInputs: 64,
-  /** Numbers in all parameter tensors together (float32: 64 MB; as text roughly 200 MB). */
-  parameters: 16_777_216,
+  /**
+   * Numbers in all parameter tensors together (float32: 64 MB; as text roughly 200 MB): the graph
+   * compiler's own limit, so a network that trains can always be saved.
+   */
+  parameters: LIMITS.params,
   idLength: LIMITS.idLength,
   /** Feature, class and category names, dataset names, creator strings. */
   labelLength: 256,

@@ -95,7 +95,25 @@ export const preprocessingSchema: z.ZodType<Preprocessing> = z
   });
 
 const dim = z.int().min(1).max(FILE_LIMITS.units, CAP);
-const data = z.array(finite).max(FILE_LIMITS.parameters, CAP);
+
+/**
+ * Tensor values: numbers a float32 holds, exactly what the writer accepts (`1e308` would become
+ * Infinity in the engine, so it is refused on the way in too, at its index).
+ */
+const data = z
+  .array(finite)
+  .max(FILE_LIMITS.parameters, CAP)
+  .superRefine((values, ctx) => {
+    for (let i = 0; i < values.length; i++) {
+      if (Number.isFinite(Math.fround(values[i]!))) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [i],
+        ...issueText('issue.beyondFloat32', { got: String(values[i]) }),
+      });
+      return;
+    }
+  });
 
 /** A dense layer's tensors as stored: kernel [nIn, units] row-major; bias [units], absent when useBias is false. */
 export const layerParametersSchema = z.strictObject({

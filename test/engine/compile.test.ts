@@ -202,7 +202,7 @@ const cases: Array<[string, GraphSpec, CompileOptions | undefined, string, strin
     undefined,
     'TOO_LARGE',
     'a',
-    /more than 50,000,000 parameters/,
+    /more than 16,777,216 parameters/,
   ],
 ];
 

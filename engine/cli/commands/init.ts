@@ -1,24 +1,21 @@
 /** `init`: an untrained weights file, its preprocessing fitted to the data exactly as `train` would. */
-import { prepareData } from '../../data/prepare.ts';
 import { exportWeights, serializeWeights } from '../../formats/weights-file.ts';
-import { compileGraph } from '../../graph/compile.ts';
-import { createModel } from '../../model/model.ts';
-import { createRng } from '../../rng.ts';
+import { setupRun } from '../../train/setup.ts';
+import type { TrainingConfig } from '../../train/config.ts';
 import { intOption, numOption, parse } from '../args.ts';
-import { readTable } from '../data-source.ts';
 import type { Io } from '../io-types.ts';
 import { translator } from '../i18n.ts';
 import type { Translate } from '../i18n.ts';
-import { UsageError, writeAtomic } from '../io.ts';
+import { checkWritable, UsageError, writeAtomic } from '../io.ts';
 import { networkHelp, NETWORK_OPTIONS, resolveNetwork, weightsMetadata } from './network.ts';
+import { DATA_OPTIONS, dataMapping, namingFiles, readData } from './data-options.ts';
 
 /** `init --help`. */
 export const initHelp = (t: Translate) => t('help.init', { network: networkHelp(t, false) });
 
 const OPTIONS = {
   ...NETWORK_OPTIONS,
-  data: { type: 'string' },
-  target: { type: 'string' },
+  ...DATA_OPTIONS,
   seed: { type: 'string' },
   'validation-split': { type: 'string' },
   out: { type: 'string' },
@@ -28,38 +25,29 @@ export function initCommand(argv: string[], io: Io): number {
   const { values: v } = parse('init', argv, OPTIONS);
   const out = v.out as string | undefined;
   if (!out) throw new UsageError('usage.outRequired');
+  checkWritable(out);
   const net = resolveNetwork(v, false);
-  const seed = intOption('seed', v.seed, 0, 0xffffffff) ?? net.training.seed;
-  const validationSplit =
-    numOption('validation-split', v['validation-split'], 0, 0.9) ?? net.training.validationSplit;
-  const dataSpec = (v.data as string | undefined) ?? net.dataSpec;
-  if (!dataSpec) throw new UsageError('usage.dataRequired');
-  const fromProject = v.data === undefined;
-  const table = readTable(dataSpec, {
-    samples: fromProject ? net.dataSamples : undefined,
-    noise: fromProject ? net.dataNoise : undefined,
-    seed: net.dataSeed ?? seed,
-  });
-  const prepared = prepareData(table, {
-    target: (v.target as string | undefined) ?? net.mapping.target,
-    task: net.mapping.task,
-    missing: net.mapping.missing,
-    normalize: net.mapping.normalize,
-    validationSplit,
-    seed,
-    shuffle: net.training.shuffle,
-  });
-  const graph = net.graph(prepared.preprocessing);
-  const compiled = compileGraph(graph, { inputWidth: prepared.train.nIn });
-  // The same generator, in the same order, as a training run with this seed draws its initial weights.
-  const model = createModel(compiled, { maxBatch: 1, rng: createRng(seed) });
+  const training: TrainingConfig = {
+    ...net.training,
+    seed: intOption('seed', v.seed, 0, 0xffffffff) ?? net.training.seed,
+    validationSplit:
+      numOption('validation-split', v['validation-split'], 0, 0.9) ?? net.training.validationSplit,
+  };
+  const data = readData(v, net, training.seed);
+  const mapping = dataMapping(v, net);
+  // Set up exactly as `train` would (same preparation, same generator for the initial weights), then
+  // write the weights before the first step.
+  const { trainer, graph, prepared } = namingFiles(net, data.spec, () =>
+    setupRun({ table: data.table, mapping, graph: net.graph, training, init: null }),
+  );
+  trainer.dispose();
   const file = exportWeights({
     graph,
-    parameters: new Map(model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }])),
+    parameters: new Map(trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }])),
     preprocessing: prepared.preprocessing,
     metadata: weightsMetadata([]),
   });
   writeAtomic(out, serializeWeights(file));
-  io.stderr.write(`${translator(io.lang)('init.wrote', { out, params: compiled.paramCount })}\n`);
+  io.stderr.write(`${translator(io.lang)('init.wrote', { out, params: trainer.compiled.paramCount })}\n`);
   return 0;
 }

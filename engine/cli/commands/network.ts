@@ -41,6 +41,8 @@ export interface ResolvedNetwork {
   dataSamples?: number;
   dataNoise?: number;
   init: LoadedWeights | null;
+  /** The file the network came from (--project or --init), named in errors about its graph. */
+  file?: string;
   /** The graph for data with this preprocessing. */
   graph(prep: Preprocessing): GraphSpec;
 }
@@ -85,13 +87,14 @@ export function resolveNetwork(
           }
         : {}),
       init: null,
+      file: path,
       graph: () => project.graph,
     };
   }
   if (v.init !== undefined) {
     const path = v.init as string;
     const init = inFile(path, () => loadWeights(readText(path)));
-    return { training: DEFAULT_TRAINING, mapping: {}, init, graph: () => init.graph };
+    return { training: DEFAULT_TRAINING, mapping: {}, init, file: path, graph: () => init.graph };
   }
   const hidden = layersOption(v.layers)!;
   return {

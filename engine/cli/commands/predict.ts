@@ -8,7 +8,7 @@ import { readTable } from '../data-source.ts';
 import type { Io } from '../io-types.ts';
 import { translator } from '../i18n.ts';
 import type { Translate } from '../i18n.ts';
-import { inFile, readText, UsageError, writeAtomic } from '../io.ts';
+import { checkWritable, inFile, readText, UsageError, writeAtomic } from '../io.ts';
 
 /** `predict --help`. */
 export const predictHelp = (t: Translate) => t('help.predict');
@@ -25,6 +25,8 @@ export function predictCommand(argv: string[], io: Io): number {
   const dataPath = v.data as string | undefined;
   if (!weightsPath) throw new UsageError('usage.weightsRequired');
   if (!dataPath) throw new UsageError('usage.predictDataRequired');
+  const out = v.out as string | undefined;
+  if (out) checkWritable(out);
   const w = inFile(weightsPath, () => loadWeights(readText(weightsPath)));
   const table = readTable(dataPath, { seed: 1 });
   const rows = inFile(dataPath, () => encodeRows(w.preprocessing, table, { requireTarget: false }));
@@ -41,7 +43,6 @@ export function predictCommand(argv: string[], io: Io): number {
     'label' in d ? [d.label, ...d.probabilities.map((p) => p.toPrecision(6))] : [String(d.value)],
   );
   const csv = `${Papa.unparse({ fields: header, data }, { newline: '\n' })}\n`;
-  const out = v.out as string | undefined;
   if (out) {
     writeAtomic(out, csv);
     io.stderr.write(`${translator(io.lang)('predict.wrote', { n: rows.n, out })}\n`);

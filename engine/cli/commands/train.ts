@@ -6,27 +6,21 @@ import type { TrainingConfig } from '../../train/config.ts';
 import type { EpochMetrics } from '../../train/trainer.ts';
 import { setupRun } from '../../train/setup.ts';
 import { choice, intOption, numOption, parse } from '../args.ts';
-import { readTable } from '../data-source.ts';
 import type { Io } from '../io-types.ts';
 import { translator } from '../i18n.ts';
 import type { Translate } from '../i18n.ts';
-import { UsageError, writeAtomic } from '../io.ts';
+import { checkWritable, UsageError, writeAtomic } from '../io.ts';
 import { formatError } from '../../i18n.ts';
 import { createProgress } from '../progress.ts';
 import { networkHelp, NETWORK_OPTIONS, resolveNetwork, weightsMetadata } from './network.ts';
+import { DATA_OPTIONS, dataMapping, namingFiles, readData } from './data-options.ts';
 
 /** `train --help`. */
 export const trainHelp = (t: Translate) => t('help.train', { network: networkHelp(t, true) });
 
 const OPTIONS = {
   ...NETWORK_OPTIONS,
-  data: { type: 'string' },
-  target: { type: 'string' },
-  task: { type: 'string' },
-  missing: { type: 'string' },
-  normalize: { type: 'string' },
-  samples: { type: 'string' },
-  noise: { type: 'string' },
+  ...DATA_OPTIONS,
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   optimizer: { type: 'string' },
@@ -43,6 +37,8 @@ export function trainCommand(argv: string[], io: Io): number {
   const { values: v } = parse('train', argv, OPTIONS);
   const out = v.out as string | undefined;
   if (!out) throw new UsageError('usage.trainOutRequired');
+  // Where the weights go is checked before anything is read or trained.
+  checkWritable(out);
   const net = resolveNetwork(v);
   const base: TrainingConfig = net.training;
   const optimizerName = choice('optimizer', v.optimizer, OPTIMIZERS) ?? base.optimizer.name;
@@ -64,34 +60,12 @@ export function trainCommand(argv: string[], io: Io): number {
     shuffle: v['no-shuffle'] ? false : base.shuffle,
     seed: intOption('seed', v.seed, 0, 0xffffffff) ?? base.seed,
   };
-  const dataSpec = (v.data as string | undefined) ?? net.dataSpec;
-  if (!dataSpec) throw new UsageError('usage.dataRequired');
-  const fromProject = v.data === undefined;
-  const table = readTable(dataSpec, {
-    samples: intOption('samples', v.samples, 10, 1_000_000) ?? (fromProject ? net.dataSamples : undefined),
-    noise: numOption('noise', v.noise, 0, 0.5) ?? (fromProject ? net.dataNoise : undefined),
-    seed: net.dataSeed ?? config.seed,
-  });
-
-  const { trainer, graph, prepared, train, validation } = setupRun({
-    table,
-    mapping: {
-      ...net.mapping,
-      ...(v.target !== undefined ? { target: v.target as string } : {}),
-      ...(v.task !== undefined
-        ? { task: choice('task', v.task, ['classification', 'regression'] as const)! }
-        : {}),
-      ...(v.missing !== undefined
-        ? { missing: choice('missing', v.missing, ['drop', 'impute'] as const)! }
-        : {}),
-      ...(v.normalize !== undefined
-        ? { normalize: choice('normalize', v.normalize, ['standard', 'none'] as const)! }
-        : {}),
-    },
-    graph: net.graph,
-    training: config,
-    init: net.init,
-  });
+  const data = readData(v, net, config.seed);
+  const mapping = dataMapping(v, net);
+  // The graph is compiled here, before training: a network no weights file can hold is refused now.
+  const { trainer, graph, prepared, train, validation } = namingFiles(net, data.spec, () =>
+    setupRun({ table: data.table, mapping, graph: net.graph, training: config, init: net.init }),
+  );
   const target = prepared.preprocessing.target;
   const counts = {
     rows: train.n,
