@@ -137,6 +137,12 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
       appName: app.getName(),
       recent: await files.recent().catch(() => []),
       command,
+      // Picking a recent file in the menu is what grants it; the window then opens it by token.
+      openRecent: (i) =>
+        void files
+          .openRecent(i)
+          .then((h) => h && command('open-recent', h))
+          .catch(() => {}),
       clearRecent: () => void recent.clear().then(refreshMenu),
       toggleDarkMode: () => {
         nativeTheme.themeSource = nativeTheme.shouldUseDarkColors ? 'light' : 'dark';

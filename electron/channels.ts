@@ -44,6 +44,12 @@ export interface FileHandle {
   kind: FileKind;
 }
 
+/** A recent file as the window and the menu list it: a name, no token (picking one grants it). */
+export interface RecentFileName {
+  name: string;
+  kind: FileKind;
+}
+
 export interface OpenedFile extends FileHandle {
   bytes: Uint8Array;
 }

@@ -4,7 +4,7 @@
  * development.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { FileHandle, MenuCommand } from './channels.ts';
+import type { MenuCommand, RecentFileName } from './channels.ts';
 import { desktopTranslator } from './i18n.ts';
 import type { Lang } from '../engine/i18n.ts';
 
@@ -14,9 +14,11 @@ export interface MenuOptions {
   platform: NodeJS.Platform;
   isDev: boolean;
   appName: string;
-  recent: FileHandle[];
+  recent: RecentFileName[];
   /** Sends a command to the window. */
-  command(command: MenuCommand, file?: FileHandle): void;
+  command(command: MenuCommand): void;
+  /** The person picked the `index`-th recent file: main grants it and tells the window. */
+  openRecent(index: number): void;
   clearRecent(): void;
   toggleDarkMode(): void;
   about(): void;
@@ -39,7 +41,7 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
         ...o.recent.map((f, i) => ({
           id: `recent-${i}`,
           label: f.name,
-          click: () => o.command('open-recent', f),
+          click: () => o.openRecent(i),
         })),
         { type: 'separator' as const },
         { id: 'clear-recent', label: t('menu.clearRecent'), click: () => o.clearRecent() },

@@ -16,6 +16,7 @@ import type {
   IpcResult,
   MenuCommand,
   OpenedFile,
+  RecentFileName,
   RecoveryEntry,
 } from './channels.ts';
 
@@ -76,7 +77,7 @@ const bridge = {
     const target = await call<FileHandle | null>(Channel.saveDialog, kind, suggestedName);
     return target ? call<FileHandle>(Channel.write, target.token, text) : null;
   },
-  recentFiles: () => call<FileHandle[]>(Channel.recentList),
+  recentFiles: () => call<RecentFileName[]>(Channel.recentList),
   clearRecentFiles: () => call<null>(Channel.recentClear),
   onMenu: (listener: (command: MenuCommand, file?: FileHandle) => void) =>
     subscribe<[MenuCommand, FileHandle | undefined]>(RendererEvent.menuCommand, listener),

@@ -3,12 +3,13 @@
  * disk, keep the old version as `name.bak`, then rename over the target (atomic on one volume). A crash
  * at any moment leaves the old file, the new file, or one of them plus a stray temporary file, which
  * `cleanTempFiles` removes on the next start. Windows may hold a file briefly (indexers, antivirus):
- * EPERM, EBUSY and EACCES are retried with backoff.
+ * EPERM, EBUSY and EACCES are retried with backoff. A target that is a symbolic link is written through
+ * to the file it points to (as editors do): the link stays a link, the `.bak` sits beside the real file.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { copyFile, link, lstat, open, readdir, readlink, rename, rm, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 
 const TEMP_SUFFIX = '.bps-tmp';
 const TEMP_RE = /^\..+\.[0-9a-f]{12}\.bps-tmp$/;
@@ -107,6 +108,28 @@ async function backupCurrent(target: string, o: AtomicWriteOptions): Promise<voi
   }
 }
 
+/** Links followed before a chain is taken for a loop (ELOOP), as the OS does. */
+const MAX_LINKS = 32;
+
+/**
+ * The file a save to `target` should replace: `target` itself, or, when it is a symbolic link (or a
+ * chain of them), the path the last link names (which may not exist yet).
+ */
+export async function resolveLinks(target: string): Promise<string> {
+  let path = resolve(target);
+  for (let hops = 0; ; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = (await lstat(path)).isSymbolicLink();
+    } catch {
+      return path; // a new file
+    }
+    if (!isLink) return path;
+    if (hops >= MAX_LINKS) throw Object.assign(new Error('too many symbolic links'), { code: 'ELOOP' });
+    path = resolve(dirname(path), await readlink(path));
+  }
+}
+
 const queues = new Map<string, Promise<unknown>>();
 
 /** Writes `data` to `target` atomically; writes to one target from this process run one at a time. */
@@ -116,7 +139,7 @@ export function writeFileAtomic(
   o: AtomicWriteOptions = {},
 ): Promise<void> {
   const previous = queues.get(target) ?? Promise.resolve();
-  const next = previous.catch(() => {}).then(() => write(target, data, o));
+  const next = previous.catch(() => {}).then(async () => write(await resolveLinks(target), data, o));
   queues.set(target, next);
   void next
     .finally(() => {

@@ -1,11 +1,19 @@
 /**
  * The files the window may touch, behind tokens: open and save dialogs grant them, drops grant read
- * access to what was dropped, recent files are re-granted from the stored list. Reads and writes go
- * through a token only; saves are atomic and keep a `.bak`.
+ * access to what was dropped (writing back takes a save dialog), and a recent file is granted when the
+ * person picks it in the menu (the list alone grants nothing). Reads and writes go through a token
+ * only; saves are atomic, keep a `.bak`, and write through a symbolic link to its file.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
-import type { FileHandle, FileKind, IpcErrorCode, IpcErrorParams, OpenedFile } from '../channels.ts';
+import type {
+  FileHandle,
+  FileKind,
+  IpcErrorCode,
+  IpcErrorParams,
+  OpenedFile,
+  RecentFileName,
+} from '../channels.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { RecentFiles } from './recent.ts';
 import type { TokenStore } from './tokens.ts';
@@ -78,7 +86,10 @@ export interface FileService {
   read(token: string): Promise<OpenedFile>;
   write(token: string, text: string): Promise<FileHandle>;
   drop(path: string): Promise<OpenedFile>;
-  recent(): Promise<FileHandle[]>;
+  /** The recent files that still exist, newest first, by name only: nothing is granted. */
+  recent(): Promise<RecentFileName[]>;
+  /** Grants the `index`-th file of `recent()` (the person picked it in the menu); null if it is gone. */
+  openRecent(index: number): Promise<FileHandle | null>;
   /** The folders of recent files (where interrupted saves may have left temporary files). */
   recentDirs(): Promise<string[]>;
 }
@@ -92,6 +103,18 @@ export function createFileService(o: FileServiceOptions): FileService {
     const g = o.tokens.get(token)!;
     return { token, name: basename(g.path), kind: g.kind };
   };
+
+  async function existingRecent() {
+    const out = [];
+    for (const f of await o.recent.list()) {
+      const ok = await stat(f.path).then(
+        (s) => s.isFile(),
+        () => false,
+      );
+      if (ok) out.push(f);
+    }
+    return out;
+  }
 
   async function readGranted(token: string): Promise<OpenedFile> {
     const g = o.tokens.get(token);
@@ -157,21 +180,19 @@ export function createFileService(o: FileServiceOptions): FileService {
       if (!isAbsolute(path) || path.includes('\0')) throw new FileError('BAD_ARGUMENT');
       const kind = kindOfDroppedFile(path);
       if (!kind) throw new FileError('UNSUPPORTED_FILE', { name: basename(path) });
-      const file = await readGranted(o.tokens.grant(path, kind, kind === 'project' ? 'read-write' : 'read'));
-      if (kind !== 'weights') await remember(path, kind);
-      return file;
+      // Reading only, whatever the kind: a window could send any path here; saving a dropped project
+      // goes through a save dialog the person sees. Not remembered either: the recent list is for
+      // files picked in a dialog.
+      return readGranted(o.tokens.grant(path, kind, 'read'));
     },
     async recent() {
-      const out: FileHandle[] = [];
-      for (const f of await o.recent.list()) {
-        const ok = await stat(f.path).then(
-          (s) => s.isFile(),
-          () => false,
-        );
-        if (ok)
-          out.push(handle(o.tokens.grant(f.path, f.kind, f.kind === 'project' ? 'read-write' : 'read')));
-      }
-      return out;
+      return (await existingRecent()).map((f) => ({ name: basename(f.path), kind: f.kind }));
+    },
+    async openRecent(index) {
+      const f = (await existingRecent())[index];
+      if (!f) return null;
+      // Every entry was picked in an open or save dialog once; a project may be saved back.
+      return handle(o.tokens.grant(f.path, f.kind, f.kind === 'project' ? 'read-write' : 'read'));
     },
     async recentDirs() {
       return [...new Set((await o.recent.list()).map((f) => dirname(f.path)))];

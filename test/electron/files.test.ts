@@ -188,7 +188,7 @@ describe('file service', () => {
     expect(recent.add).toHaveBeenCalled();
   });
 
-  it('re-grants recent files that still exist', async () => {
+  it('re-grants a recent file that still exists when it is picked', async () => {
     writeFileSync(at('keep.bps.json'), '{}');
     const { files, recent } = service({});
     await recent.clear();
@@ -196,7 +196,8 @@ describe('file service', () => {
     await recent.add(at('keep.bps.json'), 'project');
     const list = await files.recent();
     expect(list.map((f) => f.name)).toEqual(['keep.bps.json']);
-    await expect(files.read(list[0]!.token)).resolves.toMatchObject({ name: 'keep.bps.json' });
+    const picked = await files.openRecent(0);
+    await expect(files.read(picked!.token)).resolves.toMatchObject({ name: 'keep.bps.json' });
     expect(await files.recentDirs()).toEqual([dir]);
     expect(existsSync(at('gone.bps.json'))).toBe(false);
   });

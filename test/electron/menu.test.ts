@@ -10,8 +10,9 @@ function menu(platform: NodeJS.Platform, isDev: boolean) {
     platform,
     isDev,
     appName: 'Backprop Studio',
-    recent: [{ token: 't1', name: 'net.bps.json', kind: 'project' as const }],
+    recent: [{ name: 'net.bps.json', kind: 'project' as const }],
     command: vi.fn(),
+    openRecent: vi.fn(),
     clearRecent: vi.fn(),
     toggleDarkMode: vi.fn(),
     about: vi.fn(),
@@ -42,14 +43,12 @@ describe('menu', () => {
     expect(m.o.command).toHaveBeenCalledWith(id);
   });
 
-  it('opens recent files by token', () => {
+  it('lists recent files by name; picking one asks main to grant it', () => {
     const m = menu('win32', false);
+    expect(m.byId('recent-0').label).toBe('net.bps.json');
     m.click('recent-0');
-    expect(m.o.command).toHaveBeenCalledWith('open-recent', {
-      token: 't1',
-      name: 'net.bps.json',
-      kind: 'project',
-    });
+    expect(m.o.openRecent).toHaveBeenCalledWith(0);
+    expect(m.o.command).not.toHaveBeenCalled();
   });
 
   it('has reload and DevTools only in development', () => {

@@ -31,7 +31,8 @@ export interface DesktopBridge {
   readToken(token: string): Promise<OpenedFile | null>;
   /** Saves to `token` (Save) or asks where (Save As, or no token). */
   saveFile(kind: FileKind, suggestedName: string, text: string, token?: string): Promise<FileHandle | null>;
-  recentFiles(): Promise<FileHandle[]>;
+  /** Recent files by name (the native menu opens them; a name grants nothing). */
+  recentFiles(): Promise<{ name: string; kind: FileKind }[]>;
   /** Menu commands (undo, redo, save, open, …) from the native menu; `open-recent` names its file. */
   onMenu(listener: (command: string, file?: FileHandle) => void): () => void;
   /** A file dropped on the window: the shell grants a token for it and returns its bytes. */
