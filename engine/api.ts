@@ -17,6 +17,7 @@ import type { ColumnMapping } from './train/setup.ts';
 export type { ColumnMapping } from './train/setup.ts';
 import type { TrainingConfig } from './train/config.ts';
 import type { EpochMetrics, TrainerSnapshot } from './train/trainer.ts';
+import type { EpochColumns } from './metrics/epochs.ts';
 import type { Activation } from './graph/types.ts';
 import type { CostPoint } from './explain/cost-curve.ts';
 import type { GradientCheckReport } from './explain/gradcheck-layers.ts';
@@ -142,7 +143,10 @@ export interface MetricsDelta {
   gap: boolean;
 }
 
-/** The whole run so far at a bounded resolution: each point is the mean of `stride` steps. */
+/**
+ * The whole run so far at a bounded resolution: each point is the mean of `stride` steps; the epochs
+ * are every `epochStride`-th epoch and the last (at most as many as the points asked for).
+ */
 export interface MetricsHistory {
   layerIds: string[];
   stride: number;
@@ -151,6 +155,7 @@ export interface MetricsHistory {
   loss: Float32Array;
   gradNorms: Float32Array;
   epochs: EpochMetrics[];
+  epochStride: number;
 }
 
 /** A grid over the two features (raw units); `values` is [resolution² × outputs], rows of x, y ascending. */
@@ -172,6 +177,11 @@ export interface Checkpoint {
   run: RunRequest;
   snapshot: TrainerSnapshot;
   history: MetricsHistory;
+  /**
+   * Every epoch so far as columns of numbers (then `snapshot.history` and `history.epochs` are empty):
+   * a long run's history crosses to the window in one copy, not one object per epoch.
+   */
+  epochColumns?: EpochColumns;
 }
 
 export interface WeightsSummary {
@@ -244,8 +254,16 @@ export interface EngineApi {
   /** Back to the initial weights of the same run (same seed). */
   reset(): Promise<Result<RunStatus>>;
   setLearningRate(learningRate: number): Promise<Result<RunStatus>>;
+  /**
+   * How fast the run trains, in steps per second (null: as fast as possible); takes effect at once,
+   * while running too. What the run computes is the same at any pace.
+   */
+  setPace(stepsPerSecond: number | null): Promise<Result<RunStatus>>;
   status(): Promise<Result<RunStatus>>;
-  /** New metrics since `cursor` (null: from the start); at most `maxSteps` steps, the newest. */
+  /**
+   * New metrics since `cursor` (null: from the start); at most `maxSteps` steps and the last 1,024
+   * epochs, the newest (`history` has the whole run at a bounded resolution).
+   */
   poll(cursor: MetricsCursor | null, maxSteps?: number): Promise<Result<MetricsDelta>>;
   history(maxPoints: number): Promise<Result<MetricsHistory>>;
   /** Raw rows (header names as in the data) → predictions with the run's preprocessing. */

@@ -32,6 +32,8 @@ export const trainingSchema: z.ZodType<TrainingConfig> = z.strictObject({
   validationSplit: fraction,
   shuffle: z.boolean(),
   seed: z.int(),
+  /** Steps per second to train at; absent: as fast as possible. */
+  pace: z.number().positive().max(10_000).optional(),
 });
 
 /** Where the rows come from: a generated dataset (reproducible from its seed) or a CSV file. */

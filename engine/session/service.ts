@@ -19,9 +19,11 @@ import { parseProject, projectParameters } from '../formats/project-file.ts';
 import { compileGraph } from '../graph/compile.ts';
 import type { CompileOptions, CompiledGraph } from '../graph/compile.ts';
 import type { GraphSpec } from '../graph/types.ts';
+import { epochOverview, packEpochs, unpackEpochs } from '../metrics/epochs.ts';
 import { createMetricsStore } from '../metrics/store.ts';
 import type { MetricsStore } from '../metrics/store.ts';
 import { setupRun } from '../train/setup.ts';
+import { validatePace } from '../train/validate.ts';
 import type { Run } from '../train/setup.ts';
 import { summarizeTable } from './dataset.ts';
 import { explainHandlers } from './explain.ts';
@@ -37,9 +39,17 @@ export interface ServiceOptions {
   now?: () => number;
   /** Longest stretch of training between yields, in ms. */
   sliceMs?: number;
+  /** Resolves after `ms` on the host's timers (a paced run waits between steps); default: setTimeout. */
+  wait?: (ms: number) => Promise<void>;
 }
 
+/** The host's setTimeout (the engine is typed without DOM or Node, but every host it runs in has one). */
+const hostTimers = globalThis as unknown as { setTimeout(f: () => void, ms: number): unknown };
+
 export type EngineService = EngineApi;
+
+/** Epochs a poll answers with at most (the newest): the history has the rest. */
+const MAX_POLL_EPOCHS = 1024;
 
 /**
  * A thrown value as an error for the user: an EngineError as it is; anything else (a bug) as INTERNAL,
@@ -102,6 +112,11 @@ export function createEngineService(o: ServiceOptions): EngineService {
   let error: EngineErrorInfo | null = null;
   let loopToken = 0;
   let rate = { rows: 0, since: now(), value: 0 };
+  const wait = o.wait ?? ((ms: number) => new Promise<void>((r) => hostTimers.setTimeout(r, ms)));
+  /** Steps per second while running, or null: as fast as possible. */
+  let pace: number | null = null;
+  /** Ends the paced loop's wait early (pause, stop, a new pace), so it answers at once. */
+  let wake: (() => void) | null = null;
 
   function needRun() {
     if (!run) fail('NO_RUN', 'request.noRun');
@@ -138,6 +153,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
     // The replaced run's helper thread (two-core kernels) ends now, not when its model is collected.
     run?.trainer.dispose();
     run = { ...r, request, store: createMetricsStore(r.trainer.layerIds.length) };
+    pace = request.training.pace ?? null;
     state = 'ready';
     error = null;
     // A reopened project continues where it was saved: its epochs so far, done or paused part-way.
@@ -160,18 +176,54 @@ export function createEngineService(o: ServiceOptions): EngineService {
     }
   }
 
+  /**
+   * Trains in slices of at most `sliceMs`, yielding to the host after each. At a pace, each step has a
+   * due time (1/pace apart) and the loop sleeps on the host's timers until the next one; a host that
+   * fell far behind starts counting afresh instead of racing to catch up.
+   */
   async function loop(token: number): Promise<void> {
     rate = { rows: 0, since: now(), value: rate.value };
-    while (state === 'running' && token === loopToken) {
+    let due = now();
+    let paced = pace;
+    const going = () => state === 'running' && token === loopToken;
+    while (going()) {
       const t0 = now();
-      do oneBatch();
-      while (state === 'running' && now() - t0 < sliceMs);
+      if (pace === null) {
+        do oneBatch();
+        while (state === 'running' && now() - t0 < sliceMs);
+      } else {
+        const every = 1000 / pace;
+        // A new pace counts from now; so does a host that fell far behind.
+        if (pace !== paced || t0 - due > Math.max(250, every)) [due, paced] = [t0, pace];
+        while (state === 'running' && now() >= due && now() - t0 < sliceMs) {
+          oneBatch();
+          due += every;
+        }
+      }
       const t = now();
       if (t - rate.since >= 250) {
         rate = { rows: 0, since: t, value: (rate.rows * 1000) / (t - rate.since) };
       }
-      await o.yieldToHost();
+      const idle = pace === null ? 0 : due - t;
+      if (idle > 1 && going()) await sleep(idle);
+      else await o.yieldToHost();
     }
+  }
+
+  /** Waits `ms`, or less if woken. */
+  function sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        if (wake === done) wake = null;
+        resolve();
+      };
+      wake = done;
+      void wait(ms).then(done);
+    });
+  }
+
+  function wakeLoop(): void {
+    wake?.();
   }
 
   function begin(from: RunState[], verb: string): RunStatus {
@@ -249,6 +301,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
       settle(() => {
         needRun();
         if (state === 'running') state = 'paused';
+        wakeLoop();
         return status();
       }),
     stop: async () =>
@@ -256,6 +309,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
         needRun();
         if (state === 'running' || state === 'paused' || state === 'ready') state = 'stopped';
         loopToken++;
+        wakeLoop();
         return status();
       }),
     step: async () =>
@@ -279,6 +333,17 @@ export function createEngineService(o: ServiceOptions): EngineService {
         needRun().trainer.optimizer.setLearningRate(v);
         return status();
       }),
+    setPace: async (stepsPerSecond) =>
+      settle(() => {
+        if (stepsPerSecond !== null) validatePace(stepsPerSecond);
+        const r = needRun();
+        pace = stepsPerSecond;
+        // Kept with the run's request, so a checkpoint restores the pace too.
+        const { pace: _was, ...training } = r.request.training;
+        r.request = { ...r.request, training: pace === null ? training : { ...training, pace } };
+        wakeLoop();
+        return status();
+      }),
     status: async () => settle(status),
     poll: async (cursor, maxSteps) =>
       settle(() => {
@@ -291,7 +356,8 @@ export function createEngineService(o: ServiceOptions): EngineService {
         const w = r
           ? r.store.since(after, max)
           : { firstStep: 1, loss: new Float32Array(0), gradNorms: new Float32Array(0), gap: false };
-        const epochs = r ? r.store.epochs.slice(fromEpoch) : [];
+        const all = r?.store.epochs ?? [];
+        const epochs = all.slice(Math.max(fromEpoch, all.length - MAX_POLL_EPOCHS));
         return {
           cursor: { step: r?.store.lastStep ?? 0, epoch: r?.store.epochs.length ?? 0, run: runId },
           status: status(),
@@ -306,8 +372,14 @@ export function createEngineService(o: ServiceOptions): EngineService {
     history: async (maxPoints) =>
       settle(() => {
         const r = needRun();
-        const m = req.parseCount(maxPoints, 'maxPoints', 1, 100_000, 2000);
-        return { layerIds: r.trainer.layerIds, ...r.store.overview(m), epochs: r.store.epochs };
+        const m = req.parseCount(maxPoints, 'maxPoints', 2, 100_000, 2000);
+        const e = epochOverview(r.store.epochs, m);
+        return {
+          layerIds: r.trainer.layerIds,
+          ...r.store.overview(m),
+          epochs: e.epochs,
+          epochStride: e.stride,
+        };
       }),
     predict: async (rows) =>
       settle(() => {
@@ -348,17 +420,24 @@ export function createEngineService(o: ServiceOptions): EngineService {
     checkpoint: async () =>
       settle(() => {
         const r = needRun();
+        // The epochs go once, as columns: a long run's history as objects, twice over, made every
+        // checkpoint a long pause for the engine and the window that receives it.
+        const { history: _epochs, ...snapshot } = r.trainer.snapshot();
         return {
           run: r.request,
-          snapshot: r.trainer.snapshot(),
-          history: { layerIds: r.trainer.layerIds, ...r.store.overview(4096), epochs: r.store.epochs },
+          snapshot: { ...snapshot, history: [] },
+          history: { layerIds: r.trainer.layerIds, ...r.store.overview(4096), epochs: [], epochStride: 1 },
+          epochColumns: packEpochs(r.trainer.history),
         };
       }),
     restore: async (cp) =>
       settle(() => {
         const r = needRun();
+        const epochs = cp.epochColumns ? unpackEpochs(cp.epochColumns) : cp.history.epochs;
         r.trainer.restore(cp.snapshot);
-        r.store.load(cp.history, cp.history.epochs);
+        if (cp.epochColumns) r.trainer.history = epochs.map((e) => ({ ...e }));
+        r.store.load(cp.history, epochs);
+        pace = cp.run.training.pace ?? null;
         loopToken++;
         state = r.trainer.status === 'done' ? 'done' : 'paused';
         error = null;

@@ -27,7 +27,15 @@ export interface TrainingConfig {
   validationSplit: number;
   shuffle: boolean;
   seed: number;
+  /**
+   * Steps per second, a pace to watch the model learn at; absent: as fast as possible. It changes how
+   * fast the run goes, never what it computes.
+   */
+  pace?: number;
 }
+
+/** The fastest pace one can ask for, in steps per second (faster is "as fast as possible"). */
+export const MAX_PACE = 10_000;
 
 export const DEFAULT_TRAINING: TrainingConfig = {
   optimizer: { name: 'adam', learningRate: 0.01 },

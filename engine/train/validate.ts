@@ -1,7 +1,7 @@
 /** Checks hyper-parameters before anything is allocated; each message names the setting and its range. */
 import { fail } from '../errors.ts';
 import type { MessageParams } from '../i18n.ts';
-import { OPTIMIZERS } from './config.ts';
+import { MAX_PACE, OPTIMIZERS } from './config.ts';
 import type { TrainingConfig } from './config.ts';
 
 export const TRAINING_LIMITS = { batchSize: 65536, epochs: 1_000_000, learningRate: 10 } as const;
@@ -49,5 +49,14 @@ export function validateTrainingConfig(c: TrainingConfig): void {
   check(typeof c.shuffle === 'boolean', 'train.shuffle');
   check(Number.isSafeInteger(c.seed) && c.seed >= 0 && c.seed <= 0xffffffff, 'train.seed', {
     value: String(c.seed),
+  });
+  if (c.pace !== undefined) validatePace(c.pace);
+}
+
+/** A pace in steps per second: above 0 and at most MAX_PACE (null, as fast as possible, is checked by the caller). */
+export function validatePace(v: unknown): asserts v is number {
+  check(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_PACE, 'train.pace', {
+    max: MAX_PACE.toLocaleString('en'),
+    value: String(v),
   });
 }

@@ -65,39 +65,53 @@ describe('engine host over a worker thread (Comlink)', () => {
     expect(grid.values).toHaveLength(16 * 16 * 2);
   });
 
-  it('pause, resume and stop take effect within 100 ms, mid-epoch', async () => {
+  // How fast Pause answers is measured by `npm run bench:ui` (docs/performance.md), not asserted here:
+  // a wall-clock limit fails on a busy machine although nothing is wrong.
+  it('pause, resume and stop take effect at once: the step count holds from their answer on', async () => {
     const { api } = setup();
     ok(await api.loadData({ kind: 'builtin', name: 'spirals', samples: 2000 }));
     ok(await api.createRun(xorRun({ epochs: 100_000, batchSize: 8 }, undefined)));
     ok(await api.start());
     await until(async () => ok(await api.status()).step > 20);
-    let t0 = performance.now();
     const paused = ok(await api.pause());
     expect(paused.state).toBe('paused');
-    const stepAtPause = ok(await api.status()).step;
-    expect(performance.now() - t0).toBeLessThan(100);
     await sleep(120);
-    expect(ok(await api.status()).step).toBe(stepAtPause);
+    expect(ok(await api.status()).step).toBe(paused.step);
     ok(await api.resume());
-    await until(async () => ok(await api.status()).step > stepAtPause + 50);
-    t0 = performance.now();
+    await until(async () => ok(await api.status()).step > paused.step + 50);
     const stopped = ok(await api.stop());
-    const stepAtStop = stopped.step;
-    expect(performance.now() - t0).toBeLessThan(100);
     await sleep(120);
     const after = ok(await api.status());
     expect(after.state).toBe('stopped');
-    expect(after.step).toBe(stepAtStop);
-    // A slice of training ends within ~12 ms, so status answers quickly even while running.
+    expect(after.step).toBe(stopped.step);
+    // The loop yields between slices of training: calls are answered while it runs, each seeing it on.
     ok(await api.start());
-    const times: number[] = [];
+    const seen: number[] = [];
     for (let i = 0; i < 20; i++) {
-      const t = performance.now();
-      ok(await api.status());
-      times.push(performance.now() - t);
+      const s = ok(await api.status());
+      expect(s.state).toBe('running');
+      seen.push(s.step);
     }
-    times.sort((a, b) => a - b);
-    expect(times[Math.floor(times.length / 2)]!).toBeLessThan(50);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    await until(async () => ok(await api.status()).step > seen.at(-1)!);
+  });
+
+  it('trains at a watchable pace on the host timers; pause answers while it waits for the next step', async () => {
+    const { api } = setup();
+    ok(await api.loadData({ kind: 'builtin', name: 'xor' }));
+    ok(await api.createRun(xorRun({ epochs: 1000, pace: 2 })));
+    ok(await api.start());
+    await until(async () => ok(await api.status()).step >= 1);
+    // At 2 steps a second the loop spends nearly all its time waiting on a timer.
+    const paused = ok(await api.pause());
+    expect(paused.state).toBe('paused');
+    await sleep(1200);
+    expect(ok(await api.status()).step).toBe(paused.step);
+    expect(ok(await api.checkpoint()).run.training.pace).toBe(2);
+    ok(await api.setPace(null));
+    ok(await api.resume());
+    await until(async () => ok(await api.status()).step > paused.step + 100);
+    ok(await api.stop());
   });
 
   it('step runs one batch; learning rate changes while running; reset restores the seed’s weights', async () => {
@@ -219,7 +233,9 @@ describe('requests are validated before anything is allocated', () => {
     (huge.graph.nodes[1] as { units: number }).units = 1e9;
     const r1 = await api.createRun(huge);
     expect(!r1.ok && r1.error).toMatchObject({ code: 'BAD_NODE', nodeId: 'dense1' });
-    expect(!r1.ok && r1.error.message).toMatch(/Node "dense1": units must be a whole number from 1 to 16384/);
+    expect(!r1.ok && r1.error.message).toMatch(
+      /Block "dense1": units must be a whole number from 1 to 16384/,
+    );
     const r2 = await api.createRun({ ...xorRun(), extra: 1 } as never);
     expect(!r2.ok && r2.error.message).toMatch(/extra is not a known field/);
     let deep: unknown = {};

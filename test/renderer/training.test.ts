@@ -3,7 +3,7 @@ import type { GraphSpec } from '../../engine/graph/types.ts';
 import type { TrainingConfig } from '../../engine/train/config.ts';
 import { templateGraph } from '../../renderer/src/lib/templates.ts';
 import { DataState } from '../../renderer/src/state/data.svelte.ts';
-import { TrainingState } from '../../renderer/src/state/training.svelte.ts';
+import { GRID_RESOLUTION, OVERVIEW_POINTS, TrainingState } from '../../renderer/src/state/training.svelte.ts';
 import { createService } from './helpers.ts';
 
 // TrainingState pulls metrics once per animation frame; node has no frames.
@@ -177,7 +177,8 @@ describe('TrainingState.ensureRun', () => {
     expect(t.stepsSeen).toBe(0);
     expect(t.history).toBeNull();
     expect(t.results).toBeNull();
-    expect(t.epochLog).toEqual([]);
+    expect(t.lastEpoch).toBeNull();
+    expect(t.epochView).toEqual([]);
     await frames();
   });
 
@@ -241,11 +242,13 @@ describe('TrainingState: stepping and metrics', () => {
     });
     expect(t.running).toBe(false);
     expect(t.stepsSeen).toBe(1);
-    expect(t.epochLog).toEqual([]);
+    expect(t.lastEpoch).toBeNull();
+    expect(t.epochView).toEqual([]);
     expect(Array.from(t.history!.steps)).toEqual([1]);
     for (let i = 2; i <= 10; i++) await t.step();
     expect(t.status).toMatchObject({ state: 'paused', epoch: 1, step: 10 });
-    expect(t.epochLog.map((e) => e.epoch)).toEqual([1]);
+    expect(t.lastEpoch?.epoch).toBe(1);
+    expect(t.epochView.map((e) => e.epoch)).toEqual([1]);
     expect(Array.from(t.history!.steps)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     await frames();
   });
@@ -261,9 +264,10 @@ describe('TrainingState: stepping and metrics', () => {
     const h = await service.history(600);
     expect(h.ok && t.history).toEqual(h.ok && h.value);
     expect(t.history!.steps.length).toBe(25);
-    expect(t.epochLog).toEqual(h.ok && h.value.epochs);
-    expect(t.epochLog.map((e) => e.epoch)).toEqual([1, 2]);
-    expect(t.epochLog[1]).toHaveProperty('valAccuracy');
+    expect(t.epochView).toEqual(h.ok && h.value.epochs);
+    expect(t.epochView.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(t.lastEpoch).toEqual(t.epochView[1]);
+    expect(t.lastEpoch).toHaveProperty('valAccuracy');
     const r = t.results!;
     expect(r.task).toBe('classification');
     expect(r.rows).toBe(40);
@@ -272,37 +276,55 @@ describe('TrainingState: stepping and metrics', () => {
       expect(r.matrix.flat().reduce((a, b) => a + b, 0)).toBe(40);
       expect(r.accuracy).toBeCloseTo((r.matrix[0]![0]! + r.matrix[1]![1]!) / 40, 12);
     }
-    expect(t.grid).toMatchObject({ resolution: 48, outputs: 2 });
-    expect(t.grid!.values.length).toBe(48 * 48 * 2);
+    expect(t.grid).toMatchObject({ resolution: GRID_RESOLUTION, outputs: 2 });
+    expect(t.grid!.values.length).toBe(GRID_RESOLUTION * GRID_RESOLUTION * 2);
   });
 
-  it('later refreshes append only the new epochs', async () => {
+  it('every refresh shows the newest epoch; one with nothing new keeps it', async () => {
     const { service, t, ensure } = await setup();
     await ensure();
     for (let i = 0; i < 15; i++) await service.step();
     await t.refresh(false);
-    expect(t.epochLog.map((e) => e.epoch)).toEqual([1]);
+    expect(t.lastEpoch?.epoch).toBe(1);
     await t.refresh(false);
-    expect(t.epochLog.map((e) => e.epoch)).toEqual([1]);
+    expect(t.lastEpoch?.epoch).toBe(1);
     for (let i = 0; i < 20; i++) await service.step();
     await t.refresh(false);
-    expect(t.epochLog.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(t.lastEpoch?.epoch).toBe(3);
     expect(t.stepsSeen).toBe(35);
+    await t.refresh(true);
+    expect(t.epochView.map((e) => e.epoch)).toEqual([1, 2, 3]);
   });
 
-  it('keeps every epoch after falling more than 8,192 steps behind (e.g. a hidden window)', async () => {
+  it('has every epoch after falling more than 8,192 steps behind (e.g. a hidden window)', async () => {
     const { service, t, ensure } = await setup();
     t.batchSize = 1; // 160 steps an epoch
     t.epochs = 100;
     await ensure();
     for (let i = 0; i < 200; i++) await service.step();
-    await t.refresh(false);
-    expect(t.epochLog.map((e) => e.epoch)).toEqual([1]);
+    await t.refresh(true);
+    expect(t.epochView.map((e) => e.epoch)).toEqual([1]);
     for (let i = 0; i < 8300; i++) await service.step();
-    await t.refresh(false);
+    await t.refresh(true);
     expect(t.stepsSeen).toBe(8500);
     // 8,500 steps of 160: 53 epochs.
-    expect(t.epochLog.map((e) => e.epoch)).toEqual(Array.from({ length: 53 }, (_, i) => i + 1));
+    expect(t.lastEpoch?.epoch).toBe(53);
+    expect(t.epochView.map((e) => e.epoch)).toEqual(Array.from({ length: 53 }, (_, i) => i + 1));
+  });
+
+  it('keeps a bounded overview of a long run: every 8th of 3,000 epochs and the last', async () => {
+    const { service, t, ensure } = await setup();
+    t.batchSize = 160; // one step an epoch
+    t.epochs = 5000;
+    await ensure();
+    for (let i = 0; i < 3000; i++) await service.step();
+    await t.refresh(true);
+    expect(t.lastEpoch?.epoch).toBe(3000);
+    expect(t.history!.epochStride).toBe(8);
+    expect(t.epochView.length).toBeLessThanOrEqual(OVERVIEW_POINTS);
+    expect(t.epochView.map((e) => e.epoch)).toEqual(Array.from({ length: 375 }, (_, i) => 8 * (i + 1)));
+    expect(t.history!.loss.length).toBeLessThanOrEqual(OVERVIEW_POINTS);
+    expect(t.history!.steps.at(-1)).toBe(3000);
   });
 
   it('start() trains in the background until done, then pulls everything once more', async () => {
@@ -314,7 +336,8 @@ describe('TrainingState: stepping and metrics', () => {
     await vi.waitFor(
       () => {
         expect(t.status).toMatchObject({ state: 'done', epoch: 20, step: 200 });
-        expect(t.epochLog.map((e) => e.epoch)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(t.lastEpoch?.epoch).toBe(20);
+        expect(t.epochView.map((e) => e.epoch)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
         expect(t.history!.steps.at(-1)).toBe(200);
         expect(t.results).not.toBeNull();
       },
@@ -345,10 +368,11 @@ describe('TrainingState: stepping and metrics', () => {
     const { t, createRun, ensure } = await setup();
     await ensure();
     for (let i = 0; i < 12; i++) await t.step();
-    expect(t.epochLog.length).toBe(1);
+    expect(t.epochView.length).toBe(1);
     await t.reset();
     expect(t.status).toMatchObject({ state: 'ready', step: 0, epoch: 0 });
-    expect(t.epochLog).toEqual([]);
+    expect(t.epochView).toEqual([]);
+    expect(t.lastEpoch).toBeNull();
     expect(t.stepsSeen).toBe(0);
     expect(t.history!.steps.length).toBe(0);
     expect(createRun).toHaveBeenCalledTimes(1);
@@ -367,6 +391,28 @@ describe('TrainingState: stepping and metrics', () => {
     expect(t.status).toMatchObject({ learningRate: 0.004, state: 'ready' });
     await t.setLearningRate(-1);
     expect(t.error).toMatchObject({ code: 'BAD_HYPERPARAMETER' });
+    await frames();
+  });
+
+  it('the pace goes with the settings and to the engine, and never makes a new run', async () => {
+    const { service, t, createRun, ensure } = await setup();
+    const setPace = vi.spyOn(service, 'setPace');
+    expect(t.config()).not.toHaveProperty('pace');
+    await t.setPace(5);
+    expect(setPace).not.toHaveBeenCalled(); // no run yet: it goes with the run
+    expect(t.config().pace).toBe(5);
+    await ensure();
+    expect(createRun.mock.calls[0]![0].training.pace).toBe(5);
+    await t.setPace(null);
+    expect(setPace).toHaveBeenLastCalledWith(null);
+    expect(t.config()).not.toHaveProperty('pace');
+    await t.setPace(20);
+    expect(await ensure()).toBe(true);
+    expect(createRun).toHaveBeenCalledTimes(1);
+    t.setConfig({ ...t.config(), pace: 1 });
+    expect(t.pace).toBe(1);
+    t.setConfig({ ...t.config(), pace: undefined });
+    expect(t.pace).toBeNull();
     await frames();
   });
 

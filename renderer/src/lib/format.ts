@@ -37,3 +37,46 @@ export function rate(v: number, locale?: string): string {
   if (v >= 999.5) return `${fixed(v / 1e3, 1)}k`;
   return fixed(v, 0);
 }
+
+/** `v` with exactly `digits` decimals (a value that keeps its width as it changes: 0.970, 1.000). */
+export function fixed(v: number | null | undefined, digits: number, locale?: string): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+}
+
+const SUPERSCRIPT: Record<string, string> = {
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+};
+
+/** 10ⁿ written with superscript digits: 10⁻⁶, 10⁰, 10³. */
+export function powerOfTen(exponent: number): string {
+  return `10${String(exponent).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c]!)}`;
+}
+
+/**
+ * A chart's tick label. On a log axis, only powers of ten are labelled, all as 10ⁿ (the ticks between
+ * them get gridlines, no text); on a linear axis, up to 3 significant digits, and large values compact
+ * in the locale's way (12K, 1.2M; 1.2万 in Chinese).
+ */
+export function axisTick(v: number, log: boolean, locale?: string): string {
+  if (!Number.isFinite(v)) return '';
+  if (log) {
+    if (v <= 0) return '';
+    const e = Math.round(Math.log10(v));
+    return Math.abs(v / 10 ** e - 1) < 1e-6 ? powerOfTen(e) : '';
+  }
+  if (Math.abs(v) >= 1e3)
+    return numberFormat(locale, { notation: 'compact', maximumSignificantDigits: 3 }).format(v);
+  return fmt(v, 3, locale);
+}

@@ -1,7 +1,9 @@
 /**
  * A training run as the window sees it: settings, controls, and the live metrics pulled from the
- * engine once per animation frame (status, epochs) and a few times a second (loss and gradient-norm
- * overview, decision map, results), so drawing never waits on training.
+ * engine once per animation frame (status, the last epoch) and a few times a second (loss, epoch and
+ * gradient-norm overview, decision map, results), so drawing never waits on training. Everything kept
+ * here is bounded whatever the run's length: the engine keeps the whole history, the window asks for
+ * an overview of at most OVERVIEW_POINTS points.
  */
 import type {
   EngineApi,
@@ -19,8 +21,16 @@ import type { OptimizerName, TrainingConfig } from '../../../engine/train/config
 import type { EpochMetrics } from '../../../engine/train/trainer.ts';
 
 const OVERVIEW_MS = 150;
-const GRID_MS = 400;
+/** The decision map is asked for again when the model changed, at most this often. */
+const GRID_MS = 100;
 const RESULTS_MS = 1000;
+/** Points in the charts' overview of the run (steps and epochs each). */
+export const OVERVIEW_POINTS = 600;
+/** Cells along each side of the decision map. */
+export const GRID_RESOLUTION = 96;
+
+/** Training paces on offer, in steps per second; null is as fast as possible. */
+export const PACES: readonly (number | null)[] = [null, 200, 50, 20, 5, 1];
 
 export class TrainingState {
   optimizer = $state<OptimizerName>('adam');
@@ -31,12 +41,16 @@ export class TrainingState {
   seed = $state(1);
   /** L2 penalty applied to every dense layer that has none of its own. */
   l2 = $state(0);
+  /** Steps per second to train at; null: as fast as possible. Changes the speed, never the result. */
+  pace = $state<number | null>(null);
 
   status = $state.raw<RunStatus | null>(null);
   run = $state.raw<RunSummary | null>(null);
   error = $state.raw<EngineErrorInfo | null>(null);
+  /** The run so far at a bounded resolution (steps and epochs), refreshed a few times a second. */
   history = $state.raw<MetricsHistory | null>(null);
-  epochLog = $state.raw<EpochMetrics[]>([]);
+  /** The newest epoch's metrics, refreshed every frame. */
+  lastEpoch = $state.raw<EpochMetrics | null>(null);
   grid = $state.raw<GridResult | null>(null);
   results = $state.raw<ResultsSummary | null>(null);
   /** Steps seen through the live stream (for the "steps" counter). */
@@ -48,7 +62,7 @@ export class TrainingState {
   #frame = 0;
   /** Bumped when the run is dropped, so that a refresh under way does not bring it back. */
   #generation = 0;
-  #last = { overview: 0, grid: 0, results: 0 };
+  #last = { overview: 0, grid: 0, results: 0, gridStep: -1 };
 
   constructor(private api: () => EngineApi) {}
 
@@ -69,7 +83,13 @@ export class TrainingState {
       validationSplit: this.validationSplit,
       shuffle: f?.shuffle ?? true,
       seed: this.seed,
+      ...(this.pace !== null ? { pace: this.pace } : {}),
     };
+  }
+
+  /** The epochs the charts draw: every k-th and the last, at most OVERVIEW_POINTS. */
+  get epochView(): EpochMetrics[] {
+    return this.history?.epochs ?? [];
   }
 
   setConfig(c: TrainingConfig): void {
@@ -80,6 +100,7 @@ export class TrainingState {
     this.epochs = c.epochs;
     this.validationSplit = c.validationSplit;
     this.seed = c.seed;
+    this.pace = c.pace ?? null;
   }
 
   get running(): boolean {
@@ -134,8 +155,10 @@ export class TrainingState {
     this.clearMetrics();
   }
 
+  /** The run's identity: the pace is left out, it changes how fast the run goes, not the run. */
   #keyFor(key: string): string {
-    return `${key}|${JSON.stringify(this.config())}|${this.l2}`;
+    const { pace: _pace, ...config } = this.config();
+    return `${key}|${JSON.stringify(config)}|${this.l2}`;
   }
 
   /** Is the run made from this graph and data (`key`), whatever the settings since? Its weights fit them. */
@@ -160,7 +183,8 @@ export class TrainingState {
   clearMetrics(): void {
     this.#cursor = null;
     this.history = null;
-    this.epochLog = [];
+    this.lastEpoch = null;
+    this.#last.gridStep = -1;
     this.grid = null;
     this.results = null;
     this.stepsSeen = 0;
@@ -196,6 +220,12 @@ export class TrainingState {
     if (this.run) await this.#do(() => this.api().setLearningRate(lr));
   }
 
+  /** A new pace, at once (while running too). */
+  async setPace(stepsPerSecond: number | null): Promise<void> {
+    this.pace = stepsPerSecond;
+    if (this.run) await this.#do(() => this.api().setPace(stepsPerSecond));
+  }
+
   /** Pulls once per frame while training runs; stops when it ends. */
   #watch(): void {
     if (this.#frame) return;
@@ -219,9 +249,9 @@ export class TrainingState {
     const d = p.value;
     this.status = d.status;
     if (d.status.error) this.error = d.status.error;
-    // A new run sends all its epochs; the same run only those since the cursor, even after a gap.
-    if (this.#cursor === null || d.cursor.run !== this.#cursor.run) this.epochLog = [...d.epochs];
-    else if (d.epochs.length) this.epochLog = [...this.epochLog, ...d.epochs];
+    // Only the newest epoch is kept here; the charts draw the overview.
+    const newRun = this.#cursor === null || d.cursor.run !== this.#cursor.run;
+    if (d.epochs.length || newRun) this.lastEpoch = d.epochs.at(-1) ?? null;
     this.stepsSeen = d.cursor.step;
     this.#cursor = d.cursor;
     // The slower views are asked for together, so they are answered in the same pause of the training
@@ -231,15 +261,18 @@ export class TrainingState {
     if (all || now - this.#last.overview > OVERVIEW_MS) {
       this.#last.overview = now;
       asks.push(
-        api.history(600).then((h) => {
+        api.history(OVERVIEW_POINTS).then((h) => {
           if (h.ok && generation === this.#generation) this.history = h.value;
         }),
       );
     }
-    if (this.wantGrid && (all || now - this.#last.grid > GRID_MS)) {
+    // The map follows the model step by step at a watchable pace, and a few times a second at full speed.
+    const moved = d.cursor.step !== this.#last.gridStep;
+    if (this.wantGrid && (all || (moved && now - this.#last.grid > GRID_MS))) {
       this.#last.grid = now;
+      this.#last.gridStep = d.cursor.step;
       asks.push(
-        api.predictGrid({ resolution: 48 }).then((g) => {
+        api.predictGrid({ resolution: GRID_RESOLUTION }).then((g) => {
           if (g.ok && generation === this.#generation) this.grid = g.value;
         }),
       );
