@@ -72,7 +72,9 @@ function checkNode(n: GraphNode): void {
   const [lo, hi] = ARITY[n.type];
   if (n.inputs.length < lo || n.inputs.length > hi) {
     const want: MessageParam =
-      lo === hi ? { key: 'graph.exactly', params: { n: lo } } : { key: 'graph.between', params: { lo, hi } };
+      lo === hi
+        ? { key: lo === 1 ? 'graph.exactlyOne' : 'graph.exactly', params: { n: lo } }
+        : { key: 'graph.between', params: { lo, hi } };
     fail('ARITY', 'graph.arity', { id, type: n.type, want, got: n.inputs.length }, { nodeId: id });
   }
   if (new Set(n.inputs).size !== n.inputs.length)

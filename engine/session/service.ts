@@ -88,7 +88,7 @@ function loadInit(text: string) {
 
 /**
  * Checks a graph the way the engine words it best: the compiler names the block and says what is
- * wrong ("dense1 takes exactly 1 input but has 0"); the strict schema then refuses anything else.
+ * wrong ("dense1 takes exactly one input but has 0"); the strict schema then refuses anything else.
  */
 function compileFirst(graph: unknown, options: CompileOptions) {
   req.guardShape(graph, 'network');

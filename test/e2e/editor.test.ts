@@ -87,16 +87,16 @@ describe('network editor', () => {
     // Unconnected blocks do not make a network (the verdict on the last drop arrives from the engine).
     await expect
       .poll(() => textOf(page, 'graph-problem'))
-      .toMatch(/Node "dense1" \(dense\) takes exactly 1 input\(s\) but has 0/);
+      .toMatch(/Block "dense1" \(dense\) takes exactly one input but has 0/);
 
     // Each connection moves the problem on to the next block, which grows to show it and so moves its
     // handles: wait for the engine's verdict before reaching for the next handle.
     await connect(page, 'input', 'dense1');
     await expect.poll(() => edge(page, 'input', 'dense1').count()).toBe(1);
-    await expect.poll(() => textOf(page, 'graph-problem')).toMatch(/Node "dense2" \(dense\) takes/);
+    await expect.poll(() => textOf(page, 'graph-problem')).toMatch(/Block "dense2" \(dense\) takes/);
     await connect(page, 'dense1', 'dense2');
     await expect.poll(() => edge(page, 'dense1', 'dense2').count()).toBe(1);
-    await expect.poll(() => textOf(page, 'graph-problem')).toMatch(/Node "output" \(output\) takes/);
+    await expect.poll(() => textOf(page, 'graph-problem')).toMatch(/Block "output" \(output\) takes/);
     await connect(page, 'dense2', 'output');
     await expect.poll(() => edge(page, 'dense2', 'output').count()).toBe(1);
     expect(await graphCounts(page)).toEqual({ nodes: 4, edges: 3 });

@@ -69,7 +69,7 @@ const cases: Array<[string, GraphSpec, CompileOptions | undefined, string, strin
     undefined,
     'DUPLICATE_NODE_ID',
     'in',
-    /Two nodes/,
+    /Two blocks/,
   ],
   [
     'unknown input',

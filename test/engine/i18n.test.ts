@@ -27,7 +27,7 @@ describe('formatError', () => {
     expect(formatError(e, 'en')).toBe(e.message);
     expect(e.message).toMatch(/takes input from "nowhere", which does not exist/);
     const zh = formatError(e, 'zh-CN');
-    expect(zh).toContain(`节点“${e.nodeId}”的输入来自“nowhere”`);
+    expect(zh).toContain(`模块“${e.nodeId}”的输入来自“nowhere”`);
   });
 
   it('renders a nested message (a bad node) in the same language', () => {
@@ -35,7 +35,7 @@ describe('formatError', () => {
     const nodes = graph.nodes.map((n) => (n.type === 'dense' ? { ...n, units: 0 } : n));
     const e = error(() => compileGraph({ nodes }));
     expect(e.message).toMatch(/units must be a whole number from 1 to 16384\.$/);
-    expect(formatError(e, 'zh-CN')).toMatch(/^节点“.+”：单元数必须是 1 到 16384 之间的整数。$/);
+    expect(formatError(e, 'zh-CN')).toMatch(/^模块“.+”：单元数必须是 1 到 16384 之间的整数。$/);
   });
 
   it('renders a CSV error naming row and column', () => {
