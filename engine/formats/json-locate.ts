@@ -1,102 +1,207 @@
 /**
- * Finds where JSON text goes wrong, for a readable "line L, column C" message, and says why as a
- * `json.*` message. Run only after `JSON.parse` has failed (whose messages carry no position on some
- * engines and are English only); iterative, so any depth is safe.
+ * One pass over JSON text before anything is built from it: where it goes wrong (for a readable
+ * "line L, column C" message, with why as a `json.*` message), and how much it holds (values, strings,
+ * objects and lists, nesting depth), so that a file too big for memory is refused before `JSON.parse`
+ * allocates a single object. Iterative and allocation-free per value, so any size or depth is safe.
  */
 import type { MessageRef } from '../i18n.ts';
 
-/** The first syntax error in `text`: offset and reason, or null if the text is valid JSON. */
-export function locateJsonError(text: string): { offset: number; reason: MessageRef } | null {
+/** What a file may hold; any count past its cap stops counting and is reported (after syntax errors). */
+export interface JsonBudget {
+  /** Numbers, strings, true, false and null together. */
+  values: number;
+  strings: number;
+  /** Objects and lists. */
+  containers: number;
+  /** Nesting of objects and lists (the outermost is level 1). */
+  depth: number;
+}
+
+/** The result of a scan: the first syntax error, else the first cap exceeded, else the counts. */
+export type JsonScan =
+  | { kind: 'syntax'; offset: number; reason: MessageRef }
+  | { kind: 'depth'; offset: number; path: PropertyKey[] }
+  | { kind: 'count'; offset: number; items: 'values' | 'strings' | 'containers'; max: number }
+  | { kind: 'ok'; values: number; strings: number; containers: number };
+
+const NONE: JsonBudget = { values: Infinity, strings: Infinity, containers: Infinity, depth: Infinity };
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHex = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/** Scans `text` as JSON within `budget` (see JsonScan). */
+export function scanJson(text: string, budget: JsonBudget = NONE): JsonScan {
   const n = text.length;
-  const stack: number[] = []; // 123 '{' or 91 '['
+  /** Per open container: 123 '{' or 91 '['. */
+  const stack: number[] = [];
+  /** Per open container: the element index (lists) or the key's start and end offsets (objects). */
+  const index: number[] = [];
+  const keyStart: number[] = [];
+  const keyEnd: number[] = [];
   let i = 0;
   let wantValue = true;
-  const err = (reason: MessageRef) => ({ offset: i, reason });
+  let values = 0;
+  let strings = 0;
+  let containers = 0;
+  let over: JsonScan | null = null;
+  const err = (reason: MessageRef): JsonScan => ({ kind: 'syntax', offset: i, reason });
   const skipWs = () => {
     for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
   };
   /** Reads a string at `i`; returns a reason if it is malformed. */
   const readString = (): MessageRef | null => {
     if (i >= n) return { key: 'json.endOfName' };
-    if (text[i] !== '"') return { key: 'json.expectedName' };
+    if (text.charCodeAt(i) !== 34) return { key: 'json.expectedName' };
     for (i++; i < n; i++) {
       const c = text.charCodeAt(i);
       if (c === 34) return (i++, null);
       if (c < 32) return { key: 'json.controlChar' };
       if (c === 92) {
-        const e = text[++i] ?? '';
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) return { key: 'json.badUnicodeEscape' };
+        const e = text.charCodeAt(++i);
+        if (e === 117) {
+          for (let k = 1; k <= 4; k++)
+            if (!isHex(text.charCodeAt(i + k))) return { key: 'json.badUnicodeEscape' };
           i += 4;
-        } else if (!'"\\/bfnrt'.includes(e) || e === '') return { key: 'json.badEscape' };
+        } else if (!(
+          e === 34 ||
+          e === 92 ||
+          e === 47 ||
+          e === 98 ||
+          e === 102 ||
+          e === 110 ||
+          e === 114 ||
+          e === 116
+        ))
+          return { key: 'json.badEscape' };
       }
     }
     return { key: 'json.endInString' };
   };
   const readKey = (): MessageRef | null => {
     skipWs();
+    const start = i;
     const bad = readString();
     if (bad !== null) return bad;
+    keyStart[stack.length - 1] = start;
+    keyEnd[stack.length - 1] = i;
     skipWs();
-    if (text[i] !== ':') return { key: 'json.expectedColon' };
+    if (text.charCodeAt(i) !== 58) return { key: 'json.expectedColon' };
     i++;
     return null;
   };
-  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  /** Reads a number at `i` (the JSON grammar's longest valid prefix); false if none starts here. */
+  const readNumber = (): boolean => {
+    if (text.charCodeAt(i) === 45) i++;
+    const c = text.charCodeAt(i);
+    if (c === 48) i++;
+    else if (c >= 49 && c <= 57) while (isDigit(text.charCodeAt(++i)));
+    else return false;
+    if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+      i++;
+      while (isDigit(text.charCodeAt(++i)));
+    }
+    const e = text.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      const s = text.charCodeAt(i + 1);
+      const d = s === 43 || s === 45 ? i + 2 : i + 1;
+      if (isDigit(text.charCodeAt(d))) {
+        i = d;
+        while (isDigit(text.charCodeAt(++i)));
+      }
+    }
+    return true;
+  };
+  /** Counts one value and checks the caps (once one is exceeded, only syntax is checked). */
+  const count = (kind: 'scalar' | 'string' | 'container'): void => {
+    if (over !== null) return;
+    if (++values > budget.values) over = { kind: 'count', offset: i, items: 'values', max: budget.values };
+    else if (kind === 'string' && ++strings > budget.strings)
+      over = { kind: 'count', offset: i, items: 'strings', max: budget.strings };
+    else if (kind === 'container') {
+      if (stack.length + 1 > budget.depth) over = { kind: 'depth', offset: i, path: path() };
+      else if (++containers > budget.containers)
+        over = { kind: 'count', offset: i, items: 'containers', max: budget.containers };
+    }
+  };
+  /** Where the value at `i` sits: keys and list indices of every open container. */
+  const path = (): PropertyKey[] =>
+    stack.map((open, d) =>
+      open === 91 ? index[d]! : (JSON.parse(text.slice(keyStart[d], keyEnd[d])) as string),
+    );
+
   for (;;) {
     skipWs();
     if (wantValue) {
       if (i >= n) return err({ key: 'json.endOfValue' });
-      const c = text[i]!;
-      if (c === '{' || c === '[') {
+      const c = text.charCodeAt(i);
+      if (c === 123 || c === 91) {
+        count('container');
         i++;
         skipWs();
-        if (text[i] === (c === '{' ? '}' : ']')) {
+        if (text.charCodeAt(i) === (c === 123 ? 125 : 93)) {
           i++;
           wantValue = false;
           continue;
         }
-        stack.push(c.charCodeAt(0));
-        if (c === '{') {
+        stack.push(c);
+        index[stack.length - 1] = 0;
+        if (c === 123) {
           const bad = readKey();
           if (bad !== null) return err(bad);
         }
         continue;
       }
-      if (c === '"') {
+      if (c === 34) {
+        count('string');
         const bad = readString();
         if (bad !== null) return err(bad);
-      } else if (c === '-' || (c >= '0' && c <= '9')) {
-        NUMBER.lastIndex = i;
-        if (!NUMBER.test(text)) return err({ key: 'json.badNumber' });
-        i = NUMBER.lastIndex;
+      } else if (c === 45 || isDigit(c)) {
+        count('scalar');
+        if (!readNumber()) return err({ key: 'json.badNumber' });
       } else {
-        const word = ['true', 'false', 'null'].find((w) => text.startsWith(w, i));
-        if (word === undefined)
-          return err({ key: 'json.unexpectedChar', params: { char: JSON.stringify(c) } });
-        i += word.length;
+        const word = text.startsWith('true', i)
+          ? 4
+          : text.startsWith('null', i)
+            ? 4
+            : text.startsWith('false', i)
+              ? 5
+              : 0;
+        if (word === 0) return err({ key: 'json.unexpectedChar', params: { char: JSON.stringify(text[i]) } });
+        count('scalar');
+        i += word;
       }
       wantValue = false;
       continue;
     }
     const top = stack[stack.length - 1];
-    if (top === undefined) return i < n ? err({ key: 'json.trailingText' }) : null;
+    if (top === undefined) {
+      if (i < n) return err({ key: 'json.trailingText' });
+      return over ?? { kind: 'ok', values, strings, containers };
+    }
     if (i >= n) return err({ key: 'json.unclosed' });
-    const close = top === 123 ? '}' : ']';
-    if (text[i] === ',') {
+    const close = top === 123 ? 125 : 93;
+    const c = text.charCodeAt(i);
+    if (c === 44) {
       i++;
+      index[stack.length - 1]!++;
       if (top === 123) {
         const bad = readKey();
         if (bad !== null) return err(bad);
       }
       wantValue = true;
-    } else if (text[i] === close) {
+    } else if (c === close) {
       i++;
       stack.pop();
     } else {
-      return err({ key: 'json.expectedCommaOr', params: { close } });
+      return err({ key: 'json.expectedCommaOr', params: { close: String.fromCharCode(close) } });
     }
   }
+}
+
+/** The first syntax error in `text`: offset and reason, or null if the text is valid JSON. */
+export function locateJsonError(text: string): { offset: number; reason: MessageRef } | null {
+  const r = scanJson(text);
+  return r.kind === 'syntax' ? { offset: r.offset, reason: r.reason } : null;
 }
 
 /** 1-based line and column of a character offset. */

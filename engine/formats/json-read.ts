@@ -1,14 +1,16 @@
 /**
- * Reads untrusted JSON text: length cap before parsing, a readable line/column on syntax errors, then
- * one walk that caps nesting depth and refuses `__proto__` keys (JSON.parse makes them own properties,
- * which naive copying would turn into prototype changes).
+ * Reads untrusted JSON text: length cap first, then one scan of the text (json-locate.ts) that finds
+ * syntax errors (with a readable line and column) and counts values, strings, objects and lists and
+ * nesting against FILE_LIMITS, all before `JSON.parse` builds anything; then one walk over the parsed
+ * tree that refuses `__proto__` keys (JSON.parse makes them own properties, which naive copying would
+ * turn into prototype changes). The CLI and the app's engine both read JSON through here.
  */
 import { engineError, fail } from '../errors.ts';
 import type { EngineError } from '../errors.ts';
 import { noun } from '../i18n.ts';
 import type { MessageRef } from '../i18n.ts';
 import { formatPath, pathWords } from './issues.ts';
-import { lineColumn, locateJsonError } from './json-locate.ts';
+import { lineColumn, locateJsonError, scanJson } from './json-locate.ts';
 import { FILE_LIMITS } from './limits.ts';
 
 /** Parses `text` as JSON within the caps in FILE_LIMITS; `what` names the file kind for messages. */
@@ -22,6 +24,15 @@ export function readJson(text: unknown, what: string): unknown {
     });
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') fail('BAD_FILE', 'file.empty', { what: noun(what) });
+  const scan = scanJson(body, FILE_LIMITS);
+  if (scan.kind === 'syntax') throw located(body, what, scan);
+  if (scan.kind === 'depth') deeper(what, scan.path);
+  if (scan.kind === 'count')
+    fail('TOO_LARGE', 'file.tooManyItems', {
+      what: noun(what),
+      max: scan.max.toLocaleString('en'),
+      items: { key: `file.items.${scan.items}` },
+    });
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -35,6 +46,25 @@ export function readJson(text: unknown, what: string): unknown {
 
 function mb(chars: number): string {
   return `${Math.round(chars / (1024 * 1024))} MB`;
+}
+
+function located(text: string, what: string, found: { offset: number; reason: MessageRef }): EngineError {
+  const { line, column } = lineColumn(text, found.offset);
+  return engineError(
+    'BAD_FILE',
+    'file.notJsonAt',
+    { what: noun(what), line, column, reason: found.reason },
+    { path: `line ${line}, column ${column}` },
+  );
+}
+
+function deeper(what: string, path: PropertyKey[]): never {
+  return fail(
+    'BAD_FILE',
+    'file.nestedTooDeep',
+    { what: noun(what), max: FILE_LIMITS.depth, path: pathWords(formatPath(path)) },
+    { path: formatPath(path) },
+  );
 }
 
 function syntaxError(text: string, what: string, cause: unknown): EngineError {
@@ -86,15 +116,7 @@ function checkTree(root: unknown, what: string): void {
   const path: PropertyKey[] = [];
   const visit = (v: unknown, depth: number): void => {
     if (typeof v !== 'object' || v === null) return;
-    if (depth > FILE_LIMITS.depth)
-      fail(
-        'BAD_FILE',
-        'file.nestedTooDeep',
-        { what: noun(what), max: FILE_LIMITS.depth, path: pathWords(formatPath(path)) },
-        {
-          path: formatPath(path),
-        },
-      );
+    if (depth > FILE_LIMITS.depth) deeper(what, path);
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const item: unknown = v[i];

@@ -1,6 +1,9 @@
 /**
- * Caps on what a file may hold, checked before anything is allocated: text length first, then nesting
- * depth, then counts and shapes (by the schemas), then parameter totals (before any typed array).
+ * Caps on what a file may hold, checked before anything is allocated: text length first (a file larger
+ * than that is not even read), then, in one pass over the text before it is parsed, how many values,
+ * strings and objects or lists it holds and how deep they nest (so that no object is built for a file
+ * that could not be valid, and memory stays a small multiple of the text), then counts and shapes (by
+ * the schemas), then parameter totals (before any typed array).
  */
 import { LIMITS } from '../graph/compile.ts';
 
@@ -10,6 +13,19 @@ export const FILE_LIMITS = {
   textLength: 256 * 1024 * 1024,
   /** Nesting of arrays and objects; both formats need fewer than 10 levels. */
   depth: 32,
+  /**
+   * Numbers, strings, true, false and null in one file: every parameter of the largest network plus
+   * four full history series, with room to spare. Each costs at most 8 bytes once parsed (a number in a
+   * list), so a file within these caps parses to a small multiple of its text.
+   */
+  values: 33_554_432,
+  /** Strings (names of nodes, features, categories, classes). */
+  strings: 1_000_000,
+  /**
+   * Objects and lists (the expensive kind once parsed: a `{}` of 3 characters costs 50 bytes or more).
+   * The largest valid file has about 30,000: features with their categories, nodes, parameter tensors.
+   */
+  containers: 200_000,
   nodes: LIMITS.nodes,
   units: LIMITS.units,
   /** Inputs of one add or concatenate node. */

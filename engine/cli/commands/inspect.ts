@@ -16,7 +16,7 @@ import { formatError } from '../../i18n.ts';
 import type { Lang } from '../../i18n.ts';
 import { translator } from '../i18n.ts';
 import type { Translate } from '../i18n.ts';
-import { inFile, readBytes, UsageError } from '../io.ts';
+import { inFile, readBytes, readHead, readText, UsageError } from '../io.ts';
 
 /** `inspect --help`. */
 export const inspectHelp = (t: Translate) => t('help.inspect');
@@ -88,13 +88,9 @@ function preprocessingLines(p: Preprocessing, t: Translate): string[] {
 }
 
 function inspectJson(path: string, text: string, t: Translate): { lines: string[]; json: unknown } {
-  let format: unknown;
-  try {
-    format = (JSON.parse(text) as { format?: unknown })?.format;
-  } catch {
-    format = undefined; // the loaders below report where the JSON is broken
-  }
-  if (format === 'backprop-studio/project') {
+  // Which loader: a project names its format near the top; anything else goes to the weights loader,
+  // which says what the file is if it is neither (never a second full parse just to look).
+  if (/"format"\s*:\s*"backprop-studio\/project"/.test(text.slice(0, 65536))) {
     const p = inFile(path, () => parseProject(text));
     // An input of width 0 takes its width from the data; count as if there were one feature.
     const open = p.graph.nodes.some((n) => n.type === 'input' && n.units === 0);
@@ -213,24 +209,18 @@ export function inspectCommand(argv: string[], io: Io): number {
   const { values, positionals } = parse('inspect', argv, { json: { type: 'boolean' } }, 1);
   const path = positionals[0];
   if (!path) throw new UsageError('usage.inspectFile');
-  const bytes = readBytes(path);
+  // Only the head is read to tell JSON from CSV; each kind is then read within its own size cap.
+  const head = readHead(path, 4096);
   let start = 0;
   while (
-    start < bytes.length &&
-    (bytes[start] === 0x20 || bytes[start] === 0x0a || bytes[start] === 0x0d || bytes[start] === 0x09)
+    start < head.length &&
+    (head[start] === 0x20 || head[start] === 0x0a || head[start] === 0x0d || head[start] === 0x09)
   )
     start++;
-  const looksJson = path.toLowerCase().endsWith('.json') || bytes[start] === 0x7b;
-  let r: { lines: string[]; json: unknown };
-  if (looksJson) {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw new UsageError('io.notUtf8', { path });
-    }
-    r = inspectJson(path, text, t);
-  } else r = inspectCsv(path, bytes, t, io.lang ?? 'en');
+  const looksJson = path.toLowerCase().endsWith('.json') || head[start] === 0x7b;
+  const r = looksJson
+    ? inspectJson(path, readText(path), t)
+    : inspectCsv(path, readBytes(path), t, io.lang ?? 'en');
   io.stdout.write(values.json ? `${JSON.stringify(r.json)}\n` : `${r.lines.join('\n')}\n`);
   return 0;
 }
