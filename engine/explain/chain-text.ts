@@ -5,18 +5,8 @@
  * app's catalogue).
  */
 import type { Activation, LossName } from '../graph/types.ts';
+import { fac, facFor, num, sum, term } from './notation.ts';
 import type { ChainStep } from './trace-types.ts';
-
-/** A number in 4 significant digits, "−" for minus. */
-export function num(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  const s = a >= 1e-4 && a < 1e6 ? String(Number(a.toPrecision(4))) : a.toExponential(3).replace('e', '·10^');
-  return v < 0 ? `−${s}` : s;
-}
-
-/** A number as a factor of a product: negatives in parentheses. */
-const fac = (v: number) => (v < 0 ? `(${num(v)})` : num(v));
 
 /** Writes Σ terms: all of them, or the first `max` − 1, "…" and the last (whose index says how many). */
 function sumText(terms: string[], max = 6): string {
@@ -44,12 +34,17 @@ export function activationStep(
   switch (f) {
     case 'sigmoid':
       rule = `${aj}(1 − ${aj})`;
-      withNumbers = `${fac(a)}·(1 − ${fac(a)})`;
+      {
+        // Enough digits that a·(1 − a) computed from the text is the factor used (a near 0 or 1).
+        const shown = facFor(a, (x) => x * (1 - x));
+        withNumbers = `${shown}·(1 − ${shown}) = ${fac(dA)} · ${num(fPrime)}`;
+      }
       cached = [aj];
       break;
     case 'tanh':
       rule = `(1 − ${aj}²)`;
-      withNumbers = `(1 − ${fac(a)}²)`;
+      // Enough digits that 1 − a² computed from the text is the factor used (a near ±1 or 0).
+      withNumbers = `(1 − ${facFor(a, (x) => 1 - x * x)}²) = ${fac(dA)} · ${num(fPrime)}`;
       cached = [aj];
       break;
     case 'relu':
@@ -64,7 +59,7 @@ export function activationStep(
       break;
     case 'elu':
       rule = `(${zj} > 0 ? 1 : ${aj} + α)`;
-      withNumbers = z > 0 ? `1 (${zj} = ${num(z)})` : `(${num(a)} + ${num(alpha)})`;
+      withNumbers = z > 0 ? `1 (${zj} = ${num(z)})` : `(${sum([term(a), term(alpha)])})`;
       cached = z > 0 ? [zj] : [zj, aj];
       break;
     case 'softplus':
@@ -102,19 +97,19 @@ export function lossStep(
   let text: string;
   switch (loss) {
     case 'mse':
-      text = `∂L/∂${pj} = 2(${pj} − ${yj})/${scaleText} = 2·(${num(p)} − ${num(y)})/${scaleText} = ${num(g)}`;
+      text = `∂L/∂${pj} = 2(${pj} − ${yj})/${scaleText} = 2·(${num(p)} − ${fac(y)})/${scaleText} = ${num(g)}`;
       break;
     case 'mae':
-      text = `∂L/∂${pj} = sign(${pj} − ${yj})/${scaleText} = sign(${num(p)} − ${num(y)})/${scaleText} = ${num(g)}`;
+      text = `∂L/∂${pj} = sign(${pj} − ${yj})/${scaleText} = sign(${num(p)} − ${fac(y)})/${scaleText} = ${num(g)}`;
       break;
     case 'binary_crossentropy':
-      text = `∂L/∂z_${n} = (${pj} − ${yj})/${scaleText} = (${num(p)} − ${num(y)})/${scaleText} = ${num(g)}`;
+      text = `∂L/∂z_${n} = (${pj} − ${yj})/${scaleText} = (${num(p)} − ${fac(y)})/${scaleText} = ${num(g)}`;
       break;
     case 'categorical_crossentropy':
       text =
         ySum === 1
-          ? `∂L/∂z_${n} = (${pj} − ${yj})/${scaleText} = (${num(p)} − ${num(y)})/${scaleText} = ${num(g)}`
-          : `∂L/∂z_${n} = (${pj}·Σy − ${yj})/${scaleText} = (${num(p)}·${num(ySum)} − ${num(y)})/${scaleText} = ${num(g)}`;
+          ? `∂L/∂z_${n} = (${pj} − ${yj})/${scaleText} = (${num(p)} − ${fac(y)})/${scaleText} = ${num(g)}`
+          : `∂L/∂z_${n} = (${pj}·Σy − ${yj})/${scaleText} = (${num(p)}·${fac(ySum)} − ${fac(y)})/${scaleText} = ${num(g)}`;
       break;
   }
   return { text, value: g, cached: [pj], reused: [] };
@@ -150,9 +145,9 @@ export function maskStep(i: number, m: number, dA: number, value: number): Chain
 /** ∂L/∂a_i = Σ over consumers of their terms (each consumer added its term once), "t (← consumer)". */
 export function sumStep(i: number, consumers: string[], terms: number[], value: number): ChainStep {
   const n = i + 1;
-  const parts = terms.map((t, k) => `${fac(t)} (← ${consumers[k]})`);
+  const parts = terms.map((t, k) => ({ ...term(t), text: `${num(Math.abs(t))} (← ${consumers[k]})` }));
   return {
-    text: `∂L/∂a_${n} = ${parts.join(' + ')} = ${num(value)}`,
+    text: `∂L/∂a_${n} = ${sum(parts)} = ${num(value)}`,
     value,
     cached: [],
     reused: consumers.map((c) => `∂L/∂(${c})`),

@@ -1,5 +1,6 @@
 /**
- * Three ways to the same gradient, each with a multiply-add counter and a wall time:
+ * Three ways to the same gradient, each with a multiply-add counter and a wall time (the median of
+ * several timed repetitions):
  *   backprop            the engine's computeGradients: one forward, one reverse pass  ≈ 3 forwards
  *   naive               one forward, then one forward-mode chain per parameter         ≈ P × (rest of the network)
  *   finite differences  (L(w + h) − L(w − h)) / 2h per parameter                      = 2P forwards
@@ -40,9 +41,12 @@ export interface MethodResult {
   multiplyAdds: number;
   /** Of which in forward passes (backprop: its one forward; naive: its one forward; finite differences: all). */
   forwardMultiplyAdds: number;
-  /** Wall time of one run in ms: after one untimed warm-up run, the fastest mean of up to 5 groups of runs. */
+  /** Wall time of one run in ms: after one untimed warm-up run, the median over timed repetitions. */
   timeMs: number;
+  /** Timed runs in all (1: the warm-up run was the timed one). */
   runs: number;
+  /** Repetitions timed, whose median is `timeMs`. */
+  repetitions: number;
 }
 
 export interface MethodOptions {
@@ -51,9 +55,9 @@ export interface MethodOptions {
   /** Step of the central differences. */
   h?: number;
   clock?: Clock;
-  /** Time runs for about this long in all (ms), for a stable figure; 0: one timed run after the warm-up. */
+  /** Time runs for at least about this long in all (ms): short runs are repeated within a repetition. */
   minTimeMs?: number;
-  /** At most this many timed runs (1: the warm-up run is the timed one). */
+  /** At most this many timed runs (1: the warm-up run is the timed one, no repetitions). */
   maxRuns?: number;
 }
 
@@ -129,34 +133,55 @@ function finiteDifferenceRunner(model: Model, batch: Batch, seed: number, h: num
   };
 }
 
+/** Timed repetitions of each method: the time shown is their median, so one slow run cannot move it. */
+export const TIMING = { repetitions: 7, minRepetitions: 3, budgetMs: 2000 } as const;
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 /**
- * Runs once untimed (the JIT's warm-up; its counts are the result), then in up to 5 groups of runs,
- * each lasting ≥ minTime/5: the time is the fastest group's mean per run (noise only ever adds).
- * A first run that alone takes ≥ minTime is timed as it is.
+ * Runs once untimed (the JIT's warm-up; its counts are the result), then times TIMING.repetitions
+ * repetitions (fewer, but at least TIMING.minRepetitions, when a run is so slow that they would take
+ * longer than TIMING.budgetMs). A repetition is as many runs as make it last minTime/repetitions
+ * (judged from the warm-up; at least one), timed together; the time is the median over repetitions of
+ * their time per run: noise that slows one repetition down does not reach the figure.
  */
 function timed(method: MethodName, r: Runner, o: MethodOptions): MethodResult {
   const clock = o.clock ?? defaultClock;
-  const minTime = o.minTimeMs ?? 5;
+  const minTime = o.minTimeMs ?? 35;
   const maxRuns = o.maxRuns ?? 1000;
   const t = clock();
   const first = r.run();
-  let timeMs = clock() - t;
-  let runs = 1;
-  if (timeMs < minTime && maxRuns > 1) {
-    runs = 0;
-    timeMs = Infinity;
-    for (let g = 0; g < 5 && runs < maxRuns; g++) {
-      const t0 = clock();
-      let n = 0;
-      let elapsed: number;
-      do {
-        r.run();
-        n++;
-        elapsed = clock() - t0;
-      } while (elapsed < minTime / 5 && runs + n < maxRuns);
-      timeMs = Math.min(timeMs, elapsed / n);
-      runs += n;
-    }
+  const warmUp = clock() - t;
+  if (maxRuns <= 1)
+    return {
+      method,
+      gradient: r.gradient,
+      loss: first.loss,
+      multiplyAdds: first.total,
+      forwardMultiplyAdds: first.forward,
+      timeMs: warmUp,
+      runs: 1,
+      repetitions: 1,
+    };
+  const affordable = warmUp > 0 ? Math.floor(TIMING.budgetMs / warmUp) : TIMING.repetitions;
+  const repetitions = Math.max(
+    1,
+    Math.min(TIMING.repetitions, Math.max(TIMING.minRepetitions, affordable), maxRuns),
+  );
+  const perRepetition = Math.max(
+    1,
+    Math.min(Math.floor(maxRuns / repetitions), warmUp > 0 ? Math.ceil(minTime / repetitions / warmUp) : 1),
+  );
+  const samples: number[] = [];
+  for (let k = 0; k < repetitions; k++) {
+    const t0 = clock();
+    for (let n = 0; n < perRepetition; n++) r.run();
+    samples.push((clock() - t0) / perRepetition);
   }
   return {
     method,
@@ -164,8 +189,9 @@ function timed(method: MethodName, r: Runner, o: MethodOptions): MethodResult {
     loss: first.loss,
     multiplyAdds: first.total,
     forwardMultiplyAdds: first.forward,
-    timeMs,
-    runs,
+    timeMs: median(samples),
+    runs: repetitions * perRepetition,
+    repetitions,
   };
 }
 

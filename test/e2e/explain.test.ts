@@ -50,6 +50,28 @@ async function shown(page: Page, node: string, j: number): Promise<{ text: strin
   };
 }
 
+/** A number as the explainer writes it ("−0.12", "1.2×10⁻⁵") back to a number. */
+function parseNotation(text: string): number {
+  const sup: Record<string, string> = {
+    '⁻': '-',
+    '⁰': '0',
+    '¹': '1',
+    '²': '2',
+    '³': '3',
+    '⁴': '4',
+    '⁵': '5',
+    '⁶': '6',
+    '⁷': '7',
+    '⁸': '8',
+    '⁹': '9',
+  };
+  const s = text
+    .trim()
+    .replace(/−/g, '-')
+    .replace(/×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/, (_, e: string) => `e${[...e].map((c) => sup[c]).join('')}`);
+  return Number(s);
+}
+
 async function next(page: Page, times = 1): Promise<void> {
   for (let i = 0; i < times; i++) await byTestId(page, 'explain-next').click();
 }
@@ -91,7 +113,7 @@ describe('Inside backprop', () => {
       const z = x[0]! * W1.kernel[0 * 3 + j]! + x[1]! * W1.kernel[1 * 3 + j]! + W1.bias![j]!;
       const s = await shown(page, 'dense1', j);
       expect(s.value).toBeCloseTo(Math.tanh(z), 5);
-      expect(Number(s.text)).toBeCloseTo(Math.tanh(z), 2);
+      expect(parseNotation(s.text)).toBeCloseTo(Math.tanh(z), 2);
       a1.push(s.value);
     }
     // The formula shows the same numbers: z₁ = x₁·W₁₁ + x₂·W₂₁ + b₁.
@@ -157,5 +179,90 @@ describe('Inside backprop', () => {
     for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
     expect(await textOf(page, 'explain-frame')).toMatch(/Forward\s*dense1/);
     await screenshot(page, 'explain-forward.png');
+  });
+
+  it('writes softmax over the vector, one notation for numbers, labels off the connections, median timings', async () => {
+    const page = await app.open();
+    // The default network on the spirals: 2-8-8-2 with a softmax head.
+    for (let i = 1; i <= 3; i++) {
+      await byTestId(page, 'step').click();
+      await expect.poll(() => textOf(page, 'step-count')).toBe(String(i));
+    }
+    await byTestId(page, 'mode-explain').click();
+    await expect.poll(() => textOf(page, 'explain-frame')).toMatch(/Forward\s*input/);
+    const total = Number(/of (\d+)/.exec(await textOf(page, 'explain-frame'))![1]);
+
+    const formulas: string[] = [];
+    let sawSoftmax = false;
+    for (let i = 1; i < total; i++) {
+      formulas.push(...(await page.locator('[data-testid="formula"]').allTextContents()));
+      if ((await textOf(page, 'explain-frame')).match(/Forward\s*dense3/)) {
+        const soft = (await page.locator('[data-testid="formula"]').allTextContents()).filter((f) =>
+          f.includes('softmax'),
+        );
+        // a_j = softmax(z)_j = e^z_j / Σ_k e^z_k with every z_k: never softmax of one number.
+        expect(soft).toHaveLength(2);
+        for (const f of soft) {
+          expect(f.replace(/\s+/g, ' ')).toMatch(
+            /^a ?1 = softmax\(z\) ?1 = e ?z ?1 \/ Σ ?k e ?z ?k = |^a ?2 = softmax\(z\) ?2/,
+          );
+          expect(f).not.toMatch(/softmax\([−\d]/);
+          expect((f.match(/\+/g) ?? []).length).toBeGreaterThanOrEqual(1); // e^{z_1} + e^{z_2}
+        }
+        const a = [0, 1].map((j) => byTestId(page, `value-dense3-${j}`));
+        const p = await Promise.all(a.map(async (e) => Number(await e.getAttribute('data-value'))));
+        expect(p[0]! + p[1]!).toBeCloseTo(1, 6);
+        sawSoftmax = true;
+      }
+      await next(page);
+    }
+    formulas.push(...(await page.locator('[data-testid="formula"]').allTextContents()));
+    expect(sawSoftmax).toBe(true);
+    expect(await textOf(page, 'explain-frame')).toMatch(/Update/);
+    expect(formulas.length).toBeGreaterThan(20);
+    for (const f of formulas) {
+      // A real minus sign, 10 to a superscript power, and a negative term subtracted, not added.
+      expect(f, f).not.toMatch(/(^|[\s(=,[·/])-\d|\de[-+]?\d|\^|\+ [−-]/);
+    }
+
+    // Every value label sits inside its neuron: none lies over a connection.
+    const crossings = (await page.evaluate(`(() => {
+      const svg = document.querySelector('svg.diagram');
+      const lines = [...svg.querySelectorAll('line')].map((l) => ({
+        x1: +l.getAttribute('x1'), y1: +l.getAttribute('y1'), x2: +l.getAttribute('x2'), y2: +l.getAttribute('y2'),
+      }));
+      const hits = (b, l) => {
+        // Sample the segment: a label box is hit when a point of the line falls inside it.
+        for (let k = 0; k <= 200; k++) {
+          const x = l.x1 + (l.x2 - l.x1) * k / 200, y = l.y1 + (l.y2 - l.y1) * k / 200;
+          if (x > b.x && x < b.x + b.width && y > b.y && y < b.y + b.height) return true;
+        }
+        return false;
+      };
+      const out = [];
+      for (const t of svg.querySelectorAll('text.value')) {
+        const b = t.getBBox();
+        if (lines.some((l) => hits(b, l))) out.push(t.getAttribute('data-testid'));
+        // ...and fits inside the neuron's pill.
+        const p = t.previousElementSibling.getBBox();
+        if (b.x < p.x || b.x + b.width > p.x + p.width) out.push(t.getAttribute('data-testid') + ' overflows');
+      }
+      return { labels: svg.querySelectorAll('text.value').length, out };
+    })()`)) as { labels: number; out: string[] };
+    expect(crossings.labels).toBeGreaterThan(15);
+    expect(crossings.out).toEqual([]);
+
+    // The three timings are medians of several timed repetitions, and the table says so.
+    await byTestId(page, 'compare-methods').click();
+    await byTestId(page, 'methods-table').waitFor();
+    for (const m of ['backprop', 'naive', 'finiteDifferences']) {
+      const reps = Number(await byTestId(page, `time-${m}`).getAttribute('data-repetitions'));
+      expect(reps).toBeGreaterThanOrEqual(3);
+      expect(await textOf(page, `time-${m}`)).toMatch(/^[\d.]+(×10[⁻⁰-⁹]+)? ms$/);
+    }
+    expect(await textOf(page, 'timing-note')).toMatch(
+      /^Each time is the median of \d+ (to \d+ )?timed repetitions/,
+    );
+    await screenshot(page, 'explain-update.png');
   });
 });

@@ -128,4 +128,37 @@ describe('the app in two languages', () => {
       .poll(() => live.textContent())
       .toMatch(/^Moved the selected block down\. New position: x [\d,.-]+, y [\d,.-]+\.$/);
   });
+
+  it('names every block, template and diagram column in Chinese, and Svelte Flow’s controls too (blocks.zh-CN.png)', async () => {
+    const page = await app.open({ locale: 'zh-CN' });
+    /** Latin words: two letters or more, apart from the names of functions and formats kept as they are. */
+    const latin = (texts: string[]) =>
+      texts
+        .flatMap((s) => s.match(/[A-Za-z]{2,}/g) ?? [])
+        .filter((w) => !['tanh', 'softmax', 'sigmoid'].includes(w));
+
+    const blocks = await page.locator('.palette [data-testid^="palette-"]').allTextContents();
+    expect(blocks.length).toBeGreaterThanOrEqual(7);
+    expect(latin(blocks)).toEqual([]);
+    expect(await byTestId(page, 'palette-dropout').textContent()).toBe(zhCN.blocks.dropout.label);
+    expect(latin(await page.locator('.palette [data-testid^="template-"]').allTextContents())).toEqual([]);
+
+    // Svelte Flow's own controls and minimap are labelled in Chinese.
+    const flowLabels = (await page.evaluate(
+      `[...document.querySelectorAll('.svelte-flow__controls, .svelte-flow__controls button, .svelte-flow__minimap svg')].map((e) => e.getAttribute('aria-label') ?? e.querySelector('title')?.textContent ?? '')`,
+    )) as string[];
+    expect(flowLabels.length).toBeGreaterThanOrEqual(4);
+    expect(latin(flowLabels)).toEqual([]);
+    await screenshot(page, 'blocks.zh-CN.png');
+
+    // Inside backprop: each column is named by its activation or its kind of block, in Chinese.
+    await byTestId(page, 'step').click();
+    await expect.poll(() => textOf(page, 'step-count')).toBe('1');
+    await byTestId(page, 'mode-explain').click();
+    await expect.poll(() => page.locator('svg.diagram text.kind').count()).toBeGreaterThan(3);
+    const kinds = await page.locator('svg.diagram text.kind').allTextContents();
+    expect(kinds).toContain(zhCN.blocks.input.label);
+    expect(kinds).toContain(zhCN.blocks.output.label);
+    expect(latin(kinds)).toEqual([]);
+  });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compareMethods, gradientDifference, runMethod } from '../../../engine/explain/methods.ts';
+import {
+  compareMethods,
+  gradientDifference,
+  median,
+  runMethod,
+  TIMING,
+} from '../../../engine/explain/methods.ts';
 import { buildMlp } from '../../../engine/graph/builders.ts';
 import { computeGradients, loadRows } from '../../../engine/model/run.ts';
 import { createRng } from '../../../engine/rng.ts';
@@ -126,7 +132,38 @@ describe('cost grows as the lecture says', () => {
     let t = 0;
     const { model, batch } = randomModel(net221(), 1, 5, 'real');
     const r = runMethod(model, batch, 'backprop', { clock: () => (t += 2), minTimeMs: 7 });
-    // warm-up 2 ms < 7; then 5 groups, each of one 2 ms run (≥ 7/5 ms): the fastest group's mean.
-    expect(r).toMatchObject({ runs: 5, timeMs: 2 });
+    // warm-up 2 ms; then 7 repetitions, each of one 2 ms run (≥ 7/7 ms): their median.
+    expect(r).toMatchObject({ runs: 7, repetitions: 7, timeMs: 2 });
+  });
+
+  /** A clock whose successive intervals (start, end, start, end, …) last `durations` ms. */
+  function scripted(durations: number[]): () => number {
+    const ticks = [0];
+    for (const d of durations) ticks.push(ticks.at(-1)! + d, ticks.at(-1)! + d + 1);
+    let i = 0;
+    return () => ticks[Math.min(i++, ticks.length - 1)]!;
+  }
+
+  it('shows the median of seven timed repetitions: one slow repetition does not move it', () => {
+    const { model, batch } = randomModel(net221(), 1, 5, 'real');
+    // Warm-up 10 ms, then repetitions of 5, 50, 4, 6, 7, 100 and 5 ms.
+    const clock = scripted([10, 5, 50, 4, 6, 7, 100, 5]);
+    const r = runMethod(model, batch, 'naive', { clock, minTimeMs: 0 });
+    expect(r).toMatchObject({ repetitions: 7, runs: 7, timeMs: 6 });
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('times a slow method fewer times, but at least three, within the budget', () => {
+    const { model, batch } = randomModel(net221(), 1, 5, 'real');
+    const slow = TIMING.budgetMs;
+    const r = runMethod(model, batch, 'finiteDifferences', {
+      clock: scripted([slow, slow, slow * 3, slow]),
+    });
+    expect(r).toMatchObject({
+      repetitions: TIMING.minRepetitions,
+      runs: TIMING.minRepetitions,
+      timeMs: slow,
+    });
   });
 });

@@ -160,7 +160,9 @@ describe('what the trace says', () => {
     expect(h.dZ[0]![0]).toBeCloseTo(dz1, 14);
     expect(h.fPrime![0]![0]).toBeCloseTo(a1 * (1 - a1), 15);
     expect(h.dZSteps[0]![0]).toMatchObject({
-      text: `∂L/∂z_1 = ∂L/∂a_1 · a_1(1 − a_1) = (−${Math.abs(0.5 * dp).toPrecision(4)}) · ${a1.toPrecision(4)}·(1 − ${a1.toPrecision(4)}) = −${Math.abs(dz1).toPrecision(4)}`,
+      text:
+        `∂L/∂z_1 = ∂L/∂a_1 · a_1(1 − a_1) = (−${Math.abs(0.5 * dp).toPrecision(4)}) · ${a1.toPrecision(4)}·(1 − ${a1.toPrecision(4)})` +
+        ` = (−${Math.abs(0.5 * dp).toPrecision(4)}) · ${(a1 * (1 - a1)).toPrecision(4)} = −${Math.abs(dz1).toPrecision(4)}`,
       cached: ['a_1'],
       reused: ['∂L/∂a_1'],
     });
