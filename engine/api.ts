@@ -7,7 +7,7 @@
 import type { ColumnSummary } from './data/describe.ts';
 import type { Prediction } from './data/apply.ts';
 import type { BuiltinInfo } from './data/builtin.ts';
-import type { Preprocessing, RawTable, Task } from './data/types.ts';
+import type { Preprocessing, RowTable, Task } from './data/types.ts';
 import type { ProjectFile } from './formats/project-file.ts';
 import type { ProjectRequest } from './session/project.ts';
 import type { EngineErrorInfo, Result } from './errors.ts';
@@ -202,7 +202,7 @@ export type * from './explain/trace-types.ts';
  * the run's training rows (default: the first one).
  */
 export interface ExplainRowsRequest {
-  rows?: RawTable;
+  rows?: RowTable;
   samples?: number[];
 }
 
@@ -267,7 +267,7 @@ export interface EngineApi {
   poll(cursor: MetricsCursor | null, maxSteps?: number): Promise<Result<MetricsDelta>>;
   history(maxPoints: number): Promise<Result<MetricsHistory>>;
   /** Raw rows (header names as in the data) → predictions with the run's preprocessing. */
-  predict(rows: RawTable): Promise<Result<Prediction[]>>;
+  predict(rows: RowTable): Promise<Result<Prediction[]>>;
   predictGrid(request: GridRequest): Promise<Result<GridResult>>;
   /** Confusion matrix (classification) or predicted against actual (regression). */
   results(): Promise<Result<ResultsSummary>>;

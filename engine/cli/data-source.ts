@@ -1,8 +1,8 @@
 /** Where the CLI's rows come from: a CSV file, or a built-in dataset written `builtin:NAME`. */
-import { parseCsv } from '../data/csv.ts';
+import { createCsvReader } from '../data/csv.ts';
 import { loadBuiltin } from '../data/builtin.ts';
 import type { RawTable } from '../data/types.ts';
-import { inFile, readBytes, UsageError } from './io.ts';
+import { fileSize, inFile, MAX_CSV_BYTES, readChunks, UsageError } from './io.ts';
 
 export interface SourceOptions {
   samples?: number;
@@ -20,6 +20,12 @@ export function readTable(spec: string, o: SourceOptions): RawTable {
     return inFile(spec, () => loadBuiltin(name, opts));
   }
   if (o.samples !== undefined || o.noise !== undefined) throw new UsageError('usage.builtinOnly');
-  const bytes = readBytes(spec);
-  return inFile(spec, () => parseCsv(bytes));
+  return readCsvFile(spec);
+}
+
+/** Reads a CSV file in chunks straight into typed columns; errors name the file (and row and column). */
+export function readCsvFile(path: string): RawTable {
+  const reader = createCsvReader({ sizeHint: fileSize(path, MAX_CSV_BYTES) });
+  readChunks(path, MAX_CSV_BYTES, (chunk) => inFile(path, () => reader.push(chunk)));
+  return inFile(path, () => reader.finish());
 }

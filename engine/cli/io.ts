@@ -228,16 +228,3 @@ export function inFile<T>(path: string, fn: () => T): T {
     throw e;
   }
 }
-
-/** Reads a whole CSV file as bytes (within the CSV cap). */
-export function readBytes(path: string): Uint8Array {
-  const size = fileSize(path, MAX_CSV_BYTES);
-  const out = new Uint8Array(size);
-  let at = 0;
-  readChunks(path, MAX_CSV_BYTES, (chunk) => {
-    if (at + chunk.length > out.length) throw new UsageError('io.unreadable', { path });
-    out.set(chunk, at);
-    at += chunk.length;
-  });
-  return out.subarray(0, at);
-}

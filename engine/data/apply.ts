@@ -6,23 +6,29 @@ import { fail } from '../errors.ts';
 import { isMissing, parseNumber } from './cells.ts';
 import { rowNumber } from './csv.ts';
 import { encodeFeatures, encodeTarget } from './encode.ts';
-import { columnIndex } from './typing.ts';
+import { columnIndex, typeColumn } from './typing.ts';
 import type { Column } from './typing.ts';
 import type { Preprocessing, RawTable } from './types.ts';
+import { tableLength } from './types.ts';
 
 /** Reads column `j` as the kind the record expects; a non-number in a numeric column is BAD_CELL. */
 function readAs(raw: RawTable, j: number, kind: 'numeric' | 'categorical'): Column {
   const name = raw.columns[j]!;
-  let missing = 0;
-  if (kind === 'categorical') {
-    const values = raw.rows.map((r) => {
-      const cell = r[j] ?? '';
-      if (!isMissing(cell)) return cell.trim();
-      missing++;
-      return null;
-    });
-    return { name, type: 'categorical', values, missing };
+  if (kind === 'categorical') return typeColumn(raw, j, true).column;
+  const notNumber = (row: number, value: string): never =>
+    fail('BAD_CELL', 'data.cellNotNumber', { row, column: name, value }, { row, column: name });
+  if (!('rows' in raw)) {
+    // Typed as numbers whatever the majority: any cell that is not one is refused.
+    const c = raw.cells[j]!;
+    if (c.kind === 'numbers') {
+      if (c.texts.length) notNumber(rowNumber(raw, c.textRows[0]!), c.texts[0]!);
+      return { name, type: 'numeric', values: c.values, missing: c.missing };
+    }
+    const { column, bad } = typeStored(raw, j);
+    if (bad) notNumber(bad.row, bad.value);
+    return column;
   }
+  let missing = 0;
   const values = new Float64Array(raw.rows.length);
   raw.rows.forEach((r, i) => {
     const cell = r[j] ?? '';
@@ -32,18 +38,22 @@ function readAs(raw: RawTable, j: number, kind: 'numeric' | 'categorical'): Colu
       return;
     }
     const v = parseNumber(cell);
-    if (Number.isNaN(v)) {
-      const row = rowNumber(raw, i);
-      fail(
-        'BAD_CELL',
-        'data.cellNotNumber',
-        { row, column: name, value: cell.trim() },
-        { row, column: name },
-      );
-    }
+    if (Number.isNaN(v)) notNumber(rowNumber(raw, i), cell.trim());
     values[i] = v;
   });
   return { name, type: 'numeric', values, missing };
+}
+
+/** A stored text column read as numbers, with its first cell that is not one. */
+function typeStored(raw: RawTable, j: number) {
+  const { column, bad } = typeColumn(raw, j);
+  if (column.type === 'numeric') return { column, bad };
+  // Text by majority, but the record says numbers: the first text cell is the problem.
+  const first = column.values.findIndex((v) => v !== null && Number.isNaN(parseNumber(v)));
+  return {
+    column: { name: column.name, type: 'numeric' as const, values: new Float64Array(0), missing: 0 },
+    bad: { row: rowNumber(raw, first), value: column.values[first]! },
+  };
 }
 
 function needColumn(raw: RawTable, name: string): number {
@@ -79,7 +89,7 @@ export function encodeRows(
     }
   }
   const columns = prep.features.map((f) => readAs(raw, needColumn(raw, f.name), f.kind));
-  const rows = raw.rows.map((_, i) => i);
+  const rows = Array.from({ length: tableLength(raw) }, (_, i) => i);
   const row = (i: number) => rowNumber(raw, i);
   const { x, nIn } = encodeFeatures(prep.features, columns, rows, row, 'error');
   const nOut = prep.target.task === 'classification' ? prep.target.classes.length : 1;

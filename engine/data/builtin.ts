@@ -1,5 +1,5 @@
 /**
- * Built-in data sets, each a RawTable so it takes the same path as a user's CSV: the six 2-D shapes
+ * Built-in data sets, each a RowTable so it takes the same path as a user's CSV: the six 2-D shapes
  * of TensorFlow Playground (columns x1, x2 and `label` with classes "0"/"1", or `y` for regression),
  * generated from a seed, and Fisher's iris.
  */
@@ -10,7 +10,7 @@ import { circle, gaussians, plane, spirals, twoGaussians, xor } from './builtin/
 import type { Point } from './builtin/shapes.ts';
 import type { Rng } from '../rng.ts';
 import { parseCsv } from './csv.ts';
-import type { RawTable, Task } from './types.ts';
+import type { RowTable, Task } from './types.ts';
 
 /** Generator options: `noise` is a fraction in [0, 0.5] as in Playground (its slider divided by 100). */
 export interface BuiltinOptions {
@@ -96,10 +96,10 @@ export function listBuiltins(): BuiltinInfo[] {
 }
 
 /**
- * A built-in data set as a RawTable; missing options take the defaults. Throws UNKNOWN_DATASET for a
+ * A built-in data set as a RowTable; missing options take the defaults. Throws UNKNOWN_DATASET for a
  * bad name and BAD_HYPERPARAMETER for samples outside 1..100000 or noise outside [0, 0.5].
  */
-export function loadBuiltin(name: string, options: Partial<BuiltinOptions> = {}): RawTable {
+export function loadBuiltin(name: string, options: Partial<BuiltinOptions> = {}): RowTable {
   if (name === IRIS.name) return parseCsv(IRIS_CSV);
   const shape = SHAPES.find((s) => s.name === name);
   if (!shape) {

@@ -1,32 +1,19 @@
 /**
- * CSV text (or bytes) to a RawTable. papaparse tokenises (quotes, CRLF, quoted newlines; delimiter
- * guessed among `,` `;` tab `|`); this module enforces a rectangular table with a clean header.
- * Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2,
- * a record spanning lines inside quotes is one row, and blank lines count as (skipped) rows. The
- * header is the first non-blank row.
+ * CSV text or bytes to a table. Our tokenizer (csv-tokenize.ts: RFC 4180 quotes, `\r\n`, `\n` and
+ * `\r` line ends mixed as Python's csv reads them; delimiter guessed among `,` `;` tab `|`) feeds either
+ * rows of strings (`parseCsv`, for small tables) or typed columns (`createCsvReader`, for files of any
+ * size: read in chunks, memory about the size of the numbers). Both enforce a rectangular table with a
+ * clean header. Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row
+ * is row 2, a record spanning lines inside quotes is one row, and blank lines count as (skipped) rows.
+ * The header is the first non-blank row.
  */
-import Papa from 'papaparse';
 import { fail } from '../errors.ts';
 import type { MessageRef } from '../i18n.ts';
-import { assertText, decodeCsvBytes } from './decode.ts';
-import type { RawTable } from './types.ts';
-
-const DELIMITERS = [',', ';', '\t', '|'];
-
-/** True for a record that a spreadsheet would show as an empty row (every field blank). */
-function blank(record: string[]): boolean {
-  return record.every((f) => f.trim() === '');
-}
-
-function guessDelimiter(text: string): string {
-  const probe = Papa.parse<string[]>(text, {
-    delimiter: '',
-    delimitersToGuess: DELIMITERS,
-    skipEmptyLines: 'greedy',
-    preview: 10,
-  });
-  return probe.meta.delimiter || ',';
-}
+import { ColumnBuilder } from './column-table.ts';
+import type { ColumnTable } from './column-table.ts';
+import { blankRecord, CsvTokenizer, guessDelimiter } from './csv-tokenize.ts';
+import { assertText, CsvByteDecoder } from './decode.ts';
+import type { RawTable, RowTable } from './types.ts';
 
 /** papaparse's error codes, each a `csv.problem.*` message (its own messages are English only). */
 const PROBLEMS: Record<string, string> = {
@@ -45,7 +32,7 @@ export function csvProblem(
   const key = Object.hasOwn(PROBLEMS, error.code) ? PROBLEMS[error.code] : undefined;
   if (key === undefined) return { key: 'csv.problem.unknown', params: { code: error.code } };
   if (error.type !== 'FieldMismatch') return { key };
-  const header = records.find((r) => !blank(r));
+  const header = records.find((r) => !blankRecord(r));
   return {
     key,
     params: { actual: records[error.row ?? 0]?.length ?? 0, expected: header?.length ?? 0 },
@@ -82,48 +69,183 @@ function dropEmptyTrailing(header: string[], records: string[][]): number {
   return width;
 }
 
+function ragged(fields: number, expected: number, row: number): never {
+  return fail(
+    'CSV_RAGGED',
+    fields === 1 ? 'csv.raggedOne' : 'csv.ragged',
+    { row, fields, expected },
+    { row },
+  );
+}
+
+/** Characters of text the delimiter is guessed from (and the binary check sees before tokenizing). */
+const HEAD = 65536;
+
+/** Options of a chunked CSV read. */
+export interface CsvReaderOptions {
+  /** The file's size in bytes, if known: columns are sized for it once the first rows are read. */
+  sizeHint?: number;
+}
+
+/** A CSV read in chunks into typed columns: `push` the bytes (or text) in order, then `finish`. */
+export interface CsvReader {
+  push(chunk: Uint8Array): void;
+  pushText(text: string): void;
+  /** Bytes (or characters) taken so far. */
+  readonly taken: number;
+  /** Throws CSV_EMPTY, CSV_HEADER (or what `push` would) when the table is not usable. */
+  finish(): ColumnTable;
+}
+
 /**
- * Parses CSV text or file bytes into header names and string cells. Throws CSV_BINARY, CSV_ENCODING,
- * CSV_PARSE, CSV_EMPTY, CSV_HEADER or CSV_RAGGED, each naming the row where it can.
+ * Reads CSV into typed columns, chunk by chunk: memory is the columns' numbers (and one chunk of
+ * text), never the whole text. Throws CSV_BINARY, CSV_ENCODING, CSV_PARSE, CSV_EMPTY, CSV_HEADER or
+ * CSV_RAGGED, each naming the row where it can.
  */
-export function parseCsv(input: string | Uint8Array): RawTable {
+export function createCsvReader(o: CsvReaderOptions = {}): CsvReader {
+  const decoder = new CsvByteDecoder();
+  let head = '';
+  let tokenizer: CsvTokenizer | null = null;
+  let taken = 0;
+  let header: string[] | null = null;
+  let headerRow = 0;
+  let builders: (ColumnBuilder | null)[] = [];
+  let nonBlank: boolean[] = [];
+  let length = 0;
+  let rowNumbers: Uint32Array | null = null;
+  let reserved = false;
+  const preview: string[][] = [];
+
+  const onRecord = (fields: string[], row: number) => {
+    if (blankRecord(fields)) return;
+    if (header === null) {
+      header = fields.slice();
+      headerRow = row;
+      nonBlank = header.map(() => false);
+      builders = header.map((name) => (name.trim() === '' ? null : new ColumnBuilder(1024)));
+      return;
+    }
+    if (fields.length !== header.length) ragged(fields.length, header.length, row);
+    for (let j = 0; j < fields.length; j++) {
+      const b = builders[j];
+      if (b) b.add(fields[j]!);
+      else if (!nonBlank[j] && fields[j]!.trim() !== '') nonBlank[j] = true;
+    }
+    if (preview.length < 20) preview.push(fields.slice());
+    if (rowNumbers === null && row !== length + 2) {
+      rowNumbers = new Uint32Array(Math.max(1024, length * 2));
+      for (let k = 0; k < length; k++) rowNumbers[k] = k + 2;
+    }
+    if (rowNumbers !== null) {
+      if (length === rowNumbers.length) {
+        const more = new Uint32Array(Math.ceil(length * 1.25) + 16);
+        more.set(rowNumbers);
+        rowNumbers = more;
+      }
+      rowNumbers[length] = row;
+    }
+    length++;
+  };
+
+  const feed = (text: string, final: boolean) => {
+    if (tokenizer === null) {
+      head += text;
+      if (head.length < HEAD && !final) return;
+      // The whole text when it is this short: its last record counts for the guess too.
+      tokenizer = new CsvTokenizer(guessDelimiter(head, final), onRecord);
+      text = head;
+      head = '';
+    }
+    tokenizer.push(text);
+    if (!reserved && o.sizeHint && length >= 1000 && taken > 0) {
+      reserved = true;
+      const expected = Math.ceil((length * o.sizeHint * 1.05) / taken);
+      for (const b of builders) b?.reserve(expected);
+    }
+  };
+
+  return {
+    push(chunk) {
+      taken += chunk.length;
+      feed(decoder.push(chunk), false);
+    },
+    pushText(text) {
+      if (taken === 0) {
+        assertText(Math.min(text.length, HEAD), (i) => text.charCodeAt(i));
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      assertNoNul(text);
+      taken += text.length;
+      feed(text, false);
+    },
+    get taken() {
+      return taken;
+    },
+    finish() {
+      feed(decoder.end(), true);
+      tokenizer!.end();
+      if (header === null) fail('CSV_EMPTY', 'csv.empty');
+      const h: string[] = header;
+      if (length === 0) fail('CSV_EMPTY', 'csv.headerOnly', {}, { row: headerRow });
+      let width = h.length;
+      while (width > 1 && h[width - 1]!.trim() === '' && !nonBlank[width - 1]) width--;
+      const columns = checkHeader(h.slice(0, width), headerRow);
+      const rn: Uint32Array | null = rowNumbers;
+      return {
+        columns,
+        length,
+        cells: builders.slice(0, width).map((b) => b!.finish()),
+        ...(rn !== null ? { rowNumbers: rn.subarray(0, length) } : {}),
+        head: preview.map((r) => r.slice(0, width)),
+      };
+    },
+  };
+}
+
+function assertNoNul(text: string): void {
+  if (text.indexOf('\u0000') >= 0) fail('CSV_BINARY', 'csv.binary', { hint: '' });
+}
+
+/** Reads CSV text or file bytes into typed columns (see `createCsvReader`), in chunks of 1 MiB. */
+export function readCsvColumns(input: string | Uint8Array): ColumnTable {
+  const reader = createCsvReader({ sizeHint: input.length });
+  const step = 1 << 20;
+  for (let at = 0; at < input.length; at += step) {
+    if (typeof input === 'string') reader.pushText(input.slice(at, at + step));
+    else reader.push(input.subarray(at, at + step));
+  }
+  return reader.finish();
+}
+
+/**
+ * Parses CSV text or file bytes into header names and string cells (small tables; files go through
+ * `createCsvReader`). Throws CSV_BINARY, CSV_ENCODING, CSV_PARSE, CSV_EMPTY, CSV_HEADER or CSV_RAGGED,
+ * each naming the row where it can.
+ */
+export function parseCsv(input: string | Uint8Array): RowTable {
   let text: string;
   if (typeof input === 'string') {
     assertText(input.length, (i) => input.charCodeAt(i));
     text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   } else {
-    text = decodeCsvBytes(input);
+    const d = new CsvByteDecoder();
+    text = d.push(input);
+    text += d.end();
   }
   if (text.trim() === '') fail('CSV_EMPTY', 'csv.empty');
 
-  const delimiter = guessDelimiter(text);
-  const parsed = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false });
-  const error = parsed.errors.find((e) => e.type !== 'Delimiter');
-  if (error) {
-    const row = (error.row ?? 0) + 1;
-    fail('CSV_PARSE', 'csv.parse', { row, reason: csvProblem(error, parsed.data) }, { row });
-  }
-
-  // Records keep their index, so that numbering survives the blank rows we skip.
   const kept: { record: string[]; row: number }[] = [];
-  parsed.data.forEach((record, i) => {
-    if (!blank(record)) kept.push({ record, row: i + 1 });
+  const t = new CsvTokenizer(guessDelimiter(text.slice(0, HEAD), text.length <= HEAD), (fields, row) => {
+    if (!blankRecord(fields)) kept.push({ record: fields.slice(), row });
   });
+  t.push(text);
+  t.end();
   const first = kept.shift();
   if (!first) fail('CSV_EMPTY', 'csv.empty');
   if (kept.length === 0) fail('CSV_EMPTY', 'csv.headerOnly', {}, { row: first.row });
 
   const expected = first.record.length;
-  for (const { record, row } of kept) {
-    if (record.length !== expected) {
-      fail(
-        'CSV_RAGGED',
-        record.length === 1 ? 'csv.raggedOne' : 'csv.ragged',
-        { row, fields: record.length, expected },
-        { row },
-      );
-    }
-  }
+  for (const { record, row } of kept) if (record.length !== expected) ragged(record.length, expected, row);
   const width = dropEmptyTrailing(
     first.record,
     kept.map((k) => k.record),

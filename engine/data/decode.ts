@@ -86,3 +86,112 @@ export function decodeCsvBytes(bytes: Uint8Array): string {
   }
   return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
 }
+
+/**
+ * The same checks and decoding as `decodeCsvBytes`, for bytes that arrive in chunks: each `push` returns
+ * the text of the complete characters so far (a character split between chunks waits for the next),
+ * `end` what is left. Errors name the same line and byte offset as for the whole file.
+ */
+export class CsvByteDecoder {
+  private offset = 0;
+  private lines = 1;
+  private controls = 0;
+  private zip = false;
+  private pending: Uint8Array | null = null;
+  /** Text has been returned (a byte-order mark is dropped from the very start only). */
+  private started = false;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  /** Bytes seen so far. */
+  get bytes(): number {
+    return this.offset;
+  }
+
+  push(chunk: Uint8Array): string {
+    let b = chunk;
+    if (this.offset === 0 && b.length > 0) {
+      if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))
+        fail('CSV_ENCODING', 'csv.utf16');
+      this.zip = b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+    }
+    this.scanControls(b);
+    const base = this.offset - (this.pending?.length ?? 0);
+    this.offset += chunk.length;
+    if (this.pending) {
+      const joined = new Uint8Array(this.pending.length + b.length);
+      joined.set(this.pending);
+      joined.set(b, this.pending.length);
+      b = joined;
+      this.pending = null;
+    }
+    return this.decodeValid(b, 0, base, false);
+  }
+
+  end(): string {
+    this.checkControls();
+    if (!this.pending) return '';
+    const b = this.pending;
+    this.pending = null;
+    return this.decodeValid(b, 0, this.offset - b.length, true);
+  }
+
+  /** NUL anywhere, other control characters in the first 64 KiB (judged at the end of that window). */
+  private scanControls(b: Uint8Array): void {
+    const head = Math.max(0, Math.min(b.length, SNIFF - this.offset));
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i]!;
+      if (c >= 0x20) continue;
+      if (c === 0) fail('CSV_BINARY', 'csv.binary', { hint: this.zip ? { key: 'csv.zipHint' } : '' });
+      if (i < head && isControl(c)) this.controls++;
+    }
+    if (this.offset + b.length >= SNIFF) this.checkControls();
+  }
+
+  private checkControls(): void {
+    const head = Math.min(this.offset, SNIFF);
+    if (this.controls >= 4 && this.controls > head / 100)
+      fail('CSV_BINARY', 'csv.controlCharacters', { count: this.controls });
+  }
+
+  /** Validates `b` from `start` (file offset `base` at index 0); keeps an unfinished last character. */
+  private decodeValid(b: Uint8Array, start: number, base: number, final: boolean): string {
+    let i = start;
+    while (i < b.length) {
+      const c = b[i]!;
+      if (c < 0x80) {
+        if (c === 0x0a) this.lines++;
+        i++;
+        continue;
+      }
+      const n = sequenceLength(b, i);
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      if (!final && b.length - i < 4 && validPrefix(b, i)) {
+        this.pending = b.slice(i);
+        break;
+      }
+      const hex = c.toString(16).toUpperCase().padStart(2, '0');
+      fail(
+        'CSV_ENCODING',
+        'csv.badUtf8',
+        { line: this.lines, byte: `0x${hex}`, offset: base + i },
+        { row: this.lines },
+      );
+    }
+    const text = this.decoder.decode(b.subarray(start, i));
+    if (this.started || text.length === 0) return text;
+    this.started = true;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+}
+
+/** True when the bytes from `i` to the end could begin a valid UTF-8 sequence that is cut short. */
+function validPrefix(b: Uint8Array, i: number): boolean {
+  const c = b[i]!;
+  const need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (need === 0 || b.length - i >= need) return false;
+  for (let k = i + 1; k < b.length; k++) if ((b[k]! & 0xc0) !== 0x80) return false;
+  return true;
+}

@@ -6,6 +6,7 @@ import { compareText } from './cells.ts';
 import { typeColumn } from './typing.ts';
 import type { ColumnType } from './typing.ts';
 import type { RawTable } from './types.ts';
+import { tableLength } from './types.ts';
 
 /** How many categories `describeTable` lists per column. */
 export const TOP_CATEGORIES = 10;
@@ -30,22 +31,35 @@ export interface ColumnSummary {
   top?: { value: string; count: number }[];
 }
 
+/**
+ * Distinct numbers (NaN left out; 0 and −0 are one): a sorted copy, so memory is one column's worth
+ * whatever the table's size (a Set of millions of numbers would take many times that).
+ */
+function distinctNumbers(values: Float64Array | Float32Array): number {
+  const sorted = values.slice().sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i]!;
+    if (Number.isNaN(v)) break; // sort puts NaN last
+    if (i === 0 || v !== sorted[i - 1]) distinct++;
+  }
+  return distinct;
+}
+
 /** Summarises every column of a table; reports bad cells instead of throwing. */
 export function describeTable(raw: RawTable): ColumnSummary[] {
   return raw.columns.map((_, j) => {
     const { column, bad } = typeColumn(raw, j);
-    const count = raw.rows.length - column.missing - (bad?.count ?? 0);
+    const count = tableLength(raw) - column.missing - (bad?.count ?? 0);
     if (column.type === 'numeric') {
       let sum = 0;
       let min = Infinity;
       let max = -Infinity;
-      const seen = new Set<number>();
       for (const v of column.values) {
         if (Number.isNaN(v)) continue;
         sum += v;
         if (v < min) min = v;
         if (v > max) max = v;
-        seen.add(v);
       }
       const mean = sum / count;
       let sq = 0;
@@ -55,7 +69,7 @@ export function describeTable(raw: RawTable): ColumnSummary[] {
         type: 'numeric',
         count,
         missing: column.missing,
-        distinct: seen.size,
+        distinct: distinctNumbers(column.values),
         min,
         max,
         mean,

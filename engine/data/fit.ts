@@ -5,12 +5,12 @@
  */
 import { fail } from '../errors.ts';
 import { compareText } from './cells.ts';
-import type { Column } from './typing.ts';
+import type { Column, Numbers } from './typing.ts';
 import type { CategoricalFeature, MissingRule, Normalize, NumericFeature } from './types.ts';
 
 /** Mean and population std of the non-NaN `values[rows[k]]`; a constant column has std 0 exactly. */
 export function meanStd(
-  values: Float64Array,
+  values: Numbers,
   rows: ArrayLike<number>,
 ): { mean: number; std: number; count: number } {
   let sum = 0;

@@ -21,6 +21,7 @@ import type {
   Task,
   TargetSpec,
 } from './types.ts';
+import { tableLength } from './types.ts';
 
 /** How to turn a raw table into datasets; only the split and the seed are required. */
 export interface PrepareOptions {
@@ -87,7 +88,8 @@ export function prepareData(raw: RawTable, options: PrepareOptions): PreparedDat
   const kept: number[] = [];
   let droppedMissingTarget = 0;
   let droppedMissingFeatures = 0;
-  for (let i = 0; i < raw.rows.length; i++) {
+  const n = tableLength(raw);
+  for (let i = 0; i < n; i++) {
     if (isNull(targetColumn, i)) droppedMissingTarget++;
     else if (missingRule === 'drop' && columns.some((c) => isNull(c, i))) droppedMissingFeatures++;
     else kept.push(i);
@@ -130,7 +132,7 @@ export function prepareData(raw: RawTable, options: PrepareOptions): PreparedDat
     ),
     preprocessing: { features, target, missing: missingRule, normalize },
     report: {
-      rows: raw.rows.length,
+      rows: n,
       droppedMissingTarget,
       droppedMissingFeatures,
       missingByFeature: columns.map((c) => c.missing),

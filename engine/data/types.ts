@@ -60,15 +60,26 @@ export interface Dataset {
 }
 
 /**
- * A parsed CSV before typing: header names and string cells, in file order. Names live in an array,
+ * A small table before typing: header names and string cells, in file order. Names live in an array,
  * never as object keys, so a column called `__proto__` is just a name. `rowNumbers[i]` is the
  * spreadsheet row of `rows[i]` (header = row 1; blank lines count, as a spreadsheet shows them);
  * when absent, row i is row i + 2.
  */
-export interface RawTable {
+export interface RowTable {
   columns: string[];
   rows: string[][];
   rowNumbers?: number[];
+}
+
+export type { ColumnTable } from './column-table.ts';
+import type { ColumnTable } from './column-table.ts';
+
+/** Rows before typing: strings by row (small tables, requests), or typed columns as a CSV file is read. */
+export type RawTable = RowTable | ColumnTable;
+
+/** The number of data rows of a table. */
+export function tableLength(t: RawTable): number {
+  return 'rows' in t ? t.rows.length : t.length;
 }
 
 /** What preparation did to the rows: how many were read, dropped, imputed and split. */

@@ -3,8 +3,9 @@ import type { DatasetSummary } from '../api.ts';
 import { describeTable } from '../data/describe.ts';
 import { prepareData } from '../data/prepare.ts';
 import type { RawTable } from '../data/types.ts';
+import { tableLength } from '../data/types.ts';
+import { typeColumn } from '../data/typing.ts';
 import { EngineError } from '../errors.ts';
-import { numberLabel, parseNumber } from '../data/cells.ts';
 
 const PREVIEW_ROWS = 20;
 
@@ -13,10 +14,10 @@ export function summarizeTable(name: string, table: RawTable): DatasetSummary {
   const target = table.columns.at(-1) ?? '';
   const summary: DatasetSummary = {
     name,
-    rows: table.rows.length,
+    rows: tableLength(table),
     header: [...table.columns],
     columns,
-    preview: table.rows.slice(0, PREVIEW_ROWS).map((r) => [...r]),
+    preview: ('rows' in table ? table.rows : table.head).slice(0, PREVIEW_ROWS).map((r) => [...r]),
     target,
     task: null,
     classes: [],
@@ -46,20 +47,28 @@ const MAX_POINTS = 2000;
 
 /** The first two columns as numbers and the target as a class index (or value); unreadable rows skipped. */
 function planarPoints(table: RawTable, classes: string[] | null): DatasetSummary['points'] {
-  const step = Math.max(1, Math.ceil(table.rows.length / MAX_POINTS));
+  const n = tableLength(table);
+  const step = Math.max(1, Math.ceil(n / MAX_POINTS));
   const xs: number[] = [];
   const ys: number[] = [];
   const ts: number[] = [];
   const index = new Map(classes?.map((c, i) => [c, i]));
-  for (let i = 0; i < table.rows.length; i += step) {
-    const row = table.rows[i]!;
-    const x = parseNumber(row[0] ?? '');
-    const y = parseNumber(row[1] ?? '');
-    const cell = (row[2] ?? '').trim();
-    const t = classes ? (index.get(cell) ?? index.get(numberLabel(parseNumber(cell)))) : parseNumber(cell);
-    if (!Number.isFinite(x) || !Number.isFinite(y) || t === undefined || !Number.isFinite(t)) continue;
-    xs.push(x);
-    ys.push(y);
+  const x = typeColumn(table, 0).column;
+  const y = typeColumn(table, 1).column;
+  const target = typeColumn(table, 2, classes !== null).column;
+  const num = (c: typeof x, i: number) => (c.type === 'numeric' ? c.values[i]! : NaN);
+  for (let i = 0; i < n; i += step) {
+    const t =
+      target.type === 'categorical'
+        ? index.get(target.values[i] ?? '')
+        : classes
+          ? undefined
+          : target.values[i];
+    const xi = num(x, i);
+    const yi = num(y, i);
+    if (!Number.isFinite(xi) || !Number.isFinite(yi) || t === undefined || !Number.isFinite(t)) continue;
+    xs.push(xi);
+    ys.push(yi);
     ts.push(t);
   }
   return { x: Float32Array.from(xs), y: Float32Array.from(ys), target: Float32Array.from(ts) };

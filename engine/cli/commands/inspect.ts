@@ -1,8 +1,7 @@
 /** `inspect`: what is in a CSV, project or weights file, or a clear error saying why it can't be read. */
 import { describeTable } from '../../data/describe.ts';
-import { inputWidth } from '../../data/types.ts';
+import { inputWidth, tableLength } from '../../data/types.ts';
 import type { Preprocessing } from '../../data/types.ts';
-import { parseCsv } from '../../data/csv.ts';
 import { prepareData } from '../../data/prepare.ts';
 import { parseProject } from '../../formats/project-file.ts';
 import { loadWeights } from '../../formats/weights-file.ts';
@@ -16,7 +15,8 @@ import { formatError } from '../../i18n.ts';
 import type { Lang } from '../../i18n.ts';
 import { translator } from '../i18n.ts';
 import type { Translate } from '../i18n.ts';
-import { inFile, readBytes, readHead, readText, UsageError } from '../io.ts';
+import { readCsvFile } from '../data-source.ts';
+import { inFile, readHead, readText, UsageError } from '../io.ts';
 
 /** `inspect --help`. */
 export const inspectHelp = (t: Translate) => t('help.inspect');
@@ -161,15 +161,11 @@ function inspectJson(path: string, text: string, t: Translate): { lines: string[
   };
 }
 
-function inspectCsv(
-  path: string,
-  bytes: Uint8Array,
-  t: Translate,
-  lang: Lang,
-): { lines: string[]; json: unknown } {
-  const raw = inFile(path, () => parseCsv(bytes));
+function inspectCsv(path: string, t: Translate, lang: Lang): { lines: string[]; json: unknown } {
+  const raw = readCsvFile(path);
+  const rows = tableLength(raw);
   const cols = describeTable(raw);
-  const lines = [t('inspect.csv', { path, rows: raw.rows.length, columns: raw.columns.length })];
+  const lines = [t('inspect.csv', { path, rows, columns: raw.columns.length })];
   for (const c of cols) {
     const missing = c.missing ? t('inspect.missing', { n: c.missing }) : '';
     const bad = c.invalid
@@ -201,7 +197,7 @@ function inspectCsv(
     task = t('inspect.notReady', { problem: formatError(e, lang) });
   }
   lines.push(task);
-  return { lines, json: { kind: 'csv', rows: raw.rows.length, columns: cols } };
+  return { lines, json: { kind: 'csv', rows, columns: cols } };
 }
 
 export function inspectCommand(argv: string[], io: Io): number {
@@ -218,9 +214,7 @@ export function inspectCommand(argv: string[], io: Io): number {
   )
     start++;
   const looksJson = path.toLowerCase().endsWith('.json') || head[start] === 0x7b;
-  const r = looksJson
-    ? inspectJson(path, readText(path), t)
-    : inspectCsv(path, readBytes(path), t, io.lang ?? 'en');
+  const r = looksJson ? inspectJson(path, readText(path), t) : inspectCsv(path, t, io.lang ?? 'en');
   io.stdout.write(values.json ? `${JSON.stringify(r.json)}\n` : `${r.lines.join('\n')}\n`);
   return 0;
 }

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { listBuiltins, loadBuiltin } from '../../../engine/data/builtin.ts';
 import { describeTable } from '../../../engine/data/describe.ts';
 import { prepareData } from '../../../engine/data/prepare.ts';
-import type { RawTable } from '../../../engine/data/types.ts';
+import type { RowTable } from '../../../engine/data/types.ts';
 import { errorOf } from './helpers.ts';
 
-const points = (raw: RawTable) => raw.rows.map((r) => r.map(Number) as [number, number, number]);
-const count = (raw: RawTable, label: string) => raw.rows.filter((r) => r[2] === label).length;
+const points = (raw: RowTable) => raw.rows.map((r) => r.map(Number) as [number, number, number]);
+const count = (raw: RowTable, label: string) => raw.rows.filter((r) => r[2] === label).length;
 const std = (v: number[]) => {
   const m = v.reduce((a, b) => a + b, 0) / v.length;
   return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);

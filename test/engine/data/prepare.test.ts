@@ -3,7 +3,7 @@ import { parseCsv } from '../../../engine/data/csv.ts';
 import { prepareData } from '../../../engine/data/prepare.ts';
 import { inferTask } from '../../../engine/data/target.ts';
 import { readColumn } from '../../../engine/data/typing.ts';
-import type { RawTable } from '../../../engine/data/types.ts';
+import type { RowTable } from '../../../engine/data/types.ts';
 import { errorOf, matrix } from './helpers.ts';
 
 const csv = (lines: string[]) => parseCsv(lines.join('\n'));
@@ -216,7 +216,7 @@ describe('target and task', () => {
 });
 
 describe('split', () => {
-  const raw: RawTable = {
+  const raw: RowTable = {
     columns: ['i', 'y'],
     rows: Array.from({ length: 10 }, (_, i) => [String(i), String(i * 2)]),
   };

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { encodeRows } from '../../../engine/data/apply.ts';
 import { prepareData } from '../../../engine/data/prepare.ts';
 import { splitDataset, splitIndices } from '../../../engine/data/split.ts';
-import type { RawTable } from '../../../engine/data/types.ts';
+import type { RowTable } from '../../../engine/data/types.ts';
 import { errorOf } from './helpers.ts';
 
-const raw: RawTable = {
+const raw: RowTable = {
   columns: ['x', 'label'],
   rows: Array.from({ length: 20 }, (_, i) => [String(i), i % 3 === 0 ? 'a' : i % 3 === 1 ? 'b' : 'c']),
 };
