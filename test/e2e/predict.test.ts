@@ -138,14 +138,22 @@ describe('predict one row', () => {
   it('shows every feature of a wide data set in a scrollable form (predict-wide.png)', async () => {
     const page = await app.open();
     const names = Array.from({ length: 14 }, (_, i) => `f${i + 1}`);
-    const lines = [[...names, 'kind'].join(',')];
+    // 14 numbers and a colour (most often red), then the class.
+    const lines = [[...names, 'colour', 'kind'].join(',')];
+    const colours = ['red', 'green', 'red', 'blue', 'red'];
     for (let r = 0; r < 60; r++)
-      lines.push([...names.map((_, i) => ((r * (i + 3)) % 17) / 4), r % 2 ? 'a' : 'b'].join(','));
+      lines.push(
+        [...names.map((_, i) => ((r * (i + 3)) % 17) / 4), colours[r % 5], r % 2 ? 'a' : 'b'].join(','),
+      );
     await openCsv(page, 'wide.csv', `${lines.join('\n')}\n`);
-    await expect.poll(() => textOf(page, 'data-summary')).toBe('60 rows · 15 columns · 2 classes');
+    await expect.poll(() => textOf(page, 'data-summary')).toBe('60 rows · 16 columns · 2 classes');
     await step(page);
     const fields = byTestId(page, 'predict-fields');
     expect(await fields.locator('input').count()).toBe(14);
+    // An empty choice for a category predicts with the most common one, and says which.
+    const colour = fields.locator('select');
+    expect(await colour.inputValue()).toBe('');
+    expect(await colour.locator('option').first().textContent()).toBe('most common: red');
     const { scroll, client } = (await page.evaluate(
       `(() => { const e = document.querySelector('[data-testid="predict-fields"]'); return { scroll: e.scrollHeight, client: e.clientHeight }; })()`,
     )) as { scroll: number; client: number };
@@ -155,7 +163,9 @@ describe('predict one row', () => {
     await last.fill('2');
     await predict(page);
     expect(['a', 'b']).toContain(await byTestId(page, 'prediction').getAttribute('data-label'));
-    expect(await textOf(page, 'prediction-defaults')).toMatch(/^Empty fields used: f1 = \S+, .*f13 = \S+\.$/);
+    expect(await textOf(page, 'prediction-defaults')).toMatch(
+      /^Empty fields used: f1 = \S+, .*f13 = \S+, colour = red\.$/,
+    );
     await byTestId(page, 'prediction').scrollIntoViewIfNeeded();
     await screenshot(page, 'predict-wide.png');
   });
