@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import zhCN from '../../locales/zh-CN/app.json' with { type: 'json' };
 import { byTestId, parseShown, screenshot, textOf, useApp } from './app.ts';
 
 const app = useApp();
@@ -168,5 +169,20 @@ describe('predict one row', () => {
     );
     await byTestId(page, 'prediction').scrollIntoViewIfNeeded();
     await screenshot(page, 'predict-wide.png');
+  });
+
+  it('reads in Chinese (predict.zh-CN.png)', async () => {
+    const page = await app.open({ locale: 'zh-CN' });
+    await step(page);
+    const form = byTestId(page, 'predict-form');
+    expect(await form.textContent()).toContain(zhCN.predict.emptyHint);
+    await form.getByRole('button', { name: zhCN.predict.predict, exact: true }).click();
+    await byTestId(page, 'prediction').waitFor();
+    expect(await byTestId(page, 'prediction').locator('.answer').innerText()).toMatch(
+      /^预测类别： [01] \((\d{1,3}\.\d{2}%|> 99\.99%)\)$/,
+    );
+    expect(await textOf(page, 'prediction-defaults')).toMatch(/^留空的字段使用了：x1 = \S+，x2 = \S+。$/);
+    await byTestId(page, 'prediction-defaults').scrollIntoViewIfNeeded();
+    await screenshot(page, 'predict.zh-CN.png');
   });
 });
