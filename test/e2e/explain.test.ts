@@ -263,6 +263,5 @@ describe('Inside backprop', () => {
     expect(await textOf(page, 'timing-note')).toMatch(
       /^Each time is the median of \d+ (to \d+ )?timed repetitions/,
     );
-    await screenshot(page, 'explain-update.png');
   });
 });
