@@ -60,6 +60,16 @@ const INSTRUMENT = `(() => {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) w.__long.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: false });
+  // Long animation frames name the scripts that made them long.
+  w.__loaf = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        for (const s of e.scripts)
+          if (s.duration >= 10)
+            w.__loaf.push({ start: e.startTime, duration: s.duration, what: (s.sourceFunctionName || s.invoker || '?') + ' (' + s.invokerType + ')' });
+    }).observe({ type: 'long-animation-frame', buffered: false });
+  } catch {}
   w.__t0 = performance.now();
 })()`;
 
@@ -75,6 +85,25 @@ const PAUSE = `new Promise((resolve) => {
   observer.observe(state, { attributes: true, childList: true, characterData: true, subtree: true });
   document.querySelector('[data-testid="pause"]').click();
 })`;
+
+/** In the page: which scripts the long frames of a stretch spent their time in, the largest first. */
+async function culprits(page: Page, from: number, to: number): Promise<string> {
+  const { loaf, t0 } = (await page.evaluate('({ loaf: window.__loaf, t0: window.__t0 })')) as {
+    loaf: { start: number; duration: number; what: string }[];
+    t0: number;
+  };
+  const sum = new Map<string, { n: number; ms: number; max: number }>();
+  for (const l of loaf) {
+    if (l.start < t0 + from * 1000 || l.start > t0 + to * 1000) continue;
+    const s = sum.get(l.what) ?? { n: 0, ms: 0, max: 0 };
+    sum.set(l.what, { n: s.n + 1, ms: s.ms + l.duration, max: Math.max(s.max, l.duration) });
+  }
+  return [...sum]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 4)
+    .map(([what, s]) => `${what}: ${s.n}× up to ${s.max.toFixed(0)} ms`)
+    .join('; ');
+}
 
 interface Stretch {
   from: number;
@@ -148,6 +177,8 @@ async function main(): Promise<void> {
       const now = (await page.evaluate('(performance.now() - window.__t0) / 1000')) as number;
       if (to > now) await page.waitForTimeout((to - now) * 1000 + 50);
       results.push(await stretch(page, from, to));
+      if (args.includes('--why'))
+        console.log(`  ${from}–${to} s, scripts in long frames: ${await culprits(page, from, to)}`);
       process.stderr.write(`  ${to} s…\n`);
     }
     const pause = (await page.evaluate(PAUSE)) as number;

@@ -173,6 +173,26 @@ export interface GridResult {
   values: Float32Array;
 }
 
+/** A grid for the neurons' heat maps (at most 64 cells a side); `maxWidth` leaves out wider nodes (default 16). */
+export interface NeuronGridRequest extends GridRequest {
+  maxWidth?: number;
+}
+
+/** One node's outputs over the grid, neuron-major: neuron j's map is `values[j·r² … (j+1)·r²)`. */
+export interface NeuronGridNode {
+  id: string;
+  width: number;
+  values: Float32Array;
+}
+
+/** Each small node's outputs over the input plane, from the current run's model (in topological order). */
+export interface NeuronGridResult {
+  resolution: number;
+  xRange: [number, number];
+  yRange: [number, number];
+  nodes: NeuronGridNode[];
+}
+
 export interface Checkpoint {
   run: RunRequest;
   snapshot: TrainerSnapshot;
@@ -269,6 +289,8 @@ export interface EngineApi {
   /** Raw rows (header names as in the data) → predictions with the run's preprocessing. */
   predict(rows: RowTable): Promise<Result<Prediction[]>>;
   predictGrid(request: GridRequest): Promise<Result<GridResult>>;
+  /** Every small node's output over the input plane (2-D data), for a heat map in each neuron. */
+  neuronGrid(request: NeuronGridRequest): Promise<Result<NeuronGridResult>>;
   /** Confusion matrix (classification) or predicted against actual (regression). */
   results(): Promise<Result<ResultsSummary>>;
   exportWeights(name?: string): Promise<Result<string>>;

@@ -27,7 +27,7 @@ import { validatePace } from '../train/validate.ts';
 import type { Run } from '../train/setup.ts';
 import { summarizeTable } from './dataset.ts';
 import { explainHandlers } from './explain.ts';
-import { gridInputs } from './grid.ts';
+import { NEURON_GRID_LIMITS, gridInputs, neuronGrid } from './grid.ts';
 import { summarizeResults } from './results.ts';
 import * as req from './requests.ts';
 import { parseProjectRequest } from './project.ts';
@@ -402,6 +402,21 @@ export function createEngineService(o: ServiceOptions): EngineService {
           outputs: r.train.nOut,
           values: r.trainer.predict(x, n),
         };
+      }),
+    neuronGrid: async (request) =>
+      settle(() => {
+        const r = needRun();
+        const { maxWidth, ...grid } = (typeof request === 'object' && request ? request : {}) as {
+          maxWidth?: unknown;
+        };
+        const g = req.parseGrid(grid);
+        const L = NEURON_GRID_LIMITS;
+        req.parseCount(g.resolution, 'resolution', 2, L.resolution, 24);
+        const width = req.parseCount(maxWidth, 'maxWidth', 1, L.width, L.width);
+        const { x, xRange, yRange } = gridInputs(r.prepared.preprocessing, table?.columns ?? [], g);
+        const n = g.resolution * g.resolution;
+        const nodes = neuronGrid(r.trainer.model, x, n, width, L.neurons);
+        return { resolution: g.resolution, xRange, yRange, nodes };
       }),
     results: async () =>
       settle(() => {

@@ -49,6 +49,9 @@ async function chooseSpirals(page: Page): Promise<void> {
 /** The step count on show. */
 const steps = async (page: Page) => parseShown(await textOf(page, 'step-count'));
 
+/** The run state whatever the language. */
+const stateOf = (page: Page) => byTestId(page, 'run-state').getAttribute('data-state');
+
 /** The decision map's pixels (to tell that it moved). */
 const decisionMap = (page: Page) => page.locator('canvas[aria-label*="decision map"]');
 
@@ -101,6 +104,41 @@ describe('training on the two spirals', () => {
     expect(await byTestId(page, 'confusion-matrix').isVisible()).toBe(true);
     await screenshot(page, 'main.png');
   });
+
+  it.each(['en', 'zh-CN'])(
+    'at a watchable pace the decision map and the heat map in every neuron follow the model (pace.%s.png)',
+    async (locale) => {
+      const page = await app.open({ locale });
+      await byTestId(page, 'dataset-select').selectOption('spirals');
+      await expect.poll(() => textOf(page, 'data-summary')).toContain('500');
+      await setField(page, locale === 'en' ? 'Epochs' : '训练轮数', '100000'); // never over while watched
+      await byTestId(page, 'pace').selectOption('5');
+      await byTestId(page, 'train').click();
+      await expect.poll(() => steps(page)).toBeGreaterThanOrEqual(2);
+      // Inside each of dense1's 8 neurons, its output over the plane; the map and the neurons move
+      // as the steps come, five a second.
+      const neurons = page.locator('[data-testid="neuron-maps-dense1"] canvas');
+      await expect.poll(() => neurons.count()).toBe(8);
+      expect(await page.locator('[data-testid="neuron-maps-input"] canvas').count()).toBe(2);
+      const map = byTestId(page, 'decision-map');
+      const before = { map: await map.screenshot(), neuron: await neurons.nth(2).screenshot() };
+      await expect.poll(async () => (await map.screenshot()).equals(before.map)).toBe(false);
+      await expect.poll(async () => (await neurons.nth(2).screenshot()).equals(before.neuron)).toBe(false);
+      expect(await stateOf(page)).toBe('running');
+
+      // As fast as possible for a while, then paused at a watchable pace again: the picture to keep.
+      await byTestId(page, 'pace').selectOption('null');
+      await expect.poll(() => epoch(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(150);
+      await byTestId(page, 'pause').click();
+      await expect.poll(() => stateOf(page)).toBe('paused');
+      await byTestId(page, 'pace').selectOption('20');
+      expect(await byTestId(page, 'pace').inputValue()).toBe('20');
+      // The map is large: most of the space beside the charts.
+      const box = (await map.boundingBox())!;
+      expect(Math.min(box.width, box.height)).toBeGreaterThan(300);
+      await screenshot(page, `pace.${locale}.png`);
+    },
+  );
 
   it('pauses and resumes: the epoch counter holds still while paused and moves again after Resume', async () => {
     const page = await app.open();

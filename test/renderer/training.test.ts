@@ -3,7 +3,12 @@ import type { GraphSpec } from '../../engine/graph/types.ts';
 import type { TrainingConfig } from '../../engine/train/config.ts';
 import { templateGraph } from '../../renderer/src/lib/templates.ts';
 import { DataState } from '../../renderer/src/state/data.svelte.ts';
-import { GRID_RESOLUTION, OVERVIEW_POINTS, TrainingState } from '../../renderer/src/state/training.svelte.ts';
+import {
+  GRID_RESOLUTION,
+  NEURON_RESOLUTION,
+  OVERVIEW_POINTS,
+  TrainingState,
+} from '../../renderer/src/state/training.svelte.ts';
 import { createService } from './helpers.ts';
 
 // TrainingState pulls metrics once per animation frame; node has no frames.
@@ -278,6 +283,14 @@ describe('TrainingState: stepping and metrics', () => {
     }
     expect(t.grid).toMatchObject({ resolution: GRID_RESOLUTION, outputs: 2 });
     expect(t.grid!.values.length).toBe(GRID_RESOLUTION * GRID_RESOLUTION * 2);
+    // The heat maps inside the neurons come with the map.
+    expect(t.neurons).toMatchObject({ resolution: NEURON_RESOLUTION, xRange: t.grid!.xRange });
+    expect(t.neurons!.nodes.map((n) => [n.id, n.width])).toEqual([
+      ['input', 2],
+      ['dense1', 8],
+      ['dense2', 8],
+      ['dense3', 2],
+    ]);
   });
 
   it('every refresh shows the newest epoch; one with nothing new keeps it', async () => {

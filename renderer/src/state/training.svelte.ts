@@ -10,6 +10,7 @@ import type {
   GridResult,
   MetricsCursor,
   MetricsHistory,
+  NeuronGridResult,
   ResultsSummary,
   RunRequest,
   RunStatus,
@@ -21,13 +22,14 @@ import type { OptimizerName, TrainingConfig } from '../../../engine/train/config
 import type { EpochMetrics } from '../../../engine/train/trainer.ts';
 
 const OVERVIEW_MS = 150;
-/** The decision map is asked for again when the model changed, at most this often. */
-const GRID_MS = 100;
+/** The decision map is asked for again when the model changed, at most this often (at a pace, and at full speed). */
+const GRID_MS = { paced: 100, full: 250 };
 const RESULTS_MS = 1000;
 /** Points in the charts' overview of the run (steps and epochs each). */
 export const OVERVIEW_POINTS = 600;
-/** Cells along each side of the decision map. */
+/** Cells along each side of the decision map, and of each neuron's heat map. */
 export const GRID_RESOLUTION = 96;
+export const NEURON_RESOLUTION = 24;
 
 /** Training paces on offer, in steps per second; null is as fast as possible. */
 export const PACES: readonly (number | null)[] = [null, 200, 50, 20, 5, 1];
@@ -52,6 +54,8 @@ export class TrainingState {
   /** The newest epoch's metrics, refreshed every frame. */
   lastEpoch = $state.raw<EpochMetrics | null>(null);
   grid = $state.raw<GridResult | null>(null);
+  /** Each small node's output over the input plane (2-D data), for the heat maps in the neurons. */
+  neurons = $state.raw<NeuronGridResult | null>(null);
   results = $state.raw<ResultsSummary | null>(null);
   /** Steps seen through the live stream (for the "steps" counter). */
   stepsSeen = $state(0);
@@ -186,6 +190,7 @@ export class TrainingState {
     this.lastEpoch = null;
     this.#last.gridStep = -1;
     this.grid = null;
+    this.neurons = null;
     this.results = null;
     this.stepsSeen = 0;
   }
@@ -244,7 +249,8 @@ export class TrainingState {
   async refresh(all: boolean): Promise<void> {
     const api = this.api();
     const generation = this.#generation;
-    const p = await api.poll(this.#cursor, 8192);
+    // Steps come with the overview; the poll is for the status and the newest epoch only.
+    const p = await api.poll(this.#cursor, 0);
     if (!p.ok || generation !== this.#generation) return;
     const d = p.value;
     this.status = d.status;
@@ -268,12 +274,16 @@ export class TrainingState {
     }
     // The map follows the model step by step at a watchable pace, and a few times a second at full speed.
     const moved = d.cursor.step !== this.#last.gridStep;
-    if (this.wantGrid && (all || (moved && now - this.#last.grid > GRID_MS))) {
+    const gridMs = this.pace === null ? GRID_MS.full : GRID_MS.paced;
+    if (this.wantGrid && (all || (moved && now - this.#last.grid > gridMs))) {
       this.#last.grid = now;
       this.#last.gridStep = d.cursor.step;
       asks.push(
         api.predictGrid({ resolution: GRID_RESOLUTION }).then((g) => {
           if (g.ok && generation === this.#generation) this.grid = g.value;
+        }),
+        api.neuronGrid({ resolution: NEURON_RESOLUTION }).then((g) => {
+          if (g.ok && generation === this.#generation) this.neurons = g.value;
         }),
       );
     }
