@@ -160,4 +160,28 @@ describe('the app in two languages', () => {
     expect(kinds).toContain(zhCN.blocks.output.label);
     expect(latin(kinds)).toEqual([]);
   });
+
+  it('labels blocks and connections for screen readers in Chinese', async () => {
+    const page = await app.open({ locale: 'zh-CN' });
+    await expect.poll(() => page.locator('.svelte-flow__edge').count()).toBe(4);
+    const labels = (await page.evaluate(
+      `[...document.querySelectorAll('.svelte-flow__node, .svelte-flow__edge')].map((e) => [e.getAttribute('aria-roledescription'), e.getAttribute('aria-label') ?? ''].join(' '))`,
+    )) as string[];
+    expect(labels.some((l) => l.includes('从 input 到 dense1 的连接'))).toBe(true);
+    expect(labels.every((l) => !/\b(node|edge|Edge from)\b/.test(l))).toBe(true);
+  });
+
+  it('names an unnamed project in the current language, and keeps a name the person gave it', async () => {
+    const page = await app.open({ locale: 'en-US' });
+    const name = (lang: Lang) => page.getByLabel(WORDS[lang].toolbar.projectName, { exact: true });
+    expect(await name('en').inputValue()).toBe(en.app.untitled);
+    await byTestId(page, 'language').selectOption('zh-CN');
+    await expect.poll(() => name('zh-CN').inputValue()).toBe(zhCN.app.untitled);
+    expect(await byTestId(page, 'dirty').count()).toBe(0);
+    await byTestId(page, 'language').selectOption('en');
+    await expect.poll(() => name('en').inputValue()).toBe(en.app.untitled);
+    await name('en').fill('Spirals study');
+    await byTestId(page, 'language').selectOption('zh-CN');
+    await expect.poll(() => name('zh-CN').inputValue()).toBe('Spirals study');
+  });
 });

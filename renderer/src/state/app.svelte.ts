@@ -32,7 +32,14 @@ export class AppState {
   readonly explain = new ExplainState(() => this.engine.api);
   /** Which view the centre shows: the editor with charts, or one step of backprop up close. */
   mode = $state<'network' | 'explain'>('network');
-  projectName = $state(t('app.untitled'));
+  /** The name the person gave the project; null while it has the default one, which follows the language. */
+  #givenName = $state<string | null>(null);
+  get projectName(): string {
+    return this.#givenName ?? t('app.untitled');
+  }
+  set projectName(name: string) {
+    this.#givenName = name === t('app.untitled') ? null : name;
+  }
   /** Desktop: the token of the file this project was opened from or saved to. */
   fileToken = $state<string | null>(null);
   savedRevision = $state('');
@@ -54,7 +61,7 @@ export class AppState {
   }
 
   /** What a saved file would hold; compared with the last save to mark unsaved changes. */
-  revisionKey = $derived(`${this.graph.revision}|${this.data.revision}|${this.projectName}`);
+  revisionKey = $derived(`${this.graph.revision}|${this.data.revision}|${this.#givenName ?? ''}`);
   dirty = $derived(this.revisionKey !== this.savedRevision);
 
   toast(kind: Toast['kind'], text: string): void {
@@ -313,7 +320,7 @@ export class AppState {
   /** A fresh project: the default template on the current data. */
   async newProject(): Promise<void> {
     if (this.dirty) await this.autosave();
-    this.projectName = t('app.untitled');
+    this.#givenName = null;
     this.fileToken = null;
     this.applyTemplate('mlp');
     this.training.clearMetrics();
