@@ -3,7 +3,7 @@
  * mapping, the training configuration and the per-epoch history.
  */
 import * as z from 'zod';
-import { OPTIMIZERS } from '../train/config.ts';
+import { MAX_PACE, OPTIMIZERS, TRAINING_LIMITS } from '../train/config.ts';
 import type { TrainingConfig } from '../train/config.ts';
 import { CAP, issueText } from './issues.ts';
 import { FILE_LIMITS } from './limits.ts';
@@ -12,28 +12,30 @@ import { labelSchema } from './schema-model.ts';
 
 const fraction = z.number().min(0).lt(1);
 
-/** Hyper-parameters; option fields that the chosen optimizer ignores are allowed (and ignored). */
+/**
+ * Hyper-parameters, within the limits the engine trains with (TRAINING_LIMITS); option fields that the
+ * chosen optimizer ignores are allowed (and ignored).
+ */
 export const trainingSchema: z.ZodType<TrainingConfig> = z.strictObject({
   optimizer: z.strictObject({
     name: z.enum(OPTIMIZERS),
-    learningRate: z.number().positive(),
+    learningRate: z.number().positive().max(TRAINING_LIMITS.learningRate),
     momentum: fraction.optional(),
     nesterov: z.boolean().optional(),
     rho: fraction.optional(),
     beta1: fraction.optional(),
     beta2: fraction.optional(),
-    epsilon: z.number().positive().optional(),
+    epsilon: z.number().positive().lt(1).optional(),
   }),
-  batchSize: z
-    .int()
-    .min(1)
-    .max(1 << 20, CAP),
-  epochs: z.int().min(1).max(1_000_000, CAP),
-  validationSplit: fraction,
+  batchSize: z.int().min(1).max(TRAINING_LIMITS.batchSize, CAP),
+  epochs: z.int().min(1).max(TRAINING_LIMITS.epochs, CAP),
+  validationSplit: z.number().min(0).max(TRAINING_LIMITS.validationSplit),
   shuffle: z.boolean(),
-  seed: z.int(),
+  seed: z.int().min(0).max(TRAINING_LIMITS.seed),
   /** Steps per second to train at; absent: as fast as possible. */
-  pace: z.number().positive().max(10_000).optional(),
+  pace: z.number().positive().max(MAX_PACE).optional(),
+  /** L2 penalty on every dense layer without its own. */
+  l2: z.number().min(0).optional(),
 });
 
 /** Where the rows come from: a generated dataset (reproducible from its seed) or a CSV file. */

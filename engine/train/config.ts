@@ -32,7 +32,22 @@ export interface TrainingConfig {
    * fast the run goes, never what it computes.
    */
   pace?: number;
+  /** Keras-style L2 penalty (l2·Σw²) on the kernel of every dense layer that has no penalty of its own. */
+  l2?: number;
 }
+
+/**
+ * The one table of training-setting limits: the engine's checks, the project file's schema, the CLI's
+ * options and the app's fields all read it.
+ */
+export const TRAINING_LIMITS = {
+  batchSize: 65536,
+  epochs: 1_000_000,
+  learningRate: 10,
+  /** The largest fraction of rows held out for validation. */
+  validationSplit: 0.9,
+  seed: 0xffffffff,
+} as const;
 
 /** The fastest pace one can ask for, in steps per second (faster is "as fast as possible"). */
 export const MAX_PACE = 10_000;

@@ -72,6 +72,14 @@ export function adaptTargets(
   return { train, validation };
 }
 
+/** The graph with the settings' L2 penalty on every dense layer that has no penalty of its own. */
+function withDefaultL2(graph: GraphSpec, l2: number | undefined): GraphSpec {
+  if (!l2) return graph;
+  return {
+    nodes: graph.nodes.map((n) => (n.type === 'dense' && !n.l2 && !n.l1 ? { ...n, l2 } : n)),
+  };
+}
+
 /** Prepares the data and builds the trainer; throws EngineErrors that name what is wrong. */
 export function setupRun(s: RunSetup): Run {
   const c = s.training;
@@ -94,7 +102,10 @@ export function setupRun(s: RunSetup): Run {
       shuffle: c.shuffle,
     });
   }
-  const graph = typeof s.graph === 'function' ? s.graph(prepared.preprocessing) : s.graph;
+  const graph = withDefaultL2(
+    typeof s.graph === 'function' ? s.graph(prepared.preprocessing) : s.graph,
+    c.l2,
+  );
   const { train, validation } = adaptTargets(graph, prepared);
   const target = prepared.preprocessing.target;
   const trainer = createTrainer({

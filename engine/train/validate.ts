@@ -1,10 +1,10 @@
 /** Checks hyper-parameters before anything is allocated; each message names the setting and its range. */
 import { fail } from '../errors.ts';
 import type { MessageParams } from '../i18n.ts';
-import { MAX_PACE, OPTIMIZERS } from './config.ts';
+import { MAX_PACE, OPTIMIZERS, TRAINING_LIMITS } from './config.ts';
 import type { TrainingConfig } from './config.ts';
 
-export const TRAINING_LIMITS = { batchSize: 65536, epochs: 1_000_000, learningRate: 10 } as const;
+export { TRAINING_LIMITS } from './config.ts';
 
 function check(ok: boolean, key: string, params: MessageParams = {}): void {
   if (!ok) fail('BAD_HYPERPARAMETER', key, params);
@@ -45,12 +45,21 @@ export function validateTrainingConfig(c: TrainingConfig): void {
     max: TRAINING_LIMITS.epochs.toLocaleString('en'),
     value: String(c.epochs),
   });
-  check(inUnit(c.validationSplit), 'train.validationSplit', { value: String(c.validationSplit) });
+  check(
+    typeof c.validationSplit === 'number' &&
+      c.validationSplit >= 0 &&
+      c.validationSplit <= TRAINING_LIMITS.validationSplit,
+    'train.validationSplit',
+    { max: TRAINING_LIMITS.validationSplit, value: String(c.validationSplit) },
+  );
   check(typeof c.shuffle === 'boolean', 'train.shuffle');
-  check(Number.isSafeInteger(c.seed) && c.seed >= 0 && c.seed <= 0xffffffff, 'train.seed', {
+  check(Number.isSafeInteger(c.seed) && c.seed >= 0 && c.seed <= TRAINING_LIMITS.seed, 'train.seed', {
     value: String(c.seed),
   });
   if (c.pace !== undefined) validatePace(c.pace);
+  check(c.l2 === undefined || (typeof c.l2 === 'number' && Number.isFinite(c.l2) && c.l2 >= 0), 'train.l2', {
+    value: String(c.l2),
+  });
 }
 
 /** A pace in steps per second: above 0 and at most MAX_PACE (null, as fast as possible, is checked by the caller). */

@@ -94,6 +94,25 @@ describe('saving', () => {
   });
 });
 
+describe('the unsaved mark', () => {
+  it('watches what the file holds: training settings and the L2 penalty too, which save and reopen', async () => {
+    const app = await newApp();
+    expect(app.dirty).toBe(false);
+    app.training.l2 = 0.001;
+    expect(app.dirty).toBe(true);
+    app.savedRevision = app.revisionKey;
+    app.training.batchSize = 8;
+    expect(app.dirty).toBe(true);
+    const text = (await app.projectText())!;
+    expect(JSON.parse(text).training).toMatchObject({ l2: 0.001, batchSize: 8 });
+    const other = await newApp();
+    expect(await other.openText(text)).toBe(true);
+    expect(other.training.l2).toBe(0.001);
+    expect(other.training.batchSize).toBe(8);
+    expect(other.dirty).toBe(false);
+  });
+});
+
 describe('reopening', () => {
   it('shows the saved run: done, its epochs, its results and decision map', async () => {
     const app = await trained();

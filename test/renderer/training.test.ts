@@ -199,16 +199,20 @@ describe('TrainingState.ensureRun', () => {
     await frames();
   });
 
-  it('puts an L2 penalty on every dense block that has none of its own', async () => {
+  it('sends the L2 penalty for every dense block with the settings (the engine applies it), not in the graph', async () => {
     const { t, createRun, ensure } = await setup();
     const graph: GraphSpec = {
       nodes: GRAPH.nodes.map((n) => (n.id === 'dense2' ? { ...n, l2: 0.5 } : n)),
     };
     t.l2 = 0.01;
     await ensure('k', graph);
-    const sent = createRun.mock.calls[0]![0].graph.nodes;
-    expect(sent.map((n) => (n.type === 'dense' ? n.l2 : null))).toEqual([null, 0.01, 0.5, 0.01, null]);
-    expect(graph.nodes.find((n) => n.id === 'dense1')).not.toHaveProperty('l2');
+    const sent = createRun.mock.calls[0]![0];
+    expect(sent.training.l2).toBe(0.01);
+    expect(sent.graph).toEqual(graph);
+    // A new penalty is a new run.
+    t.l2 = 0.02;
+    await ensure('k', graph);
+    expect(createRun).toHaveBeenCalledTimes(2);
   });
 
   it('reports why the engine refused the run and keeps the old one', async () => {

@@ -1,7 +1,7 @@
 /** `train`: data + network (project, weights file to continue, or --layers) → trained weights file. */
 import { EngineError } from '../../errors.ts';
 import { exportWeights, serializeWeights } from '../../formats/weights-file.ts';
-import { OPTIMIZERS } from '../../train/config.ts';
+import { OPTIMIZERS, TRAINING_LIMITS } from '../../train/config.ts';
 import type { TrainingConfig } from '../../train/config.ts';
 import type { EpochMetrics } from '../../train/trainer.ts';
 import { setupRun } from '../../train/setup.ts';
@@ -52,13 +52,15 @@ export function trainCommand(argv: string[], io: Io): number {
     optimizer: {
       ...(optimizerName === base.optimizer.name ? base.optimizer : {}),
       name: optimizerName,
-      learningRate: numOption('lr', v.lr, 1e-12, 10) ?? lrDefault,
+      learningRate: numOption('lr', v.lr, 1e-12, TRAINING_LIMITS.learningRate) ?? lrDefault,
     },
-    batchSize: intOption('batch-size', v['batch-size'], 1, 65536) ?? base.batchSize,
-    epochs: intOption('epochs', v.epochs, 1, 1_000_000) ?? base.epochs,
-    validationSplit: numOption('validation-split', v['validation-split'], 0, 0.9) ?? base.validationSplit,
+    batchSize: intOption('batch-size', v['batch-size'], 1, TRAINING_LIMITS.batchSize) ?? base.batchSize,
+    epochs: intOption('epochs', v.epochs, 1, TRAINING_LIMITS.epochs) ?? base.epochs,
+    validationSplit:
+      numOption('validation-split', v['validation-split'], 0, TRAINING_LIMITS.validationSplit) ??
+      base.validationSplit,
     shuffle: v['no-shuffle'] ? false : base.shuffle,
-    seed: intOption('seed', v.seed, 0, 0xffffffff) ?? base.seed,
+    seed: intOption('seed', v.seed, 0, TRAINING_LIMITS.seed) ?? base.seed,
   };
   const data = readData(v, net, config.seed);
   const mapping = dataMapping(v, net);

@@ -60,8 +60,10 @@ export class AppState {
     return this.engine.api;
   }
 
-  /** What a saved file would hold; compared with the last save to mark unsaved changes. */
-  revisionKey = $derived(`${this.graph.revision}|${this.data.revision}|${this.#givenName ?? ''}`);
+  /** What a saved file holds (network, data, name, training settings); compared with the last save to mark unsaved changes. */
+  revisionKey = $derived(
+    `${this.graph.revision}|${this.data.revision}|${this.#givenName ?? ''}|${JSON.stringify(this.training.config())}`,
+  );
   dirty = $derived(this.revisionKey !== this.savedRevision);
 
   toast(kind: Toast['kind'], text: string): void {

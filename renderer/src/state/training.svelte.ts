@@ -88,6 +88,7 @@ export class TrainingState {
       shuffle: f?.shuffle ?? true,
       seed: this.seed,
       ...(this.pace !== null ? { pace: this.pace } : {}),
+      ...(this.l2 > 0 ? { l2: this.l2 } : {}),
     };
   }
 
@@ -105,6 +106,7 @@ export class TrainingState {
     this.validationSplit = c.validationSplit;
     this.seed = c.seed;
     this.pace = c.pace ?? null;
+    this.l2 = c.l2 ?? 0;
   }
 
   get running(): boolean {
@@ -118,9 +120,6 @@ export class TrainingState {
     key: string,
   ): Promise<boolean> {
     const training = this.config();
-    const withL2: GraphSpec = {
-      nodes: graph.nodes.map((n) => (n.type === 'dense' && this.l2 > 0 && !n.l2 ? { ...n, l2: this.l2 } : n)),
-    };
     const fullKey = this.#keyFor(key);
     if (
       this.run &&
@@ -129,7 +128,7 @@ export class TrainingState {
       this.status?.state !== 'failed'
     )
       return true;
-    const r = await this.api().createRun({ ...request, graph: withL2, training });
+    const r = await this.api().createRun({ ...request, graph, training });
     if (!r.ok) {
       this.error = r.error;
       return false;
@@ -162,7 +161,7 @@ export class TrainingState {
   /** The run's identity: the pace is left out, it changes how fast the run goes, not the run. */
   #keyFor(key: string): string {
     const { pace: _pace, ...config } = this.config();
-    return `${key}|${JSON.stringify(config)}|${this.l2}`;
+    return `${key}|${JSON.stringify(config)}`;
   }
 
   /** Is the run made from this graph and data (`key`), whatever the settings since? Its weights fit them. */
