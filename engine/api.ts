@@ -43,6 +43,17 @@ export type DataSource =
   | { kind: 'csv-text'; name: string; text: string }
   | { kind: 'builtin'; name: string; samples?: number; noise?: number; seed?: number };
 
+/** What a CSV load is doing: reading its rows, then describing its columns. */
+export type LoadPhase = 'reading' | 'summarizing';
+
+/** How far a load has got: `loaded` of `total` bytes (characters for text) read. */
+export interface LoadProgress {
+  name: string;
+  phase: LoadPhase;
+  loaded: number;
+  total: number;
+}
+
 export interface DatasetSummary {
   name: string;
   rows: number;
@@ -261,6 +272,10 @@ export interface EngineApi {
   builtins(): Promise<Result<BuiltinInfo[]>>;
   compile(graph: GraphSpec, options?: CompileOptions): Promise<Result<CompileSummary>>;
   loadData(source: DataSource): Promise<Result<DatasetSummary>>;
+  /** The load under way (a CSV is read in slices, the engine answering between them), or null. */
+  loadProgress(): Promise<Result<LoadProgress | null>>;
+  /** Stops the load under way (it then answers BAD_STATE `request.loadCancelled`); false if none. */
+  cancelLoad(): Promise<Result<boolean>>;
   /** What a column mapping implies for the loaded table: the task and the output width it needs. */
   describeTarget(mapping: ColumnMapping): Promise<Result<TargetSummary>>;
   createRun(request: RunRequest): Promise<Result<RunSummary>>;

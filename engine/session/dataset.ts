@@ -1,6 +1,7 @@
 /** What the data panel shows about a loaded table: columns, preview, default target and class balance. */
 import type { DatasetSummary } from '../api.ts';
 import { describeTable } from '../data/describe.ts';
+import type { ColumnSummary } from '../data/describe.ts';
 import { prepareData } from '../data/prepare.ts';
 import type { RawTable } from '../data/types.ts';
 import { tableLength } from '../data/types.ts';
@@ -9,8 +10,11 @@ import { EngineError } from '../errors.ts';
 
 const PREVIEW_ROWS = 20;
 
-export function summarizeTable(name: string, table: RawTable): DatasetSummary {
-  const columns = describeTable(table);
+export function summarizeTable(
+  name: string,
+  table: RawTable,
+  columns: ColumnSummary[] = describeTable(table),
+): DatasetSummary {
   const target = table.columns.at(-1) ?? '';
   const summary: DatasetSummary = {
     name,

@@ -4,10 +4,11 @@
  * milliseconds), every answer a Result. The host entry points only wrap this in Comlink.
  */
 import { API_VERSION, ENGINE_VERSION } from '../api.ts';
-import type { EngineApi, RunRequest, RunState, RunStatus } from '../api.ts';
+import type { EngineApi, LoadPhase, RunRequest, RunState, RunStatus } from '../api.ts';
 import { decodeOutput, encodeRows } from '../data/apply.ts';
 import { listBuiltins, loadBuiltin } from '../data/builtin.ts';
-import { parseCsv } from '../data/csv.ts';
+import { readCsvInSlices } from '../data/csv-load.ts';
+import { describeColumn } from '../data/describe.ts';
 import type { ColumnSummary } from '../data/describe.ts';
 import { inputWidth } from '../data/types.ts';
 import type { RawTable } from '../data/types.ts';
@@ -112,6 +113,8 @@ export function createEngineService(o: ServiceOptions): EngineService {
   let error: EngineErrorInfo | null = null;
   let loopToken = 0;
   let rate = { rows: 0, since: now(), value: 0 };
+  /** The CSV being loaded, if any (see `loadData`). */
+  let loading: { name: string; phase: LoadPhase; loaded: number; total: number; cancelled: boolean } | null =
   const wait = o.wait ?? ((ms: number) => new Promise<void>((r) => hostTimers.setTimeout(r, ms)));
   /** Steps per second while running, or null: as fast as possible. */
   let pace: number | null = null;
@@ -243,20 +246,59 @@ export function createEngineService(o: ServiceOptions): EngineService {
     hello: async () => settle(() => ({ apiVersion: API_VERSION, engineVersion: ENGINE_VERSION })),
     builtins: async () => settle(() => listBuiltins()),
     compile: async (graph, options) => settle(() => compileSummary(compileFirst(graph, options ?? {}))),
-    loadData: async (source) =>
-      settle(() => {
+    loadData: async (source) => {
+      // A CSV is read a slice at a time, yielding between slices: the engine keeps answering (its
+      // heartbeat, `loadProgress`, `cancelLoad`) while a large file loads. A newer load supersedes.
+      const mine = { name: '', phase: 'reading' as LoadPhase, loaded: 0, total: 0, cancelled: false };
+      loading = mine;
+      const stop = () => mine.cancelled || loading !== mine;
+      try {
         const s = req.parseSource(source);
-        const raw =
-          s.kind === 'builtin'
-            ? loadBuiltin(s.name, {
-                ...(s.samples ? { samples: s.samples } : {}),
-                ...(s.noise !== undefined ? { noise: s.noise } : {}),
-                ...(s.seed !== undefined ? { seed: s.seed } : {}),
-              })
-            : parseCsv(s.kind === 'csv' ? s.bytes : s.text);
-        const summary = summarizeTable(s.name, raw);
+        mine.name = s.name;
+        let raw: RawTable;
+        if (s.kind === 'builtin')
+          raw = loadBuiltin(s.name, {
+            ...(s.samples ? { samples: s.samples } : {}),
+            ...(s.noise !== undefined ? { noise: s.noise } : {}),
+            ...(s.seed !== undefined ? { seed: s.seed } : {}),
+          });
+        else {
+          const input = s.kind === 'csv' ? s.bytes : s.text;
+          mine.total = input.length;
+          raw = await readCsvInSlices(input, {
+            yieldToHost: o.yieldToHost,
+            name: s.name,
+            progress: (done) => void (mine.loaded = done),
+            cancelled: stop,
+          });
+        }
+        mine.phase = 'summarizing';
+        const columns: ColumnSummary[] = [];
+        for (let j = 0; j < raw.columns.length; j++) {
+          columns.push(describeColumn(raw, j));
+          await o.yieldToHost();
+          if (stop()) fail('BAD_STATE', 'request.loadCancelled', { name: s.name });
+        }
+        const summary = summarizeTable(s.name, raw, columns);
         table = { name: s.name, raw, columns: summary.columns };
-        return summary;
+        return { ok: true, value: summary };
+      } catch (e) {
+        return { ok: false, error: errorInfo(e) };
+      } finally {
+        if (loading === mine) loading = null;
+      }
+    },
+    loadProgress: async () =>
+      settle(() =>
+        loading
+          ? { name: loading.name, phase: loading.phase, loaded: loading.loaded, total: loading.total }
+          : null,
+      ),
+    cancelLoad: async () =>
+      settle(() => {
+        if (!loading) return false;
+        loading.cancelled = true;
+        return true;
       }),
     describeTarget: async (mapping) =>
       settle(() => {
