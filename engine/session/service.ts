@@ -115,6 +115,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
   let rate = { rows: 0, since: now(), value: 0 };
   /** The CSV being loaded, if any (see `loadData`). */
   let loading: { name: string; phase: LoadPhase; loaded: number; total: number; cancelled: boolean } | null =
+    null;
   const wait = o.wait ?? ((ms: number) => new Promise<void>((r) => hostTimers.setTimeout(r, ms)));
   /** Steps per second while running, or null: as fast as possible. */
   let pace: number | null = null;
