@@ -7,7 +7,7 @@ import { fail } from '../errors.ts';
 import { createModel } from '../model/model.ts';
 import type { Model } from '../model/model.ts';
 import { loadRows } from '../model/run.ts';
-import type { NodeState, RunContext } from '../model/state.ts';
+import type { RunContext } from '../model/state.ts';
 import { createRng } from '../rng.ts';
 
 /** B rows of features x [B × nIn] and targets y [B × K], row-major, already encoded. */
@@ -75,31 +75,4 @@ export function forwardWork(model: Model, B: number): number {
   let w = 0;
   for (const p of model.compiled.params) w += B * p.kernel[0] * p.kernel[1];
   return w;
-}
-
-/** [B × w] row-major → one array per row. */
-export function perRow(a: ArrayLike<number>, B: number, w: number): number[][] {
-  const out: number[][] = [];
-  for (let r = 0; r < B; r++) {
-    const row = new Array<number>(w);
-    for (let j = 0; j < w; j++) row[j] = a[r * w + j]!;
-    out.push(row);
-  }
-  return out;
-}
-
-/** Kernel [nIn × units] (Keras layout) → [unit][input]: the weights into each neuron. */
-export function perNeuron(k: ArrayLike<number>, nIn: number, units: number): number[][] {
-  return Array.from({ length: units }, (_, j) => Array.from({ length: nIn }, (_, i) => k[i * units + j]!));
-}
-
-/** Where each input of a concatenate node starts in its output. */
-export function offsets(s: NodeState): number[] {
-  const out: number[] = [];
-  let o = 0;
-  for (const x of s.inputs) {
-    out.push(o);
-    o += x.width;
-  }
-  return out;
 }

@@ -3,34 +3,20 @@
  * then every number is read from that copy's caches (out, z, mask) and stored gradients (dOut, dZ,
  * dKernel, dBias). Only what the engine keeps summed is split up here: each consumer's term of a
  * stored gradient (so a sum over consumers can be shown) and f'(z) (the engine multiplies it in place).
+ * Each kind writes its own events (forwardEvent, backwardEvent in engine/layers/<kind>.ts).
  */
 import { fail } from '../errors.ts';
 import { lossAt } from '../gradcheck.ts';
-import type { DenseNode, DropoutNode, LossName, OutputNode } from '../graph/types.ts';
-import { alphaOf } from '../layers/dense.ts';
+import type { LossName, OutputNode } from '../graph/types.ts';
+import { layerOf } from '../layers/registry.ts';
 import type { Model } from '../model/model.ts';
 import { applyPenalties, computeGradients } from '../model/run.ts';
-import type { NodeState } from '../model/state.ts';
 import { lossStep } from './chain-text.ts';
-import {
-  checkBatch,
-  DEFAULT_MASK_SEED,
-  loadedCopy,
-  maskedContext,
-  offsets,
-  perNeuron,
-  perRow,
-} from './common.ts';
+import { checkBatch, DEFAULT_MASK_SEED, loadedCopy, maskedContext } from './common.ts';
 import type { Batch } from './common.ts';
+import { perNeuron, perRow } from './rows.ts';
 import { backwardEvent } from './trace-backward.ts';
-import type {
-  BackwardEvent,
-  ChainStep,
-  ForwardEvent,
-  LossEvent,
-  StepTrace,
-  UpdateEvent,
-} from './trace-types.ts';
+import type { BackwardEvent, ChainStep, LossEvent, StepTrace, UpdateEvent } from './trace-types.ts';
 
 /** Small enough to draw neuron by neuron. */
 export const TRACE_LIMITS = { neurons: 64, inputs: 64, rows: 8 } as const;
@@ -50,61 +36,6 @@ export function checkTraceSize(model: Model): void {
     fail('TOO_LARGE', 'explain.traceTooManyNeurons', { neurons, max: TRACE_LIMITS.neurons });
   if (model.input.width > TRACE_LIMITS.inputs)
     fail('TOO_LARGE', 'explain.traceTooManyInputs', { inputs: model.input.width, max: TRACE_LIMITS.inputs });
-}
-
-function forwardEvent(s: NodeState, B: number): ForwardEvent {
-  const node = s.node;
-  const a = perRow(s.out, B, s.width);
-  const id = node.id;
-  switch (node.type) {
-    case 'input':
-      return { kind: 'input', nodeId: id, a };
-    case 'dense': {
-      const x = s.inputs[0]!;
-      return {
-        kind: 'dense',
-        nodeId: id,
-        inputId: x.node.id,
-        activation: node.activation,
-        alpha: alphaOf(node),
-        x: perRow(x.out, B, x.width),
-        w: perNeuron(s.kernel!, x.width, s.width),
-        b: s.bias ? Array.from(s.bias) : null,
-        z: perRow(s.z!, B, s.width),
-        a,
-        fused: s.fused,
-      };
-    }
-    case 'activation': {
-      const x = s.inputs[0]!;
-      const z = perRow(x.out, B, x.width);
-      return {
-        kind: 'activation',
-        nodeId: id,
-        inputId: x.node.id,
-        activation: node.activation,
-        alpha: alphaOf(node),
-        z,
-        a,
-        fused: s.fused,
-      };
-    }
-    case 'add':
-      return { kind: 'add', nodeId: id, inputIds: [...node.inputs], a };
-    case 'concatenate':
-      return { kind: 'concatenate', nodeId: id, inputIds: [...node.inputs], offsets: offsets(s), a };
-    case 'dropout':
-      return {
-        kind: 'dropout',
-        nodeId: id,
-        inputId: node.inputs[0],
-        rate: (node as DropoutNode).rate,
-        mask: perRow(s.mask!, B, s.width),
-        a,
-      };
-    case 'output':
-      return { kind: 'output', nodeId: id, inputId: node.inputs[0], p: a };
-  }
 }
 
 const LOSS_RULES: Record<LossName, string> = {
@@ -156,9 +87,8 @@ function updateEvent(
   lossBefore: number,
 ): UpdateEvent {
   const layers = m.layers.map((l) => {
-    const node = l.state.node as DenseNode;
     const nIn = l.state.inputs[0]!.width;
-    const units = node.units;
+    const units = l.state.width;
     const after = (v: ArrayLike<number>, g: ArrayLike<number>) =>
       Array.from(v, (x, i) => x - learningRate * g[i]!);
     return {
@@ -213,10 +143,10 @@ export function traceStep(model: Model, batch: Batch, o: TraceOptions): StepTrac
       width: s.width,
       inputs: [...s.node.inputs],
       consumers: [...m.compiled.consumers.get(s.node.id)!],
-      activation: s.node.type === 'dense' || s.node.type === 'activation' ? s.node.activation : null,
+      activation: layerOf(s.node.type).activation(s.node),
       fused: s.fused,
     })),
-    forward: m.states.map((s) => forwardEvent(s, B)),
+    forward: m.states.map((s) => layerOf(s.node.type).forwardEvent(s, B)),
     loss,
     backward,
     update: updateEvent(m, batch, o.learningRate, seed, total),

@@ -3,8 +3,9 @@
  * else; ids safe to use as object keys; unique ids and existing inputs.
  */
 import * as z from 'zod';
-import { ACTIVATIONS, INITIALIZERS, LOSSES } from '../graph/types.ts';
+import { NODE_TYPES } from '../graph/types.ts';
 import type { GraphNode } from '../graph/types.ts';
+import { layerOf } from '../layers/registry.ts';
 import { CAP, issueText } from './issues.ts';
 import { FILE_LIMITS } from './limits.ts';
 
@@ -19,68 +20,26 @@ export const nodeIdSchema = z
 
 /** A finite number (JSON cannot hold NaN; `1e400` parses to Infinity and is refused here). */
 export const finite = z.number();
-const units = z.int().min(1).max(FILE_LIMITS.units, CAP);
-const penalty = z.number().min(0).optional();
 
 /**
- * The node schemas, with single-input nodes taking exactly one input, or (in a draft, which a project
- * file may hold while the network is being drawn) none yet.
+ * The node schemas, one per registered kind (engine/layers/<kind>.ts), with single-input nodes taking
+ * exactly one input, or (in a draft, which a project file may hold while the network is being drawn)
+ * none yet; merges take a list (their count is the compiler's to check) and the input none.
  */
 function nodeSchemas(draft: boolean) {
   const one = draft ? z.array(nodeIdSchema).max(1) : z.tuple([nodeIdSchema]);
-  const inputNode = z.strictObject({
-    id: nodeIdSchema,
-    type: z.literal('input'),
-    inputs: z.tuple([]),
-    units: z.int().min(0).max(FILE_LIMITS.units, CAP),
+  const many = z.array(nodeIdSchema).max(FILE_LIMITS.nodeInputs, CAP);
+  const none = z.tuple([]);
+  const schemas = NODE_TYPES.map((type) => {
+    const kind = layerOf(type);
+    const [lo, hi] = kind.arity;
+    const inputs = (hi === 0 ? none : lo === 1 && hi === 1 ? one : many) as z.ZodType<string[]>;
+    return kind.schema({ id: nodeIdSchema, inputs });
   });
-  const denseNode = z.strictObject({
-    id: nodeIdSchema,
-    type: z.literal('dense'),
-    inputs: one,
-    units,
-    activation: z.enum(ACTIVATIONS),
-    alpha: finite.optional(),
-    useBias: z.boolean(),
-    kernelInitializer: z.enum(INITIALIZERS),
-    l1: penalty,
-    l2: penalty,
-  });
-  const activationNode = z.strictObject({
-    id: nodeIdSchema,
-    type: z.literal('activation'),
-    inputs: one,
-    activation: z.enum(ACTIVATIONS),
-    alpha: finite.optional(),
-  });
-  const mergeInputs = z.array(nodeIdSchema).max(FILE_LIMITS.nodeInputs, CAP);
-  const addNode = z.strictObject({ id: nodeIdSchema, type: z.literal('add'), inputs: mergeInputs });
-  const concatNode = z.strictObject({
-    id: nodeIdSchema,
-    type: z.literal('concatenate'),
-    inputs: mergeInputs,
-  });
-  const dropoutNode = z.strictObject({
-    id: nodeIdSchema,
-    type: z.literal('dropout'),
-    inputs: one,
-    rate: z.number().min(0).lt(1),
-  });
-  const outputNode = z.strictObject({
-    id: nodeIdSchema,
-    type: z.literal('output'),
-    inputs: one,
-    loss: z.enum(LOSSES),
-  });
-  return z.discriminatedUnion('type', [
-    inputNode,
-    denseNode,
-    activationNode,
-    addNode,
-    concatNode,
-    dropoutNode,
-    outputNode,
-  ]) as unknown as z.ZodType<GraphNode>;
+  return z.discriminatedUnion(
+    'type',
+    schemas as unknown as Parameters<typeof z.discriminatedUnion>[1],
+  ) as unknown as z.ZodType<GraphNode>;
 }
 
 /** One graph node, discriminated by `type`. */

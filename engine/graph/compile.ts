@@ -4,14 +4,11 @@
  */
 import { fail } from '../errors.ts';
 import type { MessageParam, MessageParams } from '../i18n.ts';
-import { ACTIVATIONS, INITIALIZERS, LOSSES, NODE_TYPES } from './types.ts';
-import type { Activation, GraphNode, GraphSpec } from './types.ts';
+import { isLayerType, layerOf } from '../layers/registry.ts';
+import { LIMITS } from './limits.ts';
+import type { GraphNode, GraphSpec } from './types.ts';
 
-/**
- * Limits checked before anything is allocated. `params` is what a weights file can hold (float32, 64 MB),
- * so every network that compiles, trains in the app or the CLI and can be saved.
- */
-export const LIMITS = { nodes: 1000, units: 16384, params: 16_777_216, idLength: 64 } as const;
+export { LIMITS };
 
 export interface ParamShape {
   nodeId: string;
@@ -42,34 +39,17 @@ export interface CompileOptions {
   outputWidth?: number;
 }
 
-const ARITY: Record<GraphNode['type'], [number, number]> = {
-  input: [0, 0],
-  dense: [1, 1],
-  activation: [1, 1],
-  dropout: [1, 1],
-  output: [1, 1],
-  add: [2, 64],
-  concatenate: [2, 64],
-};
-
 const ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-function isPositiveInt(v: unknown, max: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
-}
-
-function isFiniteNonNegative(v: unknown): boolean {
-  return v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
-}
-
+/** Checks a node's type, its number of inputs, and (through its kind) its settings. */
 function checkNode(n: GraphNode): void {
   const id = n.id;
   const bad = (key: string, params: MessageParams = {}): never =>
     fail('BAD_NODE', 'graph.badNode', { id, problem: { key, params } }, { nodeId: id });
-  if (!(NODE_TYPES as readonly string[]).includes(n.type))
-    bad('graph.node.unknownType', { type: String(n.type) });
+  if (!isLayerType(n.type)) bad('graph.node.unknownType', { type: String(n.type) });
   if (!Array.isArray(n.inputs)) bad('graph.node.inputsNotList');
-  const [lo, hi] = ARITY[n.type];
+  const kind = layerOf(n.type);
+  const [lo, hi] = kind.arity;
   if (n.inputs.length < lo || n.inputs.length > hi) {
     const want: MessageParam =
       lo === hi
@@ -79,42 +59,11 @@ function checkNode(n: GraphNode): void {
   }
   if (new Set(n.inputs).size !== n.inputs.length)
     fail('ARITY', 'graph.sameInputTwice', { id }, { nodeId: id });
-  const act = (a: Activation) => {
-    if (!(ACTIVATIONS as readonly string[]).includes(a))
-      bad('graph.node.unknownActivation', { activation: String(a) });
-  };
-  switch (n.type) {
-    case 'input':
-      if (!(n.units === 0 || isPositiveInt(n.units, LIMITS.units)))
-        bad('graph.node.inputUnitsRange', { max: LIMITS.units });
-      break;
-    case 'dense':
-      if (!isPositiveInt(n.units, LIMITS.units)) bad('graph.node.unitsRange', { max: LIMITS.units });
-      act(n.activation);
-      if (!(INITIALIZERS as readonly string[]).includes(n.kernelInitializer))
-        bad('graph.node.unknownInitializer', { initializer: String(n.kernelInitializer) });
-      if (typeof n.useBias !== 'boolean') bad('graph.node.useBiasBoolean');
-      if (!isFiniteNonNegative(n.l1) || !isFiniteNonNegative(n.l2)) bad('graph.node.penaltyRange');
-      if (n.alpha !== undefined && !Number.isFinite(n.alpha)) bad('graph.node.alphaFinite');
-      break;
-    case 'activation':
-      act(n.activation);
-      if (n.alpha !== undefined && !Number.isFinite(n.alpha)) bad('graph.node.alphaFinite');
-      break;
-    case 'dropout':
-      if (!(typeof n.rate === 'number' && n.rate >= 0 && n.rate < 1)) bad('graph.node.rateRange');
-      break;
-    case 'output':
-      if (!(LOSSES as readonly string[]).includes(n.loss))
-        bad('graph.node.unknownLoss', { loss: String(n.loss) });
-      break;
-  }
+  kind.check(n, bad);
 }
 
 /** Activation applied by a node, if it applies one. */
-function activationOf(n: GraphNode): Activation | null {
-  return n.type === 'dense' || n.type === 'activation' ? n.activation : null;
-}
+const activationOf = (n: GraphNode) => layerOf(n.type).activation(n);
 
 /** Validates `graph` and infers widths and parameter shapes; throws an EngineError naming the node. */
 export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): CompiledGraph {
@@ -200,60 +149,21 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
   const params: ParamShape[] = [];
   let paramCount = 0;
   for (const n of order) {
-    const w = (id: string) => width.get(id)!;
-    let out: number;
-    switch (n.type) {
-      case 'input': {
-        const fromData = opts.inputWidth;
-        if (n.units > 0 && fromData !== undefined && fromData !== n.units)
-          fail(
-            'INPUT_WIDTH_MISMATCH',
-            'graph.inputWidthMismatch',
-            { id: n.id, units: n.units, features: fromData },
-            { nodeId: n.id },
-          );
-        out = n.units > 0 ? n.units : (fromData ?? 0);
-        if (out <= 0) fail('INPUT_WIDTH_MISMATCH', 'graph.inputNoWidth', { id: n.id }, { nodeId: n.id });
-        if (out > LIMITS.units)
-          fail('TOO_LARGE', 'graph.inputTooWide', { id: n.id, max: LIMITS.units }, { nodeId: n.id });
-        break;
-      }
-      case 'dense': {
-        const nIn = w(n.inputs[0]);
-        out = n.units;
-        params.push({ nodeId: n.id, kernel: [nIn, out], bias: n.useBias ? [out] : null });
-        paramCount += nIn * out + (n.useBias ? out : 0);
-        if (paramCount > LIMITS.params)
-          fail(
-            'TOO_LARGE',
-            'graph.tooManyParams',
-            { max: LIMITS.params.toLocaleString('en') },
-            { nodeId: n.id },
-          );
-        break;
-      }
-      case 'add': {
-        out = w(n.inputs[0]!);
-        for (const s of n.inputs)
-          if (w(s) !== out)
-            fail(
-              'WIDTH_MISMATCH',
-              'graph.addWidthMismatch',
-              {
-                id: n.id,
-                widths: n.inputs.map((s) => ({ key: 'graph.inputHasWidth', params: { id: s, width: w(s) } })),
-              },
-              { nodeId: n.id },
-            );
-        break;
-      }
-      case 'concatenate':
-        out = n.inputs.reduce((acc, s) => acc + w(s), 0);
-        if (out > LIMITS.units)
-          fail('TOO_LARGE', 'graph.concatTooWide', { id: n.id, max: LIMITS.units }, { nodeId: n.id });
-        break;
-      default:
-        out = w(n.inputs[0]!);
+    const kind = layerOf(n.type);
+    const inputs = n.inputs.map((id) => width.get(id)!);
+    const out = kind.outputWidth(n, { inputs, inputWidth: opts.inputWidth });
+    const p = kind.params(n, inputs, out);
+    if (p) {
+      const [nIn, units] = p.kernel;
+      params.push({ nodeId: n.id, kernel: [nIn, units], bias: p.bias ? [units] : null });
+      paramCount += nIn * units + (p.bias ? units : 0);
+      if (paramCount > LIMITS.params)
+        fail(
+          'TOO_LARGE',
+          'graph.tooManyParams',
+          { max: LIMITS.params.toLocaleString('en') },
+          { nodeId: n.id },
+        );
     }
     width.set(n.id, out);
   }

@@ -1,8 +1,26 @@
-/** Activation node: a = f(x) element-wise (softmax per row); backward dX += f'(x) ⊙ dA from the cache. */
+/**
+ * Activation node: a = f(x) element-wise (softmax per row); backward dX += f'(x) ⊙ dA from the cache.
+ * Forward mode (explainer): ȧ = f'(x) ⊙ ẋ.
+ */
+import * as z from 'zod';
+import { activateBackward } from '../activations.ts';
+import { activationStep } from '../explain/chain-text.ts';
+import { derivative } from '../explain/derivative.ts';
+import { grid, perRow } from '../explain/rows.ts';
+import { ACTIVATIONS } from '../graph/types.ts';
 import type { ActivationNode } from '../graph/types.ts';
 import { bindActivation } from '../kernels/kernels.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
-import { alphaOf } from './dense.ts';
+import type { LayerKind } from './kind.ts';
+import {
+  activationFields,
+  alphaOf,
+  checkActivation,
+  inputWidth,
+  keepsGradient,
+  parameterFree,
+  PLAIN_CACHE,
+} from './parts.ts';
 
 /** Binds f and f′ to the node's buffers (once, when the model is made). */
 export function activationBind(s: NodeState): void {
@@ -23,7 +41,7 @@ export function activationForward(s: NodeState, ctx: RunContext): void {
 
 export function activationBackward(s: NodeState, ctx: RunContext): void {
   const x = s.inputs[0]!;
-  if (x.node.type === 'input') return;
+  if (!keepsGradient(x)) return;
   const n = ctx.B * s.width;
   const dX = x.dOut;
   if (s.fused) {
@@ -35,3 +53,93 @@ export function activationBackward(s: NodeState, ctx: RunContext): void {
   const dZ = s.dZ!;
   for (let i = 0; i < n; i++) dX[i]! += dZ[i]!;
 }
+
+export const activation: LayerKind<ActivationNode> = {
+  ...parameterFree('activation'),
+  type: 'activation',
+  arity: [1, 1],
+  labelKey: 'blocks.activation.label',
+  hintKey: 'blocks.activation.hint',
+  defaults: { activation: 'tanh' },
+  fields: activationFields('inspector.function', ACTIVATIONS),
+  schema: (base) =>
+    z.strictObject({
+      id: base.id,
+      type: z.literal('activation'),
+      inputs: base.inputs,
+      activation: z.enum(ACTIVATIONS),
+      alpha: z.number().optional(),
+    }) as unknown as z.ZodType<ActivationNode>,
+  check: checkActivation,
+  outputWidth: inputWidth,
+  activation: (n) => n.activation,
+  cache: { ...PLAIN_CACHE, dZ: true },
+  bind: activationBind,
+  forward: activationForward,
+  backward: activationBackward,
+  logits: (s) => s.inputs[0]!.out,
+
+  tangent(s, B, tangentOf, t) {
+    const x = s.inputs[0]!;
+    const n = B * s.width;
+    t.set(tangentOf(x)!.subarray(0, n));
+    const node = s.node as ActivationNode;
+    if (!s.fused) activateBackward(node.activation, alphaOf(node), x.out, s.out, t, t, n, s.width);
+  },
+  term(u, _s, B, t) {
+    t.set((u.fused ? u.dOut : u.dZ!).subarray(0, B * u.width));
+  },
+  forwardEvent(s, B) {
+    const node = s.node as ActivationNode;
+    const x = s.inputs[0]!;
+    return {
+      kind: 'activation',
+      nodeId: node.id,
+      inputId: x.node.id,
+      activation: node.activation,
+      alpha: alphaOf(node),
+      z: perRow(x.out, B, x.width),
+      a: perRow(s.out, B, s.width),
+      fused: s.fused,
+    };
+  },
+  backwardEvent(_m, s, B, base, lossSteps) {
+    const node = s.node as ActivationNode;
+    const w = s.width;
+    const x = s.inputs[0]!;
+    const alpha = alphaOf(node);
+    const fPrime = s.fused
+      ? null
+      : grid(B, w, (r, j) => derivative(node.activation, alpha, x.out[r * w + j]!, s.out[r * w + j]!));
+    let dZ: Float64Array | null = null;
+    if (keepsGradient(x)) {
+      dZ = new Float64Array(B * w);
+      activation.term(s, x, B, dZ);
+    }
+    return {
+      ...base,
+      kind: 'activation',
+      inputId: x.node.id,
+      fused: s.fused,
+      fPrime,
+      dZ: dZ ? perRow(dZ, B, w) : null,
+      dZSteps: !dZ
+        ? null
+        : s.fused
+          ? lossSteps
+          : grid(B, w, (r, j) => {
+              const q = r * w + j;
+              return activationStep(
+                node.activation,
+                alpha,
+                j,
+                s.dOut[q]!,
+                x.out[q]!,
+                s.out[q]!,
+                fPrime![r]![j]!,
+                dZ[q]!,
+              );
+            }),
+    };
+  },
+};

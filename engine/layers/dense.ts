@@ -1,18 +1,30 @@
 /**
  * Dense: z = x·W + b, a = f(z); kernel W is [nIn × units] (Keras layout).
  * Backward from the cached x, z, a:  dZ = dA ⊙ f'(z);  dW = xᵀ·dZ;  db = Σ_rows dZ;  dX += dZ·Wᵀ.
+ * Forward mode (explainer): ż = ẋ·W, ȧ = f'(z) ⊙ ż; in W_ij alone: ż_j = x_i.
  */
-import { DEFAULT_ALPHA } from '../graph/types.ts';
+import * as z from 'zod';
+import { activateBackward } from '../activations.ts';
+import { activationStep, inputStep } from '../explain/chain-text.ts';
+import { derivative } from '../explain/derivative.ts';
+import { grid, perNeuron, perRow } from '../explain/rows.ts';
+import { CAP } from '../formats/issues.ts';
+import { LIMITS } from '../graph/limits.ts';
+import { ACTIVATIONS, INITIALIZERS } from '../graph/types.ts';
 import type { DenseNode } from '../graph/types.ts';
+import { initKernel } from '../init.ts';
 import { bindActivation, bindDense } from '../kernels/kernels.ts';
 import type { DenseProducts } from '../kernels/kernels.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
-
-/** α of the node's activation (negative slope of leaky_relu, α of elu). */
-export function alphaOf(node: { activation: string; alpha?: number }): number {
-  if (node.alpha !== undefined) return node.alpha;
-  return node.activation === 'elu' ? DEFAULT_ALPHA.elu : DEFAULT_ALPHA.leaky_relu;
-}
+import type { LayerKind } from './kind.ts';
+import {
+  activationFields,
+  alphaOf,
+  checkActivation,
+  isFiniteNonNegative,
+  isPositiveInt,
+  keepsGradient,
+} from './parts.ts';
 
 /** The layer's products bound to its buffers and its current kernels. */
 function productsOf(s: NodeState): DenseProducts {
@@ -25,7 +37,7 @@ function productsOf(s: NodeState): DenseProducts {
     dZ: s.dZ!,
     dW: s.dKernel!,
     dBias: s.dBias,
-    dX: x.node.type === 'input' ? null : x.dOut,
+    dX: keepsGradient(x) ? x.dOut : null,
     nIn: x.width,
     nOut: s.width,
   });
@@ -63,3 +75,172 @@ export function denseBackward(s: NodeState, ctx: RunContext): void {
   else s.act!.backward(ctx.B);
   products(s).backward(ctx.B);
 }
+
+export const dense: LayerKind<DenseNode> = {
+  type: 'dense',
+  arity: [1, 1],
+  labelKey: 'blocks.dense.label',
+  hintKey: 'blocks.dense.hint',
+  defaults: {
+    units: 8,
+    activation: 'relu',
+    useBias: true,
+    kernelInitializer: 'he_uniform',
+  },
+  fields: [
+    { key: 'units', labelKey: 'inspector.units', control: 'int', min: 1, max: LIMITS.units },
+    ...activationFields('inspector.activation', ACTIVATIONS),
+    {
+      key: 'kernelInitializer',
+      labelKey: 'inspector.initializer',
+      control: 'choice',
+      values: INITIALIZERS,
+      optionKey: 'initializers',
+    },
+    { key: 'useBias', labelKey: 'inspector.bias', control: 'flag' },
+    { key: 'l1', labelKey: 'inspector.l1', control: 'number', min: 0, step: 0.0001, whenAbsent: () => 0 },
+    { key: 'l2', labelKey: 'inspector.l2', control: 'number', min: 0, step: 0.0001, whenAbsent: () => 0 },
+  ],
+  schema: (base) =>
+    z.strictObject({
+      id: base.id,
+      type: z.literal('dense'),
+      inputs: base.inputs,
+      units: z.int().min(1).max(LIMITS.units, CAP),
+      activation: z.enum(ACTIVATIONS),
+      alpha: z.number().optional(),
+      useBias: z.boolean(),
+      kernelInitializer: z.enum(INITIALIZERS),
+      l1: z.number().min(0).optional(),
+      l2: z.number().min(0).optional(),
+    }) as unknown as z.ZodType<DenseNode>,
+  check(n, bad) {
+    if (!isPositiveInt(n.units, LIMITS.units)) bad('graph.node.unitsRange', { max: LIMITS.units });
+    checkActivation({ activation: n.activation }, bad);
+    if (!(INITIALIZERS as readonly string[]).includes(n.kernelInitializer))
+      bad('graph.node.unknownInitializer', { initializer: String(n.kernelInitializer) });
+    if (typeof n.useBias !== 'boolean') bad('graph.node.useBiasBoolean');
+    if (!isFiniteNonNegative(n.l1) || !isFiniteNonNegative(n.l2)) bad('graph.node.penaltyRange');
+    if (n.alpha !== undefined && !Number.isFinite(n.alpha)) bad('graph.node.alphaFinite');
+  },
+  outputWidth: (n) => n.units,
+  params: (n, inputs, width) => ({ kernel: [inputs[0]!, width], bias: n.useBias }),
+  initParams: (n, kernel, fanIn, fanOut, rng) => initKernel(n.kernelInitializer, kernel, fanIn, fanOut, rng),
+  penalties: (n) => ({ l1: n.l1 ?? 0, l2: n.l2 ?? 0 }),
+  activation: (n) => n.activation,
+  cache: { gradient: true, z: true, dZ: true, mask: false, sharesInput: false },
+  bind: denseBind,
+  forward: denseForward,
+  backward: denseBackward,
+  logits: (s) => s.z!,
+
+  tangent(s, B, tangentOf, t, kernels) {
+    const x = s.inputs[0]!;
+    kernels.matmul(tangentOf(x)!, s.kernel!, t, B, x.width, s.width, null);
+    const node = s.node as DenseNode;
+    if (!s.fused) activateBackward(node.activation, alphaOf(node), s.z!, s.out, t, t, B * s.width, s.width);
+  },
+  seedTangent(s, p, B, t) {
+    // ∂z/∂W_ij = x_i at unit j (∂z/∂b_j = 1); then through the layer's own activation.
+    const x = s.inputs[0]!;
+    const nIn = x.width;
+    const w = s.width;
+    const isKernel = p < nIn * w;
+    const i = isKernel ? Math.floor(p / w) : -1;
+    const j = isKernel ? p % w : p - nIn * w;
+    t.fill(0, 0, B * w);
+    for (let r = 0; r < B; r++) t[r * w + j] = isKernel ? x.out[r * nIn + i]! : 1;
+    const node = s.node as DenseNode;
+    if (!s.fused) activateBackward(node.activation, alphaOf(node), s.z!, s.out, t, t, B * w, w);
+  },
+  term(u, s, B, t) {
+    const w = s.width;
+    const dZ = u.dZ!;
+    const W = u.kernel!;
+    const units = u.width;
+    for (let r = 0; r < B; r++)
+      for (let i = 0; i < w; i++) {
+        let v = 0;
+        for (let j = 0; j < units; j++) v += dZ[r * units + j]! * W[i * units + j]!;
+        t[r * w + i] = v;
+      }
+  },
+  forwardEvent(s, B) {
+    const node = s.node as DenseNode;
+    const x = s.inputs[0]!;
+    return {
+      kind: 'dense',
+      nodeId: node.id,
+      inputId: x.node.id,
+      activation: node.activation,
+      alpha: alphaOf(node),
+      x: perRow(x.out, B, x.width),
+      w: perNeuron(s.kernel!, x.width, s.width),
+      b: s.bias ? Array.from(s.bias) : null,
+      z: perRow(s.z!, B, s.width),
+      a: perRow(s.out, B, s.width),
+      fused: s.fused,
+    };
+  },
+  backwardEvent(m, s, B, base, lossSteps) {
+    const node = s.node as DenseNode;
+    const w = s.width;
+    const x = s.inputs[0]!;
+    const nIn = x.width;
+    const alpha = alphaOf(node);
+    const fPrime = s.fused
+      ? null
+      : grid(B, w, (r, j) => derivative(node.activation, alpha, s.z![r * w + j]!, s.out[r * w + j]!));
+    const dZSteps = s.fused
+      ? lossSteps
+      : grid(B, w, (r, j) => {
+          const q = r * w + j;
+          return activationStep(
+            node.activation,
+            alpha,
+            j,
+            s.dOut[q]!,
+            s.z![q]!,
+            s.out[q]!,
+            fPrime![r]![j]!,
+            s.dZ![q]!,
+          );
+        });
+    const layer = m.layers.find((l) => l.nodeId === node.id)!;
+    const penalized = layer.l1 !== 0 || layer.l2 !== 0;
+    const k = s.kernel!;
+    let dX: Float64Array | null = null;
+    if (keepsGradient(x)) {
+      dX = new Float64Array(B * nIn);
+      dense.term(s, x, B, dX);
+    }
+    return {
+      ...base,
+      kind: 'dense',
+      inputId: x.node.id,
+      fused: s.fused,
+      fPrime,
+      dZ: perRow(s.dZ!, B, w),
+      dZSteps,
+      dW: perNeuron(s.dKernel!, nIn, w),
+      dWPenalty: penalized
+        ? grid(w, nIn, (j, i) => {
+            const v = k[i * w + j]!;
+            return layer.l1 * Math.sign(v) + 2 * layer.l2 * v;
+          })
+        : null,
+      dB: s.dBias ? Array.from(s.dBias) : null,
+      dX: dX ? perRow(dX, B, nIn) : null,
+      dXSteps: dX
+        ? grid(B, nIn, (r, i) =>
+            inputStep(
+              i,
+              Array.from({ length: w }, (_, j) => k[i * w + j]!),
+              Array.from(s.dZ!.subarray(r * w, r * w + w)),
+              dX[r * nIn + i]!,
+            ),
+          )
+        : null,
+    };
+  },
+};

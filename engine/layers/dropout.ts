@@ -1,9 +1,14 @@
 /**
  * Inverted dropout: while training a = x ⊙ m with mᵢ = 0 (probability rate) or 1/(1−rate), cached for
- * backward (dX += m ⊙ dA); at inference a = x.
+ * backward (dX += m ⊙ dA); at inference a = x. Forward mode (explainer): ȧ = m ⊙ ẋ.
  */
+import * as z from 'zod';
+import { maskStep } from '../explain/chain-text.ts';
+import { grid, perRow } from '../explain/rows.ts';
 import type { DropoutNode } from '../graph/types.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
+import type { LayerKind } from './kind.ts';
+import { inputWidth, keepsGradient, parameterFree, PLAIN_CACHE } from './parts.ts';
 
 export function dropoutForward(s: NodeState, ctx: RunContext): void {
   const rate = (s.node as DropoutNode).rate;
@@ -25,7 +30,70 @@ export function dropoutForward(s: NodeState, ctx: RunContext): void {
 
 export function dropoutBackward(s: NodeState, ctx: RunContext): void {
   const x = s.inputs[0]!;
-  if (x.node.type === 'input') return;
+  if (!keepsGradient(x)) return;
   const n = ctx.B * s.width;
   for (let i = 0; i < n; i++) x.dOut[i]! += s.mask![i]! * s.dOut[i]!;
 }
+
+export const dropout: LayerKind<DropoutNode> = {
+  ...parameterFree('dropout'),
+  type: 'dropout',
+  arity: [1, 1],
+  labelKey: 'blocks.dropout.label',
+  hintKey: 'blocks.dropout.hint',
+  defaults: { rate: 0.2 },
+  // The editor stops at 0.95: beyond it almost nothing is kept (the engine takes any rate below 1).
+  fields: [{ key: 'rate', labelKey: 'inspector.rate', control: 'number', min: 0, max: 0.95, step: 0.05 }],
+  schema: (base) =>
+    z.strictObject({
+      id: base.id,
+      type: z.literal('dropout'),
+      inputs: base.inputs,
+      rate: z.number().min(0).lt(1),
+    }) as unknown as z.ZodType<DropoutNode>,
+  check(n, bad) {
+    if (!(typeof n.rate === 'number' && n.rate >= 0 && n.rate < 1)) bad('graph.node.rateRange');
+  },
+  outputWidth: inputWidth,
+  cache: { ...PLAIN_CACHE, mask: true },
+  forward: dropoutForward,
+  backward: dropoutBackward,
+
+  tangent(s, B, tangentOf, t) {
+    const tx = tangentOf(s.inputs[0]!)!;
+    const mask = s.mask!;
+    for (let i = 0; i < B * s.width; i++) t[i] = mask[i]! * tx[i]!;
+  },
+  term(u, _s, B, t) {
+    for (let i = 0; i < B * u.width; i++) t[i] = u.mask![i]! * u.dOut[i]!;
+  },
+  forwardEvent(s, B) {
+    const node = s.node as DropoutNode;
+    return {
+      kind: 'dropout',
+      nodeId: node.id,
+      inputId: node.inputs[0],
+      rate: node.rate,
+      mask: perRow(s.mask!, B, s.width),
+      a: perRow(s.out, B, s.width),
+    };
+  },
+  backwardEvent(_m, s, B, base) {
+    const w = s.width;
+    const x = s.inputs[0]!;
+    let dX: Float64Array | null = null;
+    if (keepsGradient(x)) {
+      dX = new Float64Array(B * w);
+      dropout.term(s, x, B, dX);
+    }
+    return {
+      ...base,
+      kind: 'dropout',
+      inputId: x.node.id,
+      dX: dX ? perRow(dX, B, w) : null,
+      dXSteps: dX
+        ? grid(B, w, (r, i) => maskStep(i, s.mask![r * w + i]!, s.dOut[r * w + i]!, dX[r * w + i]!))
+        : null,
+    };
+  },
+};

@@ -5,10 +5,7 @@
  * With WebAssembly kernels every buffer is a view into the kernels' memory, so they read it in place.
  */
 import type { CompiledGraph } from '../graph/compile.ts';
-import type { DenseNode } from '../graph/types.ts';
-import { initKernel } from '../init.ts';
-import { activationBind } from '../layers/activation.ts';
-import { denseBind } from '../layers/dense.ts';
+import { layerOf } from '../layers/registry.ts';
 import { tsKernels, tsVectors } from '../kernels/kernels.ts';
 import type { KernelChoice, KernelName, MatmulKernels, VectorKernels } from '../kernels/kernels.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
@@ -21,7 +18,7 @@ import type { NodeState } from './state.ts';
 
 export type DType = 'float32' | 'float64';
 
-/** A parameterised (dense) layer: views of its weights and gradients, and its penalties. */
+/** A parameterised layer (dense): views of its weights and gradients, and its penalties. */
 export interface ParamLayer {
   nodeId: string;
   state: NodeState;
@@ -86,12 +83,10 @@ const vec = (n: number) => (n + 3) & ~3;
 function footprint(compiled: CompiledGraph, maxBatch: number): { floats: number; scratch: number } {
   let floats = 2 * vec(compiled.paramCount);
   for (const node of compiled.order) {
-    if (node.type === 'output') continue;
+    const c = layerOf(node.type).cache;
+    if (c.sharesInput) continue;
     const size = vec(maxBatch * compiled.width.get(node.id)!);
-    const copies =
-      1 + // out
-      (node.type === 'input' ? 0 : 1) + // dOut
-      (node.type === 'dense' ? 2 : node.type === 'activation' || node.type === 'dropout' ? 1 : 0);
+    const copies = 1 + Number(c.gradient) + Number(c.z) + Number(c.dZ) + Number(c.mask);
     floats += copies * size;
   }
   let scratch = 0;
@@ -146,42 +141,52 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   const states: NodeState[] = [];
   const byId = new Map<string, NodeState>();
   for (const node of compiled.order) {
+    const kind = layerOf(node.type);
+    const c = kind.cache;
     const width = compiled.width.get(node.id)!;
     const size = maxBatch * width;
-    if (node.type === 'output') {
+    if (c.sharesInput) {
       // The output is its input's value: share the buffers, so the loss writes straight into them.
-      const feeder = byId.get(node.inputs[0])!;
-      const s: NodeState = { ...feeder, node, inputs: [feeder], fused: false, z: null, dZ: null, mask: null };
+      const feeder = byId.get(node.inputs[0]!)!;
+      const s: NodeState = {
+        ...feeder,
+        node,
+        forward: kind.forward,
+        backward: kind.backward,
+        inputs: [feeder],
+        fused: false,
+        z: null,
+        dZ: null,
+        mask: null,
+      };
       s.kernel = s.bias = s.dKernel = s.dBias = null;
       s.products = s.act = s.softplus = null;
       states.push(s);
       byId.set(node.id, s);
       continue;
     }
+    const fused = node.id === compiled.fusedId;
     const s: NodeState = {
       node,
+      forward: kind.forward,
+      backward: kind.backward,
       width,
       inputs: node.inputs.map((id) => byId.get(id)!),
       out: alloc(size),
-      dOut: alloc(node.type === 'input' ? 0 : size),
-      z: node.type === 'dense' ? alloc(size) : null,
-      dZ: node.type === 'dense' || node.type === 'activation' ? alloc(size) : null,
-      mask: node.type === 'dropout' ? alloc(size) : null,
+      dOut: alloc(c.gradient ? size : 0),
+      z: c.z ? alloc(size) : null,
+      dZ: c.dZ ? alloc(size) : null,
+      mask: c.mask ? alloc(size) : null,
       kernel: null,
       bias: null,
       dKernel: null,
       dBias: null,
-      fused: node.id === compiled.fusedId,
+      fused,
       kernels,
       vectors,
       products: null,
       act: null,
-      softplus:
-        node.id === compiled.fusedId &&
-        (node.type === 'dense' || node.type === 'activation') &&
-        node.activation === 'sigmoid'
-          ? new Float64Array(size)
-          : null,
+      softplus: fused && kind.activation(node) === 'sigmoid' ? new Float64Array(size) : null,
     };
     states.push(s);
     byId.set(node.id, s);
@@ -190,7 +195,8 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   let offset = 0;
   for (const p of compiled.params) {
     const s = byId.get(p.nodeId)!;
-    const node = s.node as DenseNode;
+    const kind = layerOf(s.node.type);
+    const { l1, l2 } = kind.penalties(s.node);
     const [nIn, units] = p.kernel;
     const kLen = nIn * units;
     const bLen = p.bias ? units : 0;
@@ -198,7 +204,7 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
     s.dKernel = grads.subarray(offset, offset + kLen);
     s.bias = p.bias ? params.subarray(offset + kLen, offset + kLen + bLen) : null;
     s.dBias = p.bias ? grads.subarray(offset + kLen, offset + kLen + bLen) : null;
-    initKernel(node.kernelInitializer, s.kernel, nIn, units, rng);
+    kind.initParams(s.node, s.kernel, nIn, units, rng);
     layers.push({
       nodeId: p.nodeId,
       state: s,
@@ -206,16 +212,14 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
       bias: s.bias,
       dKernel: s.dKernel,
       dBias: s.dBias,
-      l1: node.l1 ?? 0,
-      l2: node.l2 ?? 0,
+      l1,
+      l2,
       offset,
       length: kLen + bLen,
     });
     offset += kLen + bLen;
   }
-  for (const s of states)
-    if (s.node.type === 'dense') denseBind(s);
-    else if (s.node.type === 'activation') activationBind(s);
+  for (const s of states) layerOf(s.node.type).bind(s);
   const model: Model = {
     compiled,
     dtype,

@@ -6,53 +6,12 @@
  * dOut[v] is complete, and v turns it (with its cached forward values) into its parameter gradients and
  * its inputs' terms. Nothing is recomputed.
  */
-import { activationBackward, activationForward } from '../layers/activation.ts';
-import { denseBackward, denseForward } from '../layers/dense.ts';
-import { dropoutBackward, dropoutForward } from '../layers/dropout.ts';
-import { addBackward, addForward, concatBackward, concatForward } from '../layers/merge.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
+import { layerOf } from '../layers/registry.ts';
 import { lossAndGradient } from '../losses.ts';
 import type { OutputNode } from '../graph/types.ts';
 import type { Model } from './model.ts';
-import type { NodeState, RunContext } from './state.ts';
-
-/** Runs node s forwards: writes its output cache from its inputs' (input and output nodes: nothing to do). */
-function forwardNode(s: NodeState, ctx: RunContext): void {
-  switch (s.node.type) {
-    case 'dense':
-      return denseForward(s, ctx);
-    case 'activation':
-      return activationForward(s, ctx);
-    case 'add':
-      return addForward(s, ctx);
-    case 'concatenate':
-      return concatForward(s, ctx);
-    case 'dropout':
-      return dropoutForward(s, ctx);
-    case 'input':
-    case 'output': // shares its input's buffers
-      return;
-  }
-}
-
-/** Runs node s backwards: from its complete dOut, its parameter gradients and its inputs' terms. */
-function backwardNode(s: NodeState, ctx: RunContext): void {
-  switch (s.node.type) {
-    case 'dense':
-      return denseBackward(s, ctx);
-    case 'activation':
-      return activationBackward(s, ctx);
-    case 'add':
-      return addBackward(s, ctx);
-    case 'concatenate':
-      return concatBackward(s, ctx);
-    case 'dropout':
-      return dropoutBackward(s, ctx);
-    case 'input':
-    case 'output':
-      return;
-  }
-}
+import type { RunContext } from './state.ts';
 
 /** Copies rows `index[start … start+B)` of a row-major [n × nIn] matrix into the input cache. */
 export function loadRows(
@@ -75,15 +34,17 @@ export function loadRows(
 /** Forward pass over the first B rows of the input cache; returns the output cache [B × K]. */
 export function forward(model: Model, ctx: RunContext): FloatArray {
   const states = model.states;
-  for (let i = 0; i < states.length; i++) forwardNode(states[i]!, ctx);
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i]!;
+    s.forward(s, ctx);
+  }
   return model.output.out;
 }
 
 /** The logits the loss reads: the fused node's pre-activation, else the output itself. */
 export function logitsOf(model: Model): FloatArray {
   const f = model.fused;
-  if (!f) return model.output.out;
-  return f.node.type === 'dense' ? f.z! : f.inputs[0]!.out;
+  return f ? layerOf(f.node.type).logits(f) : model.output.out;
 }
 
 /**
@@ -109,7 +70,10 @@ export function seedLoss(model: Model, y: ArrayLike<number>, B: number, withGrad
 /** Backward pass: fills every parameter gradient from the seeded output gradient. */
 export function backward(model: Model, ctx: RunContext): void {
   const states = model.states;
-  for (let i = states.length - 1; i >= 0; i--) backwardNode(states[i]!, ctx);
+  for (let i = states.length - 1; i >= 0; i--) {
+    const s = states[i]!;
+    s.backward(s, ctx);
+  }
 }
 
 /** Keras-style penalties: adds l1·Σ|w| + l2·Σw² over the kernels to the loss and their gradient to dW. */

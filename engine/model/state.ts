@@ -6,6 +6,9 @@ import type { Rng } from '../rng.ts';
 
 export interface NodeState {
   node: GraphNode;
+  /** Its kind's forward and backward (engine/layers/<kind>.ts), looked up once when the model is made. */
+  forward: (s: NodeState, ctx: RunContext) => void;
+  backward: (s: NodeState, ctx: RunContext) => void;
   /** Output width. */
   width: number;
   /** States of the nodes this one reads, in `node.inputs` order. */
@@ -15,6 +18,7 @@ export interface NodeState {
   /**
    * ∂L/∂out, [B × width], filled once per step by summing over consumers. For the node whose
    * activation the loss fuses with (sigmoid or softmax before cross-entropy) it holds ∂L/∂z instead.
+   * Empty for the data, whose gradient nobody needs.
    */
   dOut: FloatArray;
   /** Dense only: pre-activation z = x·W + b (forward cache) and ∂L/∂z (backward scratch). */

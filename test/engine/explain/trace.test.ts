@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { perRow } from '../../../engine/explain/common.ts';
+import { perRow } from '../../../engine/explain/rows.ts';
 import { traceStep } from '../../../engine/explain/trace.ts';
 import type { BackwardEvent, ForwardEvent, StepTrace } from '../../../engine/explain/trace-types.ts';
 import { EngineError } from '../../../engine/errors.ts';

@@ -1,0 +1,89 @@
+/**
+ * Add: a = Σ xᵢ over inputs of equal width, so each dXᵢ += dA (slope 1 in every input).
+ * Forward mode (explainer): ȧ = Σ ẋᵢ over the inputs a live tangent reaches.
+ */
+import * as z from 'zod';
+import { fail } from '../errors.ts';
+import type { AddNode } from '../graph/types.ts';
+import type { NodeState, RunContext } from '../model/state.ts';
+import type { LayerKind } from './kind.ts';
+import { keepsGradient, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { perRow } from '../explain/rows.ts';
+
+export function addForward(s: NodeState, ctx: RunContext): void {
+  const n = ctx.B * s.width;
+  const out = s.out;
+  const first = s.inputs[0]!.out;
+  for (let i = 0; i < n; i++) out[i] = first[i]!;
+  for (let k = 1; k < s.inputs.length; k++) {
+    const x = s.inputs[k]!.out;
+    for (let i = 0; i < n; i++) out[i]! += x[i]!;
+  }
+}
+
+export function addBackward(s: NodeState, ctx: RunContext): void {
+  const n = ctx.B * s.width;
+  for (const x of s.inputs) {
+    if (!keepsGradient(x)) continue;
+    const dX = x.dOut;
+    for (let i = 0; i < n; i++) dX[i]! += s.dOut[i]!;
+  }
+}
+
+export const add: LayerKind<AddNode> = {
+  ...parameterFree('add'),
+  type: 'add',
+  arity: [2, 64],
+  labelKey: 'blocks.add.label',
+  hintKey: 'blocks.add.hint',
+  defaults: {},
+  fields: [],
+  schema: (base) =>
+    z.strictObject({
+      id: base.id,
+      type: z.literal('add'),
+      inputs: base.inputs,
+    }) as unknown as z.ZodType<AddNode>,
+  check() {},
+  outputWidth(n, { inputs }) {
+    const out = inputs[0]!;
+    if (inputs.some((w) => w !== out))
+      fail(
+        'WIDTH_MISMATCH',
+        'graph.addWidthMismatch',
+        {
+          id: n.id,
+          widths: n.inputs.map((s, k) => ({
+            key: 'graph.inputHasWidth',
+            params: { id: s, width: inputs[k]! },
+          })),
+        },
+        { nodeId: n.id },
+      );
+    return out;
+  },
+  cache: PLAIN_CACHE,
+  forward: addForward,
+  backward: addBackward,
+
+  tangent(s, B, tangentOf, t) {
+    const n = B * s.width;
+    t.fill(0, 0, n);
+    for (const x of s.inputs) {
+      const tx = tangentOf(x);
+      if (!tx) continue;
+      for (let i = 0; i < n; i++) t[i]! += tx[i]!;
+    }
+  },
+  term(u, _s, B, t) {
+    t.set(u.dOut.subarray(0, B * u.width));
+  },
+  forwardEvent: (s, B) => ({
+    kind: 'add',
+    nodeId: s.node.id,
+    inputIds: [...s.node.inputs],
+    a: perRow(s.out, B, s.width),
+  }),
+  // Slope 1 in every input: each receives ∂L/∂a unchanged.
+  backwardEvent: (_m, s, _B, base) => ({ ...base, kind: 'add', inputIds: [...s.node.inputs] }),
+};

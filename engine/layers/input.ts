@@ -1,0 +1,58 @@
+/**
+ * Input: the features of each row, loaded into its output by the trainer (loadRows). It keeps no
+ * gradient: nothing needs ∂L/∂x, so the layers that read it stop their backward pass there.
+ */
+import * as z from 'zod';
+import { fail } from '../errors.ts';
+import { perRow } from '../explain/rows.ts';
+import { CAP } from '../formats/issues.ts';
+import { LIMITS } from '../graph/limits.ts';
+import type { InputNode } from '../graph/types.ts';
+import type { LayerKind } from './kind.ts';
+import { parameterFree, PLAIN_CACHE } from './parts.ts';
+
+const nothing = (): void => {};
+
+export const input: LayerKind<InputNode> = {
+  ...parameterFree('input'),
+  type: 'input',
+  arity: [0, 0],
+  labelKey: 'blocks.input.label',
+  hintKey: 'blocks.input.hint',
+  defaults: { units: 0 },
+  fields: [],
+  schema: (base) =>
+    z.strictObject({
+      id: base.id,
+      type: z.literal('input'),
+      inputs: base.inputs,
+      units: z.int().min(0).max(LIMITS.units, CAP),
+    }) as unknown as z.ZodType<InputNode>,
+  check(n, bad) {
+    if (!(n.units === 0 || (Number.isInteger(n.units) && n.units >= 1 && n.units <= LIMITS.units)))
+      bad('graph.node.inputUnitsRange', { max: LIMITS.units });
+  },
+  outputWidth(n, { inputWidth: fromData }) {
+    if (n.units > 0 && fromData !== undefined && fromData !== n.units)
+      fail(
+        'INPUT_WIDTH_MISMATCH',
+        'graph.inputWidthMismatch',
+        { id: n.id, units: n.units, features: fromData },
+        { nodeId: n.id },
+      );
+    const out = n.units > 0 ? n.units : (fromData ?? 0);
+    if (out <= 0) fail('INPUT_WIDTH_MISMATCH', 'graph.inputNoWidth', { id: n.id }, { nodeId: n.id });
+    if (out > LIMITS.units)
+      fail('TOO_LARGE', 'graph.inputTooWide', { id: n.id, max: LIMITS.units }, { nodeId: n.id });
+    return out;
+  },
+  cache: { ...PLAIN_CACHE, gradient: false },
+  forward: nothing,
+  backward: nothing,
+  // It reads no node, so it is never anyone's tangent or gradient term's source.
+  tangent: nothing,
+  term: nothing,
+  forwardEvent: (s, B) => ({ kind: 'input', nodeId: s.node.id, a: perRow(s.out, B, s.width) }),
+  // The data needs no gradient: the backward pass stops at the layers that read it.
+  backwardEvent: (_m, _s, _B, base) => ({ ...base, kind: 'input' }),
+};

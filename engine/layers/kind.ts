@@ -1,0 +1,138 @@
+/**
+ * What a layer kind must say about itself. One module per kind (engine/layers/<kind>.ts) fills this in;
+ * the registry (registry.ts) maps each node type to its module, and everything that handles nodes (the
+ * compiler, the model, the two walks, the explainer, the file schemas, the editor) asks the registry.
+ */
+import type * as z from 'zod';
+import type { ChainStep, BackwardEvent, ForwardEvent } from '../explain/trace-types.ts';
+import type { Activation, GraphNode } from '../graph/types.ts';
+import type { MatmulKernels } from '../kernels/kernels.ts';
+import type { FloatArray } from '../kernels/matmul.ts';
+import type { Model } from '../model/model.ts';
+import type { NodeState, RunContext } from '../model/state.ts';
+import type { MessageParams } from '../i18n.ts';
+import type { Rng } from '../rng.ts';
+
+/** A node's settings: the node without id, type and inputs. */
+export type Settings<N extends GraphNode> = Omit<N, 'id' | 'type' | 'inputs'>;
+
+/** How the editor shows one setting (its inspector field) and where its words are in the catalogue. */
+export type SettingField = {
+  key: string;
+  /** Catalogue key of the field's name. */
+  labelKey: string;
+  /** Shown only when this holds for the node's settings (α only for leaky ReLU and ELU). */
+  shownIf?: (settings: Record<string, unknown>) => boolean;
+} & (
+  | { control: 'int'; min: number; max: number }
+  | {
+      control: 'number';
+      min?: number;
+      max?: number;
+      step: number;
+      /** An optional setting: the value in force while it is absent (α's default for the activation). */
+      whenAbsent?: (settings: Record<string, unknown>) => number;
+    }
+  | {
+      control: 'choice';
+      values: readonly string[];
+      /** catalogue prefix of the values' names */ optionKey: string;
+    }
+  | { control: 'flag' }
+);
+
+/** The schemas of the fields every node has. */
+export interface NodeBase {
+  id: z.ZodType<string>;
+  inputs: z.ZodType<string[]>;
+}
+
+/** Fails with BAD_NODE naming the node; `key` is the problem's catalogue key. */
+export type BadSetting = (key: string, params?: MessageParams) => never;
+
+/** What the compiler gives a kind to work out its output width. */
+export interface WidthContext {
+  /** Input widths, in `node.inputs` order. */
+  inputs: readonly number[];
+  /** Features of the data, when known (the input node takes its width from them). */
+  inputWidth?: number;
+}
+
+/** Buffers the model gives a node beyond its output (each [maxBatch × width]). */
+export interface CacheSpec {
+  /** The stored gradient ∂L/∂out (false: nothing needs this node's gradient, as for the data). */
+  gradient: boolean;
+  /** Pre-activation z (forward cache). */
+  z: boolean;
+  /** ∂L/∂z scratch of an activation's backward. */
+  dZ: boolean;
+  /** A mask drawn while training (forward cache). */
+  mask: boolean;
+  /** No buffers of its own: the node is its single input's value (the output). */
+  sharesInput: boolean;
+}
+
+/** The tangents of the forward-mode explainer: a node's, or null where no live tangent reaches. */
+export type TangentOf = (s: NodeState) => Float64Array | null;
+
+/** The fields every backward event has; the kind adds its own. */
+export type BackwardBase = Pick<BackwardEvent, 'nodeId' | 'dA' | 'sum' | 'sumSteps'>;
+
+export interface LayerKind<N extends GraphNode = GraphNode> {
+  type: N['type'];
+  /** Inputs it takes: [min, max]. */
+  arity: readonly [number, number];
+  /** Catalogue keys (app catalogue) of the block's name and of one sentence on what it does. */
+  labelKey: string;
+  hintKey: string;
+  /** A new block's settings. */
+  defaults: Settings<N>;
+  /** The settings the editor shows, in order. */
+  fields: readonly SettingField[];
+  /**
+   * The node as files store it, strict: `id` and `inputs` as the file schema gives them (for
+   * single-input kinds exactly one input, or in a draft none yet; a list for merges), then its settings.
+   */
+  schema(base: NodeBase): z.ZodType<N>;
+  /** Checks the node's settings (the compiler calls it before anything else). */
+  check(node: N, bad: BadSetting): void;
+  /** Output width from its inputs' widths; fails (naming the node) on a shape error. */
+  outputWidth(node: N, ctx: WidthContext): number;
+  /** Kernel [nIn, units] and bias [units] of a parameterised kind, else null. */
+  params(
+    node: N,
+    inputs: readonly number[],
+    width: number,
+  ): { kernel: [number, number]; bias: boolean } | null;
+  /** Fills the kernel with its initialiser (the bias stays zero, as in Keras). */
+  initParams(node: N, kernel: FloatArray, fanIn: number, fanOut: number, rng: Rng): void;
+  /** Keras-style kernel penalties l1·Σ|w| + l2·Σw². */
+  penalties(node: N): { l1: number; l2: number };
+  /** The activation it applies (the loss may fuse with sigmoid or softmax), or null. */
+  activation(node: N): Activation | null;
+  cache: CacheSpec;
+  /** Binds kernels to the node's buffers, once, when the model is made. */
+  bind(s: NodeState): void;
+  /** Fills the node's output (and its cache) from its inputs' outputs, for ctx.B rows. */
+  forward(s: NodeState, ctx: RunContext): void;
+  /** From its complete dOut: its parameter gradients, and adds its terms into its inputs' dOut. */
+  backward(s: NodeState, ctx: RunContext): void;
+  /** What the loss reads when it fuses with this node's activation: the pre-activation. */
+  logits(s: NodeState): FloatArray;
+  /** Explainer, forward mode: the node's tangent `t` from its inputs' (a product of the Jacobian). */
+  tangent(s: NodeState, B: number, tangentOf: TangentOf, t: Float64Array, kernels: MatmulKernels): void;
+  /** Explainer, forward mode, parameterised kinds: the tangent of the output in parameter p alone. */
+  seedTangent(s: NodeState, p: number, B: number, t: Float64Array): void;
+  /** Explainer: what this node (u) added into the stored gradient of its input s, into t [B × s.width]. */
+  term(u: NodeState, s: NodeState, B: number, t: Float64Array): void;
+  /** Explainer: the forward event of the traced step. */
+  forwardEvent(s: NodeState, B: number): ForwardEvent;
+  /** Explainer: the backward event (not asked of the output, which the loss event stands for). */
+  backwardEvent(
+    m: Model,
+    s: NodeState,
+    B: number,
+    base: BackwardBase,
+    lossSteps: ChainStep[][],
+  ): BackwardEvent;
+}

@@ -1,0 +1,56 @@
+/**
+ * Output: the prediction p, which is its input's value (it shares its input's buffers, so the loss
+ * writes ∂L/∂p, or ∂L/∂z of a fused sigmoid or softmax, straight into its feeder's stored gradient).
+ * Which activation each loss needs before it is checked by the compiler, which sees the feeder.
+ */
+import * as z from 'zod';
+import { perRow } from '../explain/rows.ts';
+import { LOSSES } from '../graph/types.ts';
+import type { OutputNode } from '../graph/types.ts';
+import type { LayerKind } from './kind.ts';
+import { inputWidth, parameterFree, PLAIN_CACHE } from './parts.ts';
+
+const nothing = (): void => {};
+
+export const output: LayerKind<OutputNode> = {
+  ...parameterFree('output'),
+  type: 'output',
+  arity: [1, 1],
+  labelKey: 'blocks.output.label',
+  hintKey: 'blocks.output.hint',
+  defaults: { loss: 'categorical_crossentropy' },
+  fields: [
+    { key: 'loss', labelKey: 'inspector.loss', control: 'choice', values: LOSSES, optionKey: 'losses' },
+  ],
+  schema: (base) =>
+    z.strictObject({
+      id: base.id,
+      type: z.literal('output'),
+      inputs: base.inputs,
+      loss: z.enum(LOSSES),
+    }) as unknown as z.ZodType<OutputNode>,
+  check(n, bad) {
+    if (!(LOSSES as readonly string[]).includes(n.loss))
+      bad('graph.node.unknownLoss', { loss: String(n.loss) });
+  },
+  outputWidth: inputWidth,
+  cache: { ...PLAIN_CACHE, sharesInput: true },
+  // The loss reads its buffers; the walks have nothing to do.
+  forward: nothing,
+  backward: nothing,
+  // The explainer ends its tangents at the output's feeder.
+  tangent: nothing,
+  // The loss's seed, which the feeder holds in full.
+  term(u, _s, B, t) {
+    t.set(u.dOut.subarray(0, B * u.width));
+  },
+  forwardEvent: (s, B) => ({
+    kind: 'output',
+    nodeId: s.node.id,
+    inputId: (s.node as OutputNode).inputs[0],
+    p: perRow(s.out, B, s.width),
+  }),
+  backwardEvent() {
+    throw new Error('unreachable: the loss event stands for the output');
+  },
+};

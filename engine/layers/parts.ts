@@ -1,0 +1,89 @@
+/**
+ * Parts several layer kinds share: the answers of a kind that has no parameters, no cache and no
+ * activation, and the width of a kind that passes its single input's width on.
+ */
+import { ACTIVATIONS, DEFAULT_ALPHA } from '../graph/types.ts';
+import type { Activation, GraphNode } from '../graph/types.ts';
+import type { FloatArray } from '../kernels/matmul.ts';
+import type { NodeState } from '../model/state.ts';
+import type { BadSetting, CacheSpec, LayerKind, SettingField, WidthContext } from './kind.ts';
+
+/** True when the node keeps a stored gradient (the data does not: nothing needs ∂L/∂x). */
+export const keepsGradient = (s: NodeState): boolean => s.dOut.length > 0;
+
+/** Buffers: the output and its gradient only. */
+export const PLAIN_CACHE: CacheSpec = {
+  gradient: true,
+  z: false,
+  dZ: false,
+  mask: false,
+  sharesInput: false,
+};
+
+const nothing = (): void => {};
+
+/**
+ * What a kind without parameters or activation answers: no parameters, no penalties, no activation,
+ * nothing to bind, and no logits or parameter seed (asked only of a fused or parameterised kind).
+ */
+export function parameterFree<N extends GraphNode>(
+  type: N['type'],
+): Pick<
+  LayerKind<N>,
+  'params' | 'initParams' | 'penalties' | 'activation' | 'bind' | 'logits' | 'seedTangent'
+> {
+  return {
+    params: () => null,
+    initParams: nothing,
+    penalties: () => ({ l1: 0, l2: 0 }),
+    activation: () => null,
+    bind: nothing,
+    logits(): FloatArray {
+      throw new Error(`A ${type} node applies no activation for the loss to fuse with`);
+    },
+    seedTangent() {
+      throw new Error(`A ${type} node has no parameters`);
+    },
+  };
+}
+
+/** The width of its single input. */
+export const inputWidth = (_node: GraphNode, ctx: WidthContext): number => ctx.inputs[0]!;
+
+/** An integer in [1, max]. */
+export function isPositiveInt(v: unknown, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
+}
+
+/** Absent, or a finite number ≥ 0. */
+export function isFiniteNonNegative(v: unknown): boolean {
+  return v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+}
+
+/** Checks an activation name and its optional α. */
+export function checkActivation(node: { activation: string; alpha?: number }, bad: BadSetting): void {
+  if (!(ACTIVATIONS as readonly string[]).includes(node.activation))
+    bad('graph.node.unknownActivation', { activation: String(node.activation) });
+  if (node.alpha !== undefined && !Number.isFinite(node.alpha)) bad('graph.node.alphaFinite');
+}
+
+/** α of the node's activation (negative slope of leaky_relu, α of elu). */
+export function alphaOf(node: { activation: string; alpha?: number }): number {
+  if (node.alpha !== undefined) return node.alpha;
+  return node.activation === 'elu' ? DEFAULT_ALPHA.elu : DEFAULT_ALPHA.leaky_relu;
+}
+
+/** The activation fields of the editor (dense and activation kinds): the function, and α where it has one. */
+export function activationFields(labelKey: string, values: readonly Activation[]): SettingField[] {
+  return [
+    { key: 'activation', labelKey, control: 'choice', values, optionKey: 'activations' },
+    {
+      key: 'alpha',
+      labelKey: 'inspector.alpha',
+      control: 'number',
+      step: 0.01,
+      shownIf: (s) => s.activation === 'leaky_relu' || s.activation === 'elu',
+      whenAbsent: (s) => alphaOf(s as { activation: string }),
+    },
+  ];
+}

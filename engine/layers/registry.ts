@@ -1,0 +1,36 @@
+/**
+ * Every layer kind, by node type: the one place a kind is registered. The compiler, the model, the
+ * two walks, the explainer, the file schemas and the editor's palette and inspector read it; none of
+ * them switches over node types. test/engine/layers/registry.test.ts checks each kind is complete.
+ */
+import type { GraphNode, NodeType } from '../graph/types.ts';
+import { activation } from './activation.ts';
+import { add } from './add.ts';
+import { concatenate } from './concatenate.ts';
+import { dense } from './dense.ts';
+import { dropout } from './dropout.ts';
+import { input } from './input.ts';
+import type { LayerKind } from './kind.ts';
+import { output } from './output.ts';
+
+type KindOf<T extends NodeType> = LayerKind<Extract<GraphNode, { type: T }>>;
+
+/** Each node type's module, in the palette's order. */
+export const LAYERS: { readonly [T in NodeType]: KindOf<T> } = {
+  input,
+  dense,
+  activation,
+  add,
+  concatenate,
+  dropout,
+  output,
+};
+
+/** The module of a node's type (its node typed loosely: the module casts to its own node type). */
+export function layerOf(type: NodeType): LayerKind {
+  return LAYERS[type] as unknown as LayerKind;
+}
+
+/** True when `type` names a registered kind. */
+export const isLayerType = (type: unknown): type is NodeType =>
+  typeof type === 'string' && Object.hasOwn(LAYERS, type);
