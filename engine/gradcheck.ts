@@ -2,6 +2,7 @@
  * Central finite differences, ∂L/∂wᵢ ≈ (L(w + h·eᵢ) − L(w − h·eᵢ)) / 2h, against backprop's gradients,
  * judged as torch.autograd.gradcheck does: |analytic − numeric| ≤ atol + rtol·|numeric|.
  */
+import type { FloatArray } from './kernels/matmul.ts';
 import type { Model } from './model/model.ts';
 import { applyPenalties, computeGradients, forward, seedLoss } from './model/run.ts';
 import type { RunContext } from './model/state.ts';
@@ -31,19 +32,34 @@ export function analyticGradient(model: Model, b: GradcheckBatch): Float64Array 
   return Float64Array.from(model.grads);
 }
 
+/**
+ * ∂f/∂wᵢ ≈ (f(w + h·eᵢ) − f(w − h·eᵢ)) / (w⁺ᵢ − w⁻ᵢ), dividing by the step the array actually took
+ * (a float32 array rounds w ± h); wᵢ is restored. The one finite-difference step of the engine: the
+ * gradient check, the explainer's layer check and its finite-differences method all take it.
+ */
+export function centralDifference(
+  w: FloatArray | Float64Array,
+  i: number,
+  h: number,
+  f: () => number,
+): number {
+  const orig = w[i]!;
+  w[i] = orig + h;
+  const hi = w[i]!;
+  const up = f();
+  w[i] = orig - h;
+  const lo = w[i]!;
+  const down = f();
+  w[i] = orig;
+  return (up - down) / (hi - lo);
+}
+
 /** Finite-difference gradient of every parameter; restores the weights. */
 export function numericGradient(model: Model, b: GradcheckBatch, h = 1e-6): Float64Array {
   const w = model.params;
   const g = new Float64Array(w.length);
-  for (let i = 0; i < w.length; i++) {
-    const orig = w[i]!;
-    w[i] = orig + h;
-    const up = lossAt(model, b);
-    w[i] = orig - h;
-    const down = lossAt(model, b);
-    w[i] = orig;
-    g[i] = (up - down) / (2 * h);
-  }
+  const loss = () => lossAt(model, b);
+  for (let i = 0; i < w.length; i++) g[i] = centralDifference(w, i, h, loss);
   return g;
 }
 

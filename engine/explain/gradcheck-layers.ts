@@ -4,7 +4,7 @@
  * layer drawn with the seeded generator (fewer when a work budget says so); the report says how many.
  */
 import { fail } from '../errors.ts';
-import { analyticGradient, lossAt } from '../gradcheck.ts';
+import { analyticGradient, centralDifference, lossAt } from '../gradcheck.ts';
 import type { Model } from '../model/model.ts';
 import { createRng } from '../rng.ts';
 import { checkBatch, DEFAULT_MASK_SEED, forwardWork, loadedCopy } from './common.ts';
@@ -88,6 +88,7 @@ export function gradientCheckLayers(
   const cap = Math.max(1, Math.min(maxPerLayer, budget));
   const rng = createRng(seed);
   const w = m.params;
+  const loss = () => lossAt(m, b);
   const layers = m.layers.map((l): LayerGradientCheck => {
     const picks = sample(l.length, cap, rng);
     const units = l.state.width;
@@ -98,15 +99,7 @@ export function gradientCheckLayers(
     let worst: LayerGradientCheck['worst'] = null;
     for (const p of picks) {
       const i = l.offset + p;
-      const orig = w[i]!;
-      const hi = orig + h;
-      const lo = orig - h;
-      w[i] = hi;
-      const up = lossAt(m, b);
-      w[i] = lo;
-      const down = lossAt(m, b);
-      w[i] = orig;
-      const n = (up - down) / (hi - lo);
+      const n = centralDifference(w, i, h, loss);
       const a = analytic[i]!;
       const d = Math.abs(a - n);
       const big = Math.max(Math.abs(a), Math.abs(n));

@@ -5,12 +5,12 @@
  *   naive               one forward, then one forward-mode chain per parameter         ≈ P × (rest of the network)
  *   finite differences  (L(w + h) − L(w − h)) / 2h per parameter                      = 2P forwards
  * A multiply-add is one step s += a·b of a dense layer's matrix product (forward X·W, backward Xᵀ·dZ
- * and dZ·Wᵀ, forward-mode Ẋ·W) or of the naive method's final dot product with ∂L/∂p; the counters sit
- * in the loops that do them (counting.ts, forward-mode.ts). Element-wise work (bias, activations and
+ * and dZ·Wᵀ, forward-mode Ẋ·W) or of the naive method's final dot product with ∂L/∂p, counted around
+ * the engine's kernels (counting.ts) and in the naive method's loop (forward-mode.ts). Element-wise work (bias, activations and
  * their derivatives, masks, add, concatenate, the loss) is linear in the neurons and is not counted.
  */
 import { fail } from '../errors.ts';
-import { lossAt } from '../gradcheck.ts';
+import { centralDifference, lossAt } from '../gradcheck.ts';
 import type { Model } from '../model/model.ts';
 import { computeGradients, forward, seedLoss, applyPenalties } from '../model/run.ts';
 import {
@@ -108,27 +108,17 @@ function finiteDifferenceRunner(model: Model, batch: Batch, seed: number, h: num
   const c = newCounter();
   const gradient = new Float64Array(model.params.length);
   const b = { y: batch.y, B: batch.B, seed };
+  const loss = () => lossAt(model, b);
   return {
     gradient,
     run() {
       c.madds = 0;
       countInto(c);
       const w = model.params;
-      for (let i = 0; i < w.length; i++) {
-        const orig = w[i]!;
-        const hi = orig + h;
-        const lo = orig - h;
-        w[i] = hi;
-        const up = lossAt(model, b);
-        w[i] = lo;
-        const down = lossAt(model, b);
-        w[i] = orig;
-        gradient[i] = (up - down) / (hi - lo);
-      }
+      for (let i = 0; i < w.length; i++) gradient[i] = centralDifference(w, i, h, loss);
       const total = c.madds;
       // Only reports the loss; not part of the method's work, so counted after the total is taken.
-      const loss = lossAt(model, b);
-      return { loss, forward: total, total };
+      return { loss: loss(), forward: total, total };
     },
   };
 }
