@@ -5,7 +5,7 @@ import type { Dataset } from '../../engine/data/types.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { formatError } from '../../engine/i18n.ts';
 import { buildMlp } from '../../engine/graph/builders.ts';
-import type { GraphSpec } from '../../engine/graph/types.ts';
+import type { GraphNode, GraphSpec } from '../../engine/graph/types.ts';
 import type { TrainingConfig } from '../../engine/train/config.ts';
 import { createTrainer } from '../../engine/train/trainer.ts';
 
@@ -183,13 +183,25 @@ describe('trainer', () => {
       ],
     };
     const t = createTrainer({ graph, train: xor, config: config({ epochs: 5 }), task: 'classification' });
-    expect(t.predict(xor.x, 4)).toEqual(t.predict(xor.x, 4));
+    // The same network without the dropout block, holding the same weights, predicts the same numbers.
+    const without: GraphSpec = {
+      nodes: graph.nodes
+        .filter((n) => n.id !== 'drop')
+        .map((n): GraphNode => (n.type === 'dense' && n.id === 'o' ? { ...n, inputs: ['h'] } : n)),
+    };
+    const plain = createTrainer({ graph: without, train: xor, config: config(), task: 'classification' });
+    const same = () => {
+      plain.model.params.set(t.model.params);
+      expect(t.predict(xor.x, 4)).toEqual(plain.predict(xor.x, 4));
+    };
+    same();
     t.trainBatch();
     const mask = t.model.byId.get('drop')!.mask!;
     const kept = Array.from(mask.subarray(0, 64)).filter((m) => m !== 0);
     expect(kept.length).toBeGreaterThan(10);
     expect(kept.length).toBeLessThan(54);
     expect(new Set(kept)).toEqual(new Set([2]));
+    same();
   });
 
   it('the per-batch loop does not grow the heap (10,000 steps)', () => {
