@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmt, integer, rate } from '../../renderer/src/lib/format.ts';
+import { axisTick, fixed, fmt, integer, powerOfTen, rate } from '../../renderer/src/lib/format.ts';
 
 // fmt uses the default locale; build the expected strings with its separators.
 const parts = new Intl.NumberFormat().formatToParts(12345.6);
@@ -85,5 +85,48 @@ describe('in a given locale', () => {
       rate: (x: number) => rate(x, locale),
     };
     expect(f[fn as keyof typeof f](v)).toBe(want);
+  });
+});
+
+describe('fixed', () => {
+  const cases: [number | null | undefined, number, string][] = [
+    [0.97, 3, n('0.970')],
+    [1, 3, n('1.000')],
+    [0, 3, n('0.000')],
+    [0.99951, 3, n('1.000')],
+    [null, 3, '–'],
+    [NaN, 3, '–'],
+    [Infinity, 3, '∞'],
+  ];
+  it.each(cases)('%s to %i decimals', (v, digits, want) => expect(fixed(v, digits)).toBe(want));
+});
+
+describe('axisTick', () => {
+  const log: [number, string][] = [
+    [1e-6, '10⁻⁶'],
+    [0.01, '10⁻²'],
+    [1, '10⁰'],
+    [10, '10¹'],
+    [1000, '10³'],
+    [2e-6, ''],
+    [0.05, ''],
+    [0, ''],
+  ];
+  it.each(log)('log axis: %s → "%s"', (v, want) => expect(axisTick(v, true, 'en')).toBe(want));
+  const linear: [number, string, string][] = [
+    [0.5, '0.5', '0.5'],
+    [0, '0', '0'],
+    [600, '600', '600'],
+    [5000, '5K', '5000'],
+    [12500, '12.5K', '1.25万'],
+    [200000, '200K', '20万'],
+  ];
+  it.each(linear)('linear axis: %s → "%s" (en), "%s" (zh-CN)', (v, en, zh) => {
+    expect(axisTick(v, false, 'en')).toBe(en);
+    expect(axisTick(v, false, 'zh-CN')).toBe(zh);
+  });
+  it('writes any power of ten with superscripts', () => {
+    expect(powerOfTen(-12)).toBe('10⁻¹²');
+    expect(powerOfTen(45)).toBe('10⁴⁵');
   });
 });

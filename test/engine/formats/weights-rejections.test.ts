@@ -358,29 +358,28 @@ describe('parseWeights refuses a broken file and says where', () => {
   });
 });
 
+// The code and path show which check refused the file: a cap, before any array of that size was made
+// (making one would fail differently, or not at all). How fast is not asserted: a wall-clock limit
+// fails on a busy machine although nothing is wrong.
 describe('size caps come before allocation', () => {
-  const timed = (f: Json, code: ErrorCode, path: string) => {
-    const text = JSON.stringify(f);
-    const t0 = performance.now();
-    expectEngineError(() => parseWeights(text), code, { path });
-    expect(performance.now() - t0).toBeLessThan(200);
-  };
+  const refused = (f: Json, code: ErrorCode, path: string) =>
+    expectEngineError(() => parseWeights(JSON.stringify(f)), code, { path });
   it('refuses shape [1e9, 1e9] from the shape alone', () => {
     const f = xorWeightsJson();
     f.parameters.hidden.kernel.shape = [1e9, 1e9];
-    timed(f, 'TOO_LARGE', 'parameters.hidden.kernel.shape[0]');
+    refused(f, 'TOO_LARGE', 'parameters.hidden.kernel.shape[0]');
   });
   it('refuses a graph whose widths would need too many parameters', () => {
     const f = xorWeightsJson();
     const big = (id: string, input: string) => ({ ...dense(FILE_LIMITS.units), id, inputs: [input] });
     f.graph.nodes.splice(1, 0, big('w1', 'in'), big('w2', 'w1'));
     f.graph.nodes[3].inputs = ['w2'];
-    timed(f, 'TOO_LARGE', 'graph.nodes[2]');
+    refused(f, 'TOO_LARGE', 'graph.nodes[2]');
   });
   it('refuses a kernel shape within the caps that the graph does not call for, without reading data', () => {
     const f = xorWeightsJson();
     f.parameters.hidden.kernel.shape = [FILE_LIMITS.units, FILE_LIMITS.units];
-    timed(f, 'BAD_FILE', 'parameters.hidden.kernel.shape');
+    refused(f, 'BAD_FILE', 'parameters.hidden.kernel.shape');
   });
   it('refuses a data list longer than the parameter cap', () => {
     const f = xorWeightsJson();
@@ -391,8 +390,6 @@ describe('size caps come before allocation', () => {
   });
   it('refuses text longer than the cap before parsing it', () => {
     const text = ' '.repeat(FILE_LIMITS.textLength + 1);
-    const t0 = performance.now();
     expectEngineError(() => parseWeights(text), 'TOO_LARGE', { message: 'MB' });
-    expect(performance.now() - t0).toBeLessThan(200);
   });
 });

@@ -158,4 +158,19 @@ describe('training at a pace', () => {
     const r = await v.service.createRun(request(0));
     expect(r.ok).toBe(false);
   });
+
+  it('is saved with the training settings of a project file and read back (absent: as fast as possible)', async () => {
+    const v = virtualService();
+    for (const pace of [5, undefined]) {
+      const training = request(pace).training;
+      const text = ok(await v.service.exportProject({ name: 'p', graph: request().graph, training }));
+      const back = ok(await v.service.importProject(text)).training;
+      expect(back).toEqual(training);
+    }
+    const file = JSON.parse(
+      ok(await v.service.exportProject({ name: 'p', graph: request().graph, training: request(5).training })),
+    ) as { training: { pace?: unknown } };
+    file.training.pace = 0;
+    expect((await v.service.importProject(JSON.stringify(file))).ok).toBe(false);
+  });
 });
