@@ -4,6 +4,7 @@ import type {
   DataSource,
   DatasetSummary,
   EngineApi,
+  LoadProgress,
   TargetSummary,
 } from '../../../engine/api.ts';
 import type { BuiltinInfo } from '../../../engine/data/builtin.ts';
@@ -17,6 +18,10 @@ export class DataState {
   /** What the current mapping means: task, classes, widths. */
   targetInfo = $state.raw<TargetSummary | null>(null);
   loading = $state(false);
+  /** How far a CSV load has got (polled from the engine while it reads), or null. */
+  progress = $state.raw<LoadProgress | null>(null);
+  /** The name of a file whose load was cancelled (until the next load). */
+  cancelled = $state<string | null>(null);
   error = $state.raw<EngineErrorInfo | null>(null);
   target = $state('');
   task = $state<'auto' | 'classification' | 'regression'>('auto');
@@ -65,9 +70,17 @@ export class DataState {
 
   async load(source: DataSource): Promise<boolean> {
     this.loading = true;
+    this.cancelled = null;
+    this.progress = null;
+    const watching = source.kind === 'builtin' ? null : this.#watchProgress();
     try {
       const r = await this.api().loadData(source);
       if (!r.ok) {
+        if (r.error.key === 'request.loadCancelled') {
+          // The person asked for it: the data loaded before stays, and nothing went wrong.
+          this.cancelled = source.name;
+          return false;
+        }
         this.error = r.error;
         return false;
       }
@@ -81,7 +94,35 @@ export class DataState {
       return true;
     } finally {
       this.loading = false;
+      watching?.stop();
+      this.progress = null;
     }
+  }
+
+  /** Stops the CSV load under way (the engine answers the load with a cancellation). */
+  async cancelLoad(): Promise<void> {
+    await this.api().cancelLoad();
+  }
+
+  /** Asks the engine how far its load has got, about ten times a second, until stopped. */
+  #watchProgress(): { stop(): void } {
+    let on = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      const r = await this.api()
+        .loadProgress()
+        .catch(() => null);
+      if (!on) return;
+      if (r?.ok) this.progress = r.value;
+      timer = setTimeout(() => void tick(), 100);
+    };
+    void tick();
+    return {
+      stop() {
+        on = false;
+        clearTimeout(timer);
+      },
+    };
   }
 
   /** Loads a built-in set: at `samples` rows, else its default size (or the current size if it is already loaded). */
