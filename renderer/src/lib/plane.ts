@@ -147,7 +147,9 @@ export function drawPoints(
   let tmin = Infinity;
   let tmax = -Infinity;
   for (const t of points.target) [tmin, tmax] = [Math.min(tmin, t), Math.max(tmax, t)];
-  const ring = Math.max(1, radius * 0.4);
+  // Many points get smaller dots, so that they do not merge into one outlined mass.
+  const r = Math.max(1.6, radius * Math.min(1, Math.sqrt(600 / Math.max(1, points.x.length))));
+  const ring = Math.max(0.8, r * 0.4);
   const edge = new Path2D();
   const white = new Path2D();
   const fills = new Map<string, Path2D>();
@@ -165,16 +167,24 @@ export function drawPoints(
     if (!fill) fills.set(key, (fill = new Path2D()));
     const x = ((points.x[i]! - xr[0]) / (xr[1] - xr[0])) * size;
     const y = size - ((points.y[i]! - yr[0]) / (yr[1] - yr[0])) * size;
-    circle(edge, x, y, radius + ring + 0.75);
-    circle(white, x, y, radius + ring);
-    circle(fill, x, y, radius);
+    circle(edge, x, y, r + ring + 0.75);
+    circle(white, x, y, r + ring);
+    circle(fill, x, y, r);
   }
-  ctx.fillStyle = 'rgb(0 0 0 / 55%)';
-  ctx.fill(edge);
-  ctx.fillStyle = 'rgb(255 255 255 / 92%)';
-  ctx.fill(white);
+  // A few hundred points get a ring each; crowds of them only a thin edge (rings would merge into
+  // outlined masses).
+  const ringed = points.x.length <= 800;
+  if (ringed) {
+    ctx.fillStyle = 'rgb(0 0 0 / 45%)';
+    ctx.fill(edge);
+    ctx.fillStyle = 'rgb(255 255 255 / 92%)';
+    ctx.fill(white);
+  }
+  ctx.lineWidth = 0.6;
+  ctx.strokeStyle = 'rgb(0 0 0 / 40%)';
   for (const [color, path] of fills) {
     ctx.fillStyle = color;
     ctx.fill(path);
+    if (!ringed) ctx.stroke(path);
   }
 }
