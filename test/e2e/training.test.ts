@@ -64,6 +64,8 @@ describe('training on the two spirals', () => {
     expect(await epochOf()).toMatch(/epoch\s+0\/500/);
     expect(await chartPoints(page, 'loss-chart')).toBe(0);
     expect(await chartPoints(page, 'grad-chart')).toBe(0);
+    // An empty chart says so instead of showing axes with made-up ticks.
+    expect(await textOf(page, 'loss-chart')).toContain('Nothing yet');
 
     // At a watchable 20 steps a second the run (500 epochs of 25 steps) takes ten minutes, so it is
     // certainly still going while the charts are read: nothing here races the trainer.
@@ -89,6 +91,11 @@ describe('training on the two spirals', () => {
     await expect.poll(() => runState(page), { timeout: 45_000 }).toBe('done');
     expect(await epochOf()).toMatch(/epoch\s+500\/500/);
     expect(await valAccuracy(page)).toBeGreaterThan(0.9);
+    // Three decimals whatever the value; no throughput once the run is over; the counter on one line.
+    expect(await textOf(page, 'val-accuracy')).toMatch(/^\d\.\d{3}$/);
+    expect(await textOf(page, 'samples-per-second')).toBe('–');
+    const line = (await byTestId(page, 'epoch').boundingBox())!.height;
+    expect((await byTestId(page, 'epoch').locator('..').boundingBox())!.height).toBeLessThan(1.5 * line);
     // The charts end with an overview of the whole run: the loss chart has its per-epoch lines too.
     expect(await chartPoints(page, 'loss-chart')).toBeGreaterThan(
       (await chartPoints(page, 'grad-chart')) / 3,
