@@ -98,8 +98,8 @@ export const dense: LayerKind<DenseNode> = {
       optionKey: 'initializers',
     },
     { key: 'useBias', labelKey: 'inspector.bias', control: 'flag' },
-    { key: 'l1', labelKey: 'inspector.l1', control: 'number', min: 0, step: 0.0001, whenAbsent: () => 0 },
-    { key: 'l2', labelKey: 'inspector.l2', control: 'number', min: 0, step: 0.0001, whenAbsent: () => 0 },
+    { key: 'l1', labelKey: 'inspector.l1', control: 'number', min: 0, step: 0.0001, whenAbsent: 0 },
+    { key: 'l2', labelKey: 'inspector.l2', control: 'number', min: 0, step: 0.0001, whenAbsent: 0 },
   ],
   schema: (base) =>
     z.strictObject({

@@ -30,8 +30,13 @@ export type SettingField = {
       min?: number;
       max?: number;
       step: number;
-      /** An optional setting: the value in force while it is absent (α's default for the activation). */
-      whenAbsent?: (settings: Record<string, unknown>) => number;
+      /**
+       * An optional setting: the value in force while it is absent. A number (a penalty's 0): the
+       * editor shows and keeps it, and the node leaves it out when it has that value. A function (α's
+       * default for the activation): the editor shows it while the setting is absent, keeps whatever
+       * is set.
+       */
+      whenAbsent?: number | ((settings: Record<string, unknown>) => number);
     }
   | {
       control: 'choice';

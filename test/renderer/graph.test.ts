@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../engine/graph/compile.ts';
 import type { GraphNode, GraphSpec, NodeType } from '../../engine/graph/types.ts';
-import { blockInfo } from '../../renderer/src/lib/layers.ts';
-import type { LayerData } from '../../renderer/src/lib/layers.ts';
+import { blockInfo } from '../../renderer/src/lib/blocks.ts';
+import type { LayerData } from '../../renderer/src/lib/blocks.ts';
 import { templateGraph, TEMPLATES } from '../../renderer/src/lib/templates.ts';
 import { autoLayout, GraphState } from '../../renderer/src/state/graph.svelte.ts';
 

@@ -10,7 +10,7 @@ import {
   t,
 } from '../../renderer/src/lib/i18n.svelte.ts';
 import { desktopFailure } from '../../renderer/src/lib/desktop-error.ts';
-import { blockInfo } from '../../renderer/src/lib/layers.ts';
+import { blockInfo } from '../../renderer/src/lib/blocks.ts';
 import { formatError } from '../../engine/i18n.ts';
 
 afterEach(() => i18n.set('en'));

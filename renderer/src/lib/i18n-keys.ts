@@ -3,7 +3,8 @@
  * so the catalogue test can count them as used. Each `${…}` template in the code that calls `td()`
  * has its expansions here.
  */
-import { ACTIVATIONS, INITIALIZERS, LOSSES, NODE_TYPES } from '../../../engine/graph/types.ts';
+import { ACTIVATIONS, INITIALIZERS, LOSSES } from '../../../engine/graph/types.ts';
+import { LAYERS } from '../../../engine/layers/registry.ts';
 import { OPTIMIZERS } from '../../../engine/train/config.ts';
 import { IPC_ERROR_CODES } from '../../../electron/channels.ts';
 
@@ -29,7 +30,8 @@ const ERRNOS = [
 ] as const;
 
 export const DYNAMIC_KEYS: readonly string[] = [
-  ...NODE_TYPES.flatMap((k) => [`blocks.${k}.label`, `blocks.${k}.hint`]),
+  // Each layer kind's name, hint and inspector fields (the block and the inspector read them from it).
+  ...Object.values(LAYERS).flatMap((k) => [k.labelKey, k.hintKey, ...k.fields.map((f) => f.labelKey)]),
   ...TEMPLATE_NAMES.flatMap((k) => [`templates.${k}.label`, `templates.${k}.hint`]),
   ...ACTIVATIONS.map((a) => `activations.${a}`),
   ...LOSSES.flatMap((l) => [`losses.${l}`, `explain.lossRules.${l}`]),

@@ -7,8 +7,8 @@ import type { CompileSummary } from '../../../engine/api.ts';
 import type { EngineErrorInfo } from '../../../engine/errors.ts';
 import type { Activation, GraphSpec, LossName, NodeType } from '../../../engine/graph/types.ts';
 import { t } from '../lib/i18n.svelte.ts';
-import { blockInfo, fromGraphNode, initializerFor, toGraphNode } from '../lib/layers.ts';
-import type { LayerData } from '../lib/layers.ts';
+import { blockInfo, fromGraphNode, initializerFor, toGraphNode } from '../lib/blocks.ts';
+import type { LayerData } from '../lib/blocks.ts';
 import { templateGraph } from '../lib/templates.ts';
 import type { TemplateName } from '../lib/templates.ts';
 

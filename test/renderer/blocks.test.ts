@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../engine/graph/compile.ts';
 import { NODE_TYPES } from '../../engine/graph/types.ts';
 import type { GraphNode } from '../../engine/graph/types.ts';
-import { BLOCKS, blockInfo, fromGraphNode, toGraphNode } from '../../renderer/src/lib/layers.ts';
-import type { LayerData } from '../../renderer/src/lib/layers.ts';
+import { LAYERS } from '../../engine/layers/registry.ts';
+import {
+  BLOCKS,
+  blockInfo,
+  fieldShown,
+  fieldValue,
+  fromGraphNode,
+  toGraphNode,
+  withField,
+} from '../../renderer/src/lib/blocks.ts';
+import type { LayerData } from '../../renderer/src/lib/blocks.ts';
 
 const dense = (extra: Partial<Extract<LayerData, { kind: 'dense' }>> = {}): LayerData => ({
   kind: 'dense',
@@ -136,6 +145,34 @@ describe('the palette', () => {
       expect(blockInfo(kind).kind).toBe(kind);
       expect(blockInfo(kind).make().kind).toBe(kind);
     }
+  });
+
+  it('takes arity, fields and defaults from the engine registry', () => {
+    for (const kind of NODE_TYPES) {
+      expect(blockInfo(kind).arity).toBe(LAYERS[kind].arity);
+      expect(blockInfo(kind).fields).toBe(LAYERS[kind].fields);
+      const node = toGraphNode('n', ['a', 'b'].slice(0, LAYERS[kind].arity[0]), blockInfo(kind).make());
+      expect(node).toMatchObject(LAYERS[kind].defaults);
+    }
+  });
+
+  it('bounds and rounds what the inspector sets, as each field says', () => {
+    const field = (kind: 'dense' | 'dropout', key: string) => LAYERS[kind].fields.find((f) => f.key === key)!;
+    const d = blockInfo('dense').make();
+    expect(withField(d, field('dense', 'units'), 0.4)).toMatchObject({ units: 1 });
+    expect(withField(d, field('dense', 'units'), 12.6)).toMatchObject({ units: 13 });
+    expect(withField(d, field('dense', 'l2'), -1)).toMatchObject({ l2: 0 });
+    expect(withField(d, field('dense', 'kernelInitializer'), 'zeros')).toMatchObject({
+      initializer: 'zeros',
+    });
+    const drop = blockInfo('dropout').make();
+    expect(withField(drop, field('dropout', 'rate'), 0.99)).toMatchObject({ rate: 0.95 });
+    const alpha = field('dense', 'alpha');
+    expect(fieldShown(alpha, d)).toBe(false);
+    const leaky = withField(d, field('dense', 'activation'), 'leaky_relu');
+    expect(fieldShown(alpha, leaky)).toBe(true);
+    expect(fieldValue(alpha, leaky)).toBe(0.2);
+    expect(fieldValue(alpha, withField(leaky, alpha, 0.1))).toBe(0.1);
   });
 
   it('make() gives a fresh object each time', () => {
