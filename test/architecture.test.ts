@@ -1,0 +1,127 @@
+/**
+ * The import rules of docs/architecture.md, checked on every source file: which part may import
+ * which. A rule's known exceptions are listed once, below, each with the work that removes it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * Imports that break a rule today. The desktop contract (one module that main, preload and renderer
+ * import in one direction) is not written yet; when it is, these go and the list stays empty.
+ */
+const KNOWN_EXCEPTIONS: readonly string[] = [
+  'electron/preload.ts -> renderer/src/lib/desktop.ts',
+  'renderer/src/lib/desktop-error.ts -> electron/channels.ts',
+  'renderer/src/lib/i18n-keys.ts -> electron/channels.ts',
+];
+
+function files(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory()
+      ? d.name === 'node_modules'
+        ? []
+        : files(join(dir, d.name))
+      : /\.(ts|mts|svelte)$/.test(d.name) && !d.name.endsWith('.d.ts')
+        ? [join(dir, d.name)]
+        : [],
+  );
+}
+
+/** Every module a file names: static and dynamic imports, re-exports, `new URL('…', import.meta.url)`. */
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+|new URL\(\s*)['"]([^'"]+)['"]/gm;
+
+interface Edge {
+  from: string;
+  /** A path from the repository root for relative imports, else the package name. */
+  to: string;
+}
+
+function importsOf(file: string): Edge[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  return [...text.matchAll(SPECIFIER)].map((m) => {
+    const spec = m[1]!;
+    const to = spec.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), spec)) : spec;
+    return { from: file, to };
+  });
+}
+
+const EDGES = ['engine', 'electron', 'renderer/src'].flatMap(files).flatMap(importsOf);
+const under = (path: string, ...dirs: string[]) => dirs.some((d) => path === d || path.startsWith(`${d}/`));
+/** The engine's entry points that know where they run; everything else in engine/ is its core. */
+const isHostOrCli = (f: string) => under(f, 'engine/host', 'engine/cli');
+const isEngineCore = (f: string) => under(f, 'engine') && !isHostOrCli(f);
+const isSessionOrApi = (f: string) => under(f, 'engine/session') || f === 'engine/api.ts';
+
+interface Rule {
+  name: string;
+  /** True when the edge breaks the rule. */
+  breaks: (e: Edge) => boolean;
+}
+
+const RULES: Rule[] = [
+  {
+    name: 'engine/ imports nothing from renderer/ or electron/',
+    breaks: (e) => under(e.from, 'engine') && (under(e.to, 'renderer') || e.to.startsWith('electron/')),
+  },
+  {
+    name: "the engine's core imports no Node, Electron, DOM-framework or host module (it runs in a worker, a test, a browser)",
+    breaks: (e) =>
+      isEngineCore(e.from) &&
+      (/^(node:|comlink$|electron$|svelte|@xyflow|chart\.js)/.test(e.to) || isHostOrCli(e.to)),
+  },
+  {
+    name: "the engine's core (layers, model, graph, kernels, training, data, formats, explain) imports no session or API module",
+    breaks: (e) => isEngineCore(e.from) && !isSessionOrApi(e.from) && isSessionOrApi(e.to),
+  },
+  {
+    name: 'only the CLI imports the CLI',
+    breaks: (e) => under(e.to, 'engine/cli') && !under(e.from, 'engine/cli'),
+  },
+  {
+    name: 'electron/ imports nothing from renderer/ (the desktop contract is the one shared module)',
+    breaks: (e) => under(e.from, 'electron') && under(e.to, 'renderer'),
+  },
+  {
+    name: 'renderer/ imports from electron/ only the desktop contract',
+    breaks: (e) =>
+      under(e.from, 'renderer') && under(e.to, 'electron') && !/^electron\/contract(\.ts)?$/.test(e.to),
+  },
+  {
+    name: 'renderer/ reaches the engine host only through its client and worker entry',
+    breaks: (e) =>
+      under(e.from, 'renderer') &&
+      under(e.to, 'engine/host') &&
+      !['engine/host/client.ts', 'engine/host/web-worker.ts', 'engine/host/exit-reason.ts'].includes(e.to),
+  },
+];
+
+const label = (e: Edge) => `${e.from} -> ${e.to}`;
+
+describe('architecture', () => {
+  it('finds the imports it checks', () => {
+    expect(EDGES.length).toBeGreaterThan(300);
+    expect(EDGES).toContainEqual({ from: 'engine/model/run.ts', to: 'engine/layers/registry.ts' });
+  });
+
+  it.each(RULES.map((r) => [r.name, r] as const))('%s', (_, rule) => {
+    const broken = EDGES.filter(rule.breaks).map(label);
+    expect(broken.filter((b) => !KNOWN_EXCEPTIONS.includes(b))).toEqual([]);
+  });
+
+  it('lists only exceptions that still occur', () => {
+    const broken = new Set(EDGES.filter((e) => RULES.some((r) => r.breaks(e))).map(label));
+    expect(KNOWN_EXCEPTIONS.filter((x) => !broken.has(x))).toEqual([]);
+  });
+
+  it('catches a planted breach', () => {
+    const planted: Edge = { from: 'engine/layers/dense.ts', to: 'renderer/src/lib/blocks.ts' };
+    expect(RULES.filter((r) => r.breaks(planted)).map((r) => r.name)).toHaveLength(1);
+    const electron: Edge = { from: 'electron/main.ts', to: 'renderer/src/lib/format.ts' };
+    expect(RULES.some((r) => r.breaks(electron))).toBe(true);
+    const host: Edge = { from: 'engine/model/run.ts', to: 'node:fs' };
+    expect(RULES.some((r) => r.breaks(host))).toBe(true);
+  });
+});
