@@ -108,17 +108,38 @@ export function encodeTarget(
   const nOut = spec.classes.length;
   const index = new Map(spec.classes.map((c, i) => [c, i]));
   const y = new Float32Array(n * nOut);
-  for (let k = 0; k < n; k++) {
-    const label = labelAt(column, rows[k]!);
-    if (label === null)
-      fail('BAD_CELL', 'data.targetMissing', { row: where(k).row, column: spec.name }, where(k));
+  /** The class of a label: by name, else (a number written another way, `1.0`) by its canonical name. */
+  const classOf = (label: string, k: number): number => {
     let c = index.get(label);
     if (c === undefined) {
       const v = parseNumber(label);
       if (!Number.isNaN(v)) c = index.get(numberLabel(v));
     }
-    if (c === undefined) {
+    if (c === undefined)
       fail('BAD_CELL', 'data.unknownClass', { row: where(k).row, column: spec.name, value: label }, where(k));
+    return c;
+  };
+  const missing = (k: number): never =>
+    fail('BAD_CELL', 'data.targetMissing', { row: where(k).row, column: spec.name }, where(k));
+  if (column.type === 'categorical') {
+    const values = column.values;
+    for (let k = 0; k < n; k++) {
+      const label = values[rows[k]!] ?? null;
+      if (label === null) missing(k);
+      else y[k * nOut + classOf(label, k)] = 1;
+    }
+    return y;
+  }
+  // Numbers: each distinct value is looked up by name once.
+  const values = column.values;
+  const byValue = new Map<number, number>();
+  for (let k = 0; k < n; k++) {
+    const v = values[rows[k]!]!;
+    if (Number.isNaN(v)) missing(k);
+    let c = byValue.get(v);
+    if (c === undefined) {
+      c = classOf(labelAt(column, rows[k]!)!, k);
+      byValue.set(v, c);
     }
     y[k * nOut + c] = 1;
   }

@@ -82,17 +82,29 @@ export function prepareData(raw: RawTable, options: PrepareOptions): PreparedDat
   const classes = task === 'classification' ? classNames(targetColumn) : null;
   const columns: Column[] = featureIdx.map((j) => readColumn(raw, j, forced.has(raw.columns[j]!)));
 
-  // Rows that survive missing values, in file order.
-  const isNull = (c: Column, i: number) =>
-    c.type === 'numeric' ? Number.isNaN(c.values[i]!) : c.values[i] === null;
+  // Rows that survive missing values, in file order (one pass per column: 0 kept, 1 no target,
+  // 2 a missing feature).
+  const n = tableLength(raw);
+  const dropped = new Uint8Array(n);
+  const markMissing = (c: Column, mark: number) => {
+    if (c.type === 'numeric') {
+      const v = c.values;
+      for (let i = 0; i < n; i++) if (dropped[i] === 0 && v[i] !== v[i]) dropped[i] = mark;
+    } else {
+      const v = c.values;
+      for (let i = 0; i < n; i++) if (dropped[i] === 0 && v[i] === null) dropped[i] = mark;
+    }
+  };
+  markMissing(targetColumn, 1);
+  if (missingRule === 'drop') for (const c of columns) markMissing(c, 2);
   const kept: number[] = [];
   let droppedMissingTarget = 0;
   let droppedMissingFeatures = 0;
-  const n = tableLength(raw);
   for (let i = 0; i < n; i++) {
-    if (isNull(targetColumn, i)) droppedMissingTarget++;
-    else if (missingRule === 'drop' && columns.some((c) => isNull(c, i))) droppedMissingFeatures++;
-    else kept.push(i);
+    const d = dropped[i];
+    if (d === 0) kept.push(i);
+    else if (d === 1) droppedMissingTarget++;
+    else droppedMissingFeatures++;
   }
   if (kept.length === 0) fail('NO_DATA', 'data.allRowsDropped');
   const { train, validation } = splitIndices(
