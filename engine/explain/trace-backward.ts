@@ -40,5 +40,5 @@ export function backwardEvent(m: Model, s: NodeState, B: number, lossSteps: Chai
     );
   }
   const base = { nodeId: node.id, dA: isData || s.fused ? null : perRow(s.dOut, B, w), sum, sumSteps };
-  return layerOf(node.type).backwardEvent(m, s, B, base, lossSteps);
+  return layerOf(node.type).backwardEvent(s, B, base, lossSteps);
 }

@@ -103,7 +103,7 @@ export const activation: LayerKind<ActivationNode> = {
       fused: s.fused,
     };
   },
-  backwardEvent(_m, s, B, base, lossSteps) {
+  backwardEvent(s, B, base, lossSteps) {
     const node = s.node as ActivationNode;
     const w = s.width;
     const x = s.inputs[0]!;

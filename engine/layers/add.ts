@@ -85,5 +85,5 @@ export const add: LayerKind<AddNode> = {
     a: perRow(s.out, B, s.width),
   }),
   // Slope 1 in every input: each receives ∂L/∂a unchanged.
-  backwardEvent: (_m, s, _B, base) => ({ ...base, kind: 'add', inputIds: [...s.node.inputs] }),
+  backwardEvent: (s, _B, base) => ({ ...base, kind: 'add', inputIds: [...s.node.inputs] }),
 };

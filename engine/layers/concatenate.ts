@@ -92,7 +92,7 @@ export const concatenate: LayerKind<ConcatenateNode> = {
     a: perRow(s.out, B, s.width),
   }),
   // Each input receives its own slice of ∂L/∂a.
-  backwardEvent: (_m, s, _B, base) => ({
+  backwardEvent: (s, _B, base) => ({
     ...base,
     kind: 'concatenate',
     inputIds: [...s.node.inputs],

@@ -182,7 +182,7 @@ export const dense: LayerKind<DenseNode> = {
       fused: s.fused,
     };
   },
-  backwardEvent(m, s, B, base, lossSteps) {
+  backwardEvent(s, B, base, lossSteps) {
     const node = s.node as DenseNode;
     const w = s.width;
     const x = s.inputs[0]!;
@@ -206,8 +206,8 @@ export const dense: LayerKind<DenseNode> = {
             s.dZ![q]!,
           );
         });
-    const layer = m.layers.find((l) => l.nodeId === node.id)!;
-    const penalized = layer.l1 !== 0 || layer.l2 !== 0;
+    const { l1, l2 } = dense.penalties(node);
+    const penalized = l1 !== 0 || l2 !== 0;
     const k = s.kernel!;
     let dX: Float64Array | null = null;
     if (keepsGradient(x)) {
@@ -226,7 +226,7 @@ export const dense: LayerKind<DenseNode> = {
       dWPenalty: penalized
         ? grid(w, nIn, (j, i) => {
             const v = k[i * w + j]!;
-            return layer.l1 * Math.sign(v) + 2 * layer.l2 * v;
+            return l1 * Math.sign(v) + 2 * l2 * v;
           })
         : null,
       dB: s.dBias ? Array.from(s.dBias) : null,

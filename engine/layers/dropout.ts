@@ -78,7 +78,7 @@ export const dropout: LayerKind<DropoutNode> = {
       a: perRow(s.out, B, s.width),
     };
   },
-  backwardEvent(_m, s, B, base) {
+  backwardEvent(s, B, base) {
     const w = s.width;
     const x = s.inputs[0]!;
     let dX: Float64Array | null = null;

@@ -54,5 +54,5 @@ export const input: LayerKind<InputNode> = {
   term: nothing,
   forwardEvent: (s, B) => ({ kind: 'input', nodeId: s.node.id, a: perRow(s.out, B, s.width) }),
   // The data needs no gradient: the backward pass stops at the layers that read it.
-  backwardEvent: (_m, _s, _B, base) => ({ ...base, kind: 'input' }),
+  backwardEvent: (_s, _B, base) => ({ ...base, kind: 'input' }),
 };

@@ -8,7 +8,6 @@ import type { ChainStep, BackwardEvent, ForwardEvent } from '../explain/trace-ty
 import type { Activation, GraphNode } from '../graph/types.ts';
 import type { MatmulKernels } from '../kernels/kernels.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
-import type { Model } from '../model/model.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { MessageParams } from '../i18n.ts';
 import type { Rng } from '../rng.ts';
@@ -133,11 +132,5 @@ export interface LayerKind<N extends GraphNode = GraphNode> {
   /** Explainer: the forward event of the traced step. */
   forwardEvent(s: NodeState, B: number): ForwardEvent;
   /** Explainer: the backward event (not asked of the output, which the loss event stands for). */
-  backwardEvent(
-    m: Model,
-    s: NodeState,
-    B: number,
-    base: BackwardBase,
-    lossSteps: ChainStep[][],
-  ): BackwardEvent;
+  backwardEvent(s: NodeState, B: number, base: BackwardBase, lossSteps: ChainStep[][]): BackwardEvent;
 }
