@@ -105,6 +105,29 @@ describe('the main path', () => {
     expect((await graphCounts(page)).edges).toBe(5);
   });
 
+  it('keeps unsaved work for recovery, and gives it back after the window is reloaded', async () => {
+    const page = await app.open();
+    await page.getByRole('button', { name: 'Add a unit to dense1' }).click();
+    await expect.poll(() => textOf(page, 'block-dense1')).toContain('9 units');
+    // Autosave runs every 10 s: wait for the copy in the browser's storage.
+    const kept = () =>
+      page.evaluate(`new Promise((resolve) => {
+        const r = indexedDB.open('backprop-studio', 1);
+        r.onupgradeneeded = () => r.result.createObjectStore('work');
+        r.onsuccess = () => {
+          const get = r.result.transaction('work').objectStore('work').get('backprop-studio:recovery');
+          get.onsuccess = () => { resolve(typeof get.result === 'string' ? get.result.length : 0); r.result.close(); };
+        };
+      })`) as Promise<number>;
+    await expect.poll(kept, { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
+    await page.reload();
+    const banner = page.getByRole('alertdialog');
+    await expect.poll(() => banner.count()).toBe(1);
+    await banner.getByRole('button', { name: 'Recover' }).click();
+    await expect.poll(() => textOf(page, 'block-dense1')).toContain('9 units');
+    expect(await page.locator('.toast.error').count()).toBe(0);
+  });
+
   it('a network ending in a hidden layer is fixed in one click', async () => {
     const page = await app.open();
     await node(page, 'dense3').click();

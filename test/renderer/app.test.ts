@@ -113,6 +113,28 @@ describe('the unsaved mark', () => {
   });
 });
 
+describe('autosave', () => {
+  it('keeps unsaved work for recovery, and writes it again only when something changed', async () => {
+    const app = await newApp();
+    const writes = vi.spyOn(localStorage, 'setItem');
+    await app.autosave();
+    expect(writes).not.toHaveBeenCalled(); // nothing unsaved
+    widen(app, 'dense1');
+    await app.autosave();
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(await app.recoverable()).toBe(writes.mock.calls[0]![1]);
+    await app.autosave();
+    expect(writes).toHaveBeenCalledTimes(1);
+    await app.stepOnce();
+    await app.autosave();
+    expect(writes).toHaveBeenCalledTimes(2);
+    const other = await newApp();
+    expect(await other.openText((await app.recoverable())!)).toBe(true);
+    expect(other.graph.spec()).toEqual(app.graph.spec());
+    writes.mockRestore();
+  });
+});
+
 describe('reopening', () => {
   it('shows the saved run: done, its epochs, its results and decision map', async () => {
     const app = await trained();

@@ -49,6 +49,8 @@ export class AppState {
   recent = $state.raw<RecentProject[]>([]);
   #toastId = 0;
   #autosaveFailed = false;
+  /** What the last recovery copy held: the work, the run's step, and when it was written. */
+  #autosaved: { work: string; step: number; at: number } | null = null;
 
   /** `engine` replaces the window's own (a test's in-process engine). */
   constructor(engine?: EngineClient) {
@@ -429,11 +431,24 @@ export class AppState {
   /** Keeps unsaved work for recovery; a failure is told once, until autosave works again. */
   async autosave(): Promise<void> {
     if (!this.dirty) return;
+    // Nothing new since the last copy: no need to write it again. While a run trains, its progress is
+    // kept once a minute (a long run's history makes a large file); an edit is kept at once.
+    const work = `${this.revisionKey}|${this.runKey}`;
+    const step = this.training.status?.step ?? 0;
+    const now = Date.now();
+    const last = this.#autosaved;
+    if (
+      last &&
+      last.work === work &&
+      (last.step === step || (this.training.running && now - last.at < 60_000))
+    )
+      return;
     const text = await this.projectText();
     if (text === null) return;
     try {
       await writeRecovery(text, this.projectName);
       this.#autosaveFailed = false;
+      this.#autosaved = { work, step, at: now };
     } catch (e) {
       if (!this.#autosaveFailed)
         this.toast('error', t('desktopError.autosaveFailed', { message: desktopErrorText(e) }));
