@@ -54,6 +54,7 @@ describe('the main path', () => {
     await page.getByRole('button', { name: 'Add a unit to dense1' }).click();
     await expect.poll(() => textOf(page, 'block-dense1')).toContain('9 units');
     await expect.poll(() => byTestId(page, 'results-stale').count()).toBe(1);
+    expect(await byTestId(page, 'train-stale').count()).toBe(1);
     const file = await save(page);
     expect(file.weights).toBeUndefined();
     expect(JSON.stringify(file.graph)).toContain('"units":9');
