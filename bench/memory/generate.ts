@@ -4,6 +4,52 @@
  * many small objects. Deterministic: the same size gives the same bytes.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { shortestFloat32 } from '../../engine/formats/float32.ts';
+import { exportWeights } from '../../engine/formats/weights-file.ts';
+import { buildMlp } from '../../engine/graph/builders.ts';
+
+/** An exported weights file K → U → 1 (regression), its first kernel's data left as a marker. */
+function template(inputs: number, units: number): unknown {
+  const graph = buildMlp({ inputs: 2, hidden: [3], outputs: 1, activation: 'tanh', head: 'linear' });
+  const w = exportWeights({
+    graph,
+    parameters: new Map([
+      ['dense1', { kernel: new Float32Array(6), bias: new Float32Array(3) }],
+      ['dense2', { kernel: new Float32Array(3), bias: new Float32Array(1) }],
+    ]),
+    preprocessing: {
+      features: ['a', 'b'].map((name) => ({ name, kind: 'numeric' as const, mean: 0, scale: 1, fill: null })),
+      target: { name: 'y', task: 'regression', mean: 0, scale: 1 },
+      missing: 'drop',
+      normalize: 'standard',
+    },
+  });
+  const f = JSON.parse(JSON.stringify(w)) as {
+    graph: { nodes: { id: string; units?: number }[] };
+    parameters: Record<
+      string,
+      { kernel: { shape: number[]; data: unknown }; bias?: { shape: number[]; data: unknown } }
+    >;
+    preprocessing: { features: unknown[] };
+  };
+  for (const n of f.graph.nodes) {
+    if (n.id === 'input') n.units = inputs;
+    if (n.id === 'dense1') n.units = units;
+  }
+  const d1 = f.parameters.dense1!;
+  const d2 = f.parameters.dense2!;
+  d1.kernel = { shape: [inputs, units], data: '__DATA__' };
+  d1.bias = { shape: [units], data: new Array<number>(units).fill(0) };
+  d2.kernel = { shape: [units, 1], data: new Array<number>(units).fill(0.5) };
+  f.preprocessing.features = Array.from({ length: inputs }, (_, i) => ({
+    name: `f${i}`,
+    kind: 'numeric',
+    mean: 0,
+    scale: 1,
+    fill: null,
+  }));
+  return f;
+}
 
 /** A reproducible stream of numbers in [0, 1) (xorshift32). */
 function numbers(seed: number) {
@@ -62,26 +108,22 @@ export function generate(kind: FileKind, path: string, bytes: number): number {
       );
     }
     case 'json-numbers': {
-      // A weights file: one dense layer whose kernel holds as many float32 numbers as fit in `bytes`.
-      const per = 11; // "-1.2345678," on average
+      // A weights file K → U → 1 whose first kernel holds as many float32 numbers as fit in `bytes`:
+      // the layout of an exported file, with that kernel written out in pieces.
       const units = 1000;
-      const inputs = Math.max(1, Math.floor(bytes / per / units));
-      const head = `{"format":"backprop-studio/weights","version":1,"graph":{"nodes":[{"id":"in","type":"input","inputs":[],"units":${inputs}},{"id":"d","type":"dense","inputs":["in"],"units":${units},"activation":"linear","useBias":false},{"id":"out","type":"output","inputs":["d"],"loss":"mse"}]},"parameters":{"d":{"kernel":{"shape":[${inputs},${units}],"data":[`;
-      const features = Array.from(
-        { length: inputs },
-        (_, i) => `{"name":"f${i}","kind":"numeric","mean":0,"scale":1,"fill":null}`,
-      );
-      const tail = `]}}},"preprocessing":{"features":[${features.join(',')}],"target":{"name":"y","task":"regression","mean":0,"scale":1},"missing":"drop","normalize":"standard"},"metadata":{"createdBy":"bench","createdAt":"2025-01-01T00:00:00.000Z"}}`;
+      const inputs = Math.max(2, Math.floor(bytes / 11 / units)); // about 11 characters a number
+      const file = template(inputs, units);
+      const [head, tail] = JSON.stringify(file).split('"__DATA__"') as [string, string];
       let left = inputs * units;
       const fd = openSync(path, 'w');
-      let size = writeSync(fd, head);
+      let size = writeSync(fd, `${head}[`);
       while (left > 0) {
         const n = Math.min(left, 100_000);
-        const parts = Array.from({ length: n }, () => String(Math.fround(r() * 4 - 2)));
+        const parts = Array.from({ length: n }, () => String(shortestFloat32(Math.fround(r() * 4 - 2))));
         left -= n;
         size += writeSync(fd, parts.join(',') + (left > 0 ? ',' : ''));
       }
-      size += writeSync(fd, tail);
+      size += writeSync(fd, `]${tail}`);
       closeSync(fd);
       return size;
     }

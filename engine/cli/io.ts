@@ -2,6 +2,7 @@
  * File access for the CLI: reads that name the file in their errors and refuse by size before reading,
  * and atomic writes through temporary files created exclusively under unpredictable names.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -107,23 +108,21 @@ export function readHead(path: string, n: number): Uint8Array {
   }
 }
 
-/** Reads a UTF-8 text file (JSON), refusing one larger than the JSON cap before reading it. */
+/**
+ * Reads a UTF-8 text file (JSON), refusing one larger than the JSON cap before reading it. The bytes
+ * are checked as UTF-8 and decoded in one piece, so ASCII text becomes a one-byte string: memory is
+ * the file's size twice at the moment of decoding, then once.
+ */
 export function readText(path: string): string {
-  const size = fileSize(path, MAX_JSON_BYTES);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const parts: string[] = [];
-  let read = 0;
-  try {
-    readChunks(path, MAX_JSON_BYTES, (chunk) => {
-      read += chunk.length;
-      parts.push(decoder.decode(chunk, { stream: read < size }));
-    });
-    parts.push(decoder.decode());
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError('io.notUtf8', { path });
-  }
-  return parts.join('');
+  let bytes = Buffer.allocUnsafe(fileSize(path, MAX_JSON_BYTES));
+  let at = 0;
+  readChunks(path, MAX_JSON_BYTES, (chunk) => {
+    if (at + chunk.length > bytes.length) bytes = Buffer.concat([bytes.subarray(0, at)], at + chunk.length);
+    bytes.set(chunk, at);
+    at += chunk.length;
+  });
+  if (!isUtf8(bytes.subarray(0, at))) throw new UsageError('io.notUtf8', { path });
+  return bytes.toString('utf8', 0, at);
 }
 
 const TEMP_SUFFIX = '.bps-tmp';

@@ -29,8 +29,15 @@ const NONE: JsonBudget = { values: Infinity, strings: Infinity, containers: Infi
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isHex = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
-/** Scans `text` as JSON within `budget` (see JsonScan). */
-export function scanJson(text: string, budget: JsonBudget = NONE): JsonScan {
+/** Lists of numbers at least this long are reported by `scanJson` (see `lists`). */
+export const LONG_LIST = 1024;
+
+/**
+ * Scans `text` as JSON within `budget` (see JsonScan). `lists`, when given, receives the start and end
+ * offsets of every list of LONG_LIST or more plain numbers, so that the reader can build those as
+ * number arrays itself rather than leave millions of numbers to `JSON.parse`.
+ */
+export function scanJson(text: string, budget: JsonBudget = NONE, lists?: number[]): JsonScan {
   const n = text.length;
   /** Per open container: 123 '{' or 91 '['. */
   const stack: number[] = [];
@@ -38,6 +45,9 @@ export function scanJson(text: string, budget: JsonBudget = NONE): JsonScan {
   const index: number[] = [];
   const keyStart: number[] = [];
   const keyEnd: number[] = [];
+  /** Per open list: where it starts, and whether it has held numbers only so far. */
+  const listStart: number[] = [];
+  const numbersOnly: boolean[] = [];
   let i = 0;
   let wantValue = true;
   let values = 0;
@@ -134,7 +144,9 @@ export function scanJson(text: string, budget: JsonBudget = NONE): JsonScan {
     if (wantValue) {
       if (i >= n) return err({ key: 'json.endOfValue' });
       const c = text.charCodeAt(i);
+      if (c !== 45 && !isDigit(c) && stack.length > 0) numbersOnly[stack.length - 1] = false;
       if (c === 123 || c === 91) {
+        const at = i;
         count('container');
         i++;
         skipWs();
@@ -145,6 +157,8 @@ export function scanJson(text: string, budget: JsonBudget = NONE): JsonScan {
         }
         stack.push(c);
         index[stack.length - 1] = 0;
+        listStart[stack.length - 1] = at;
+        numbersOnly[stack.length - 1] = c === 91;
         if (c === 123) {
           const bad = readKey();
           if (bad !== null) return err(bad);
@@ -191,6 +205,8 @@ export function scanJson(text: string, budget: JsonBudget = NONE): JsonScan {
       wantValue = true;
     } else if (c === close) {
       i++;
+      const d = stack.length - 1;
+      if (lists && numbersOnly[d] && index[d]! + 1 >= LONG_LIST) lists.push(listStart[d]!, i);
       stack.pop();
     } else {
       return err({ key: 'json.expectedCommaOr', params: { close: String.fromCharCode(close) } });

@@ -100,7 +100,7 @@ const dim = z.int().min(1).max(FILE_LIMITS.units, CAP);
  * Tensor values: numbers a float32 holds, exactly what the writer accepts (`1e308` would become
  * Infinity in the engine, so it is refused on the way in too, at its index).
  */
-const data = z
+const checkedData = z
   .array(finite)
   .max(FILE_LIMITS.parameters, CAP)
   .superRefine((values, ctx) => {
@@ -113,6 +113,25 @@ const data = z
       });
       return;
     }
+  });
+
+/**
+ * The same check without a copy: a long list of plain finite float32 numbers is checked in place (a
+ * schema's per-element parse would allocate for each of millions of numbers); anything else, or any
+ * problem, takes the full check above, so the issues are the same either way.
+ */
+const data = z
+  .custom<number[]>(() => true)
+  .superRefine((values, ctx) => {
+    let clean = Array.isArray(values) && values.length >= 1024 && values.length <= FILE_LIMITS.parameters;
+    for (let i = 0; clean && i < values.length; i++) {
+      const v: unknown = values[i];
+      clean = typeof v === 'number' && Number.isFinite(Math.fround(v));
+    }
+    if (clean) return;
+    const r = checkedData.safeParse(values, { reportInput: true });
+    if (!r.success)
+      for (const issue of r.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
   });
 
 /** A dense layer's tensors as stored: kernel [nIn, units] row-major; bias [units], absent when useBias is false. */

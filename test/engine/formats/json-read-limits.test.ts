@@ -96,3 +96,29 @@ describe('the CLI refuses by size before reading', () => {
     rmSync(path);
   });
 });
+
+describe('long lists of numbers are built without JSON.parse boxing each one', () => {
+  it('read the same values as JSON.parse, whatever their spelling and spacing', () => {
+    const numbers = Array.from(
+      { length: 3000 },
+      (_, i) => [`${i}`, `-${i}.5e-3`, ` 1E3 `, '-0', '0.1'][i % 5]!,
+    );
+    const text = `{"a": [${numbers.join(',')}], "b": [1, 2]}`;
+    expect(readJson(text, 'weights file')).toEqual(JSON.parse(text));
+    expect(readJson(`[${numbers.join(',')}]`, 'weights file')).toEqual(JSON.parse(`[${numbers.join(',')}]`));
+  });
+
+  it('a value beyond float32 deep in a long kernel is refused at its index', () => {
+    const f = JSON.parse(xorWeightsText()) as {
+      parameters: Record<string, { kernel: { shape: number[]; data: number[] } }>;
+    };
+    const id = Object.keys(f.parameters)[0]!;
+    const k = f.parameters[id]!.kernel;
+    // The same layer, made long: its input is widened in a copy of the file that only the reader sees.
+    const long = Array.from({ length: 4000 }, () => 0.5);
+    long[3210] = 1e308;
+    k.data = long;
+    const e = expectEngineError(() => parseWeights(JSON.stringify(f)), 'BAD_FILE', { message: 'float32' });
+    expect(e.path).toBe(`parameters.${id}.kernel.data[3210]`);
+  });
+});
