@@ -110,7 +110,7 @@ export function generate(kind: FileKind, path: string, bytes: number): number {
     case 'json-numbers': {
       // A weights file K → U → 1 whose first kernel holds as many float32 numbers as fit in `bytes`:
       // the layout of an exported file, with that kernel written out in pieces.
-      const units = 1000;
+      const units = 2048;
       const inputs = Math.max(2, Math.floor(bytes / 11 / units)); // about 11 characters a number
       const file = template(inputs, units);
       const [head, tail] = JSON.stringify(file).split('"__DATA__"') as [string, string];

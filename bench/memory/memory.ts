@@ -69,8 +69,8 @@ const csvSizes = quick ? [10, 50] : [10, 50, 100, 200];
 bench('csv-short', csvSizes, 'csv', '3×');
 bench('csv-long', csvSizes, 'csv', '3×');
 bench('csv-short', quick ? [50] : [150], 'csv-app', '3×');
-bench('json-numbers', quick ? [10, 50] : [10, 50, 100, 180], 'json', '4×');
-bench('json-objects', quick ? [10, 50] : [10, 50, 200, 250], 'json', 'one read buffer (1 MB) above the text');
+bench('json-numbers', quick ? [10, 50] : [10, 50, 100, 168], 'json', '4×');
+bench('json-objects', quick ? [10, 50] : [10, 50, 200, 250], 'json', 'one read buffer (1 MB)');
 bench('json-oversize', [300], 'json', 'one read buffer (1 MB)');
 rmSync(dir, { recursive: true, force: true });
 

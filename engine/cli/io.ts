@@ -17,7 +17,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { EngineError } from '../errors.ts';
+import { EngineError, fail } from '../errors.ts';
+import { ContainerCounter } from '../formats/json-locate.ts';
+import { noun } from '../i18n.ts';
 import type { MessageParam, MessageParams } from '../i18n.ts';
 import { FILE_LIMITS } from '../formats/limits.ts';
 import { english } from './i18n.ts';
@@ -109,14 +111,24 @@ export function readHead(path: string, n: number): Uint8Array {
 }
 
 /**
- * Reads a UTF-8 text file (JSON), refusing one larger than the JSON cap before reading it. The bytes
- * are checked as UTF-8 and decoded in one piece, so ASCII text becomes a one-byte string: memory is
- * the file's size twice at the moment of decoding, then once.
+ * Reads a UTF-8 JSON file (`what` names its kind in messages), refusing one larger than the JSON cap
+ * before reading it, and one with more objects and lists than any valid file as soon as the bytes read
+ * show it (so a file of millions of `{}` costs a read buffer, not its text). The bytes are checked as
+ * UTF-8 and decoded in one piece, so ASCII text becomes a one-byte string.
  */
-export function readText(path: string): string {
+export function readText(path: string, what = 'weights file'): string {
   let bytes = Buffer.allocUnsafe(fileSize(path, MAX_JSON_BYTES));
   let at = 0;
+  const counter = new ContainerCounter();
   readChunks(path, MAX_JSON_BYTES, (chunk) => {
+    if (counter.push(chunk) > FILE_LIMITS.containers)
+      inFile(path, () =>
+        fail('TOO_LARGE', 'file.tooManyItems', {
+          what: noun(what),
+          max: FILE_LIMITS.containers.toLocaleString('en'),
+          items: { key: 'file.items.containers' },
+        }),
+      );
     if (at + chunk.length > bytes.length) bytes = Buffer.concat([bytes.subarray(0, at)], at + chunk.length);
     bytes.set(chunk, at);
     at += chunk.length;

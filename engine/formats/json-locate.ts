@@ -230,3 +230,31 @@ export function lineColumn(text: string, offset: number): { line: number; column
   }
   return { line, column: offset - start + 1 };
 }
+
+/**
+ * Counts objects and lists in JSON bytes as they are read (outside strings; bytes of multi-byte
+ * characters never look like brackets or quotes), so that a file of millions of tiny objects is
+ * refused after a read buffer or so, before its text is even kept. `push` returns the count so far.
+ */
+export class ContainerCounter {
+  private inString = false;
+  private escaped = false;
+  count = 0;
+
+  push(bytes: Uint8Array): number {
+    let { inString, escaped, count } = this;
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes[i]!;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === 92) escaped = true;
+        else if (c === 34) inString = false;
+      } else if (c === 34) inString = true;
+      else if (c === 123 || c === 91) count++;
+    }
+    this.inString = inString;
+    this.escaped = escaped;
+    this.count = count;
+    return count;
+  }
+}

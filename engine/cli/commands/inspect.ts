@@ -214,7 +214,10 @@ export function inspectCommand(argv: string[], io: Io): number {
   )
     start++;
   const looksJson = path.toLowerCase().endsWith('.json') || head[start] === 0x7b;
-  const r = looksJson ? inspectJson(path, readText(path), t) : inspectCsv(path, t, io.lang ?? 'en');
+  const project = /"format"\s*:\s*"backprop-studio\/project"/.test(new TextDecoder().decode(head));
+  const r = looksJson
+    ? inspectJson(path, readText(path, project ? 'project file' : 'weights file'), t)
+    : inspectCsv(path, t, io.lang ?? 'en');
   io.stdout.write(values.json ? `${JSON.stringify(r.json)}\n` : `${r.lines.join('\n')}\n`);
   return 0;
 }

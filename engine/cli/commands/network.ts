@@ -65,7 +65,7 @@ export function resolveNetwork(
 
   if (v.project !== undefined) {
     const path = v.project as string;
-    const project = inFile(path, () => parseProject(readText(path)));
+    const project = inFile(path, () => parseProject(readText(path, 'project file')));
     const data = project.data;
     const source = data?.source;
     const mapping: ColumnMapping = {};

@@ -122,3 +122,14 @@ describe('long lists of numbers are built without JSON.parse boxing each one', (
     expect(e.path).toBe(`parameters.${id}.kernel.data[3210]`);
   });
 });
+
+describe('the CLI counts objects and lists while it reads', () => {
+  it('a file of millions of {} is refused after the first megabyte or so, naming the file', () => {
+    const path = join(dir, 'objects.json');
+    writeFileSync(path, `[${'{},'.repeat(20_000_000)}{}]`);
+    const r = run('inspect', path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/objects\.json: The weights file holds more than 200,000 objects and lists/);
+    rmSync(path);
+  });
+});
