@@ -278,7 +278,7 @@ describe('predict', () => {
     ['size\n1\n', /"colour"/],
     ['size,colour,weight\n1,red,3\n', /"weight"/],
     ['size,colour\n1,purple\n', /purple/],
-    ['size,colour\nabc,red\n', /row 2, column "size"/i],
+    ['size,colour\nabc,red\n', /line 2, column "size"/i],
   ])('refuses %j naming the column', (csv, message) => {
     writeFileSync(tmp.path('bad.csv'), csv);
     const r = run('predict', '--weights', tmp.path('shop.json'), '--data', tmp.path('bad.csv'));
@@ -374,7 +374,7 @@ describe('languages', () => {
       const bad = run('--lang', 'zh-CN', 'inspect', dir.path('bad.csv'));
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('第 3 行有 2 个字段，而表头有 3 个。');
-      expect(run('inspect', dir.path('bad.csv')).stderr).toContain('Row 3 has 2 fields; the header has 3.');
+      expect(run('inspect', dir.path('bad.csv')).stderr).toContain('Line 3 has 2 fields; the header has 3.');
     } finally {
       dir.cleanup();
     }

@@ -33,7 +33,9 @@ describe('CSV files', () => {
   it('a ragged row: the message names the row, and the data already loaded stays', async () => {
     const page = await app.open();
     await openCsv(page, 'ragged.csv', 'x1,x2,label\n1,2,a\n3,4,b\n5,6\n7,8,a\n');
-    await expect.poll(() => textOf(page, 'data-error')).toBe('Row 4 has 2 fields; the header has 3.');
+    await expect
+      .poll(() => textOf(page, 'data-error'))
+      .toBe('ragged.csv: Line 4 has 2 fields; the header has 3.');
     expect(await byTestId(page, 'data-error').getAttribute('role')).toBe('alert');
     // Nothing was replaced: the spirals are still there to train on.
     expect(await textOf(page, 'data-summary')).toBe('500 rows · 3 columns · 2 classes');
@@ -49,13 +51,15 @@ describe('CSV files', () => {
     await openCsv(page, 'measurements.csv', `${rows.join('\n')}\n`);
     await expect
       .poll(() => textOf(page, 'data-error'))
-      .toBe('Row 8, column "x2": "12abc" is not a number; the rest of the column is numeric.');
+      .toBe(
+        'measurements.csv: Line 8, column "x2": "12abc" is not a number; the rest of the column is numeric.',
+      );
     // The rows are read and shown (the table marks the cell), but there is nothing to train on. The
     // table opens once the app has also re-checked the network against the new data.
     expect(await textOf(page, 'data-summary')).toBe('30 rows · 3 columns');
     expect(await page.getByRole('option', { name: 'measurements.csv' }).count()).toBe(1);
     await expect.poll(() => byTestId(page, 'data-table').isVisible()).toBe(true);
-    expect(await byTestId(page, 'data-table').textContent()).toContain('row 8: “12abc”');
+    expect(await byTestId(page, 'data-table').textContent()).toContain('line 8: “12abc”');
     expect(await byTestId(page, 'train').isEnabled()).toBe(false);
     await screenshot(page, 'data-error.png');
   });

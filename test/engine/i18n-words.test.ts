@@ -29,10 +29,10 @@ function englishWords(text: string): string[] {
 
 describe('CSV parse errors', () => {
   it.each([
-    ['a,b\n1,2\n"3,4\n', 'Row 3: a quoted field has no closing quote.', '第 3 行：带引号的字段缺少右引号。'],
+    ['a,b\n1,2\n"3,4\n', 'Line 3: a quoted field has no closing quote.', '第 3 行：带引号的字段缺少右引号。'],
     [
       'a,b\n1,"x"y\n',
-      'Row 2: a quoted field has more text after its closing quote (a quote inside quotes is written "").',
+      'Line 2: a quoted field has more text after its closing quote (a quote inside quotes is written "").',
       '第 2 行：带引号的字段在右引号之后还有其他字符（引号内的引号应写成 ""）。',
     ],
   ])('%j', (text, en, zh) => {
@@ -75,7 +75,7 @@ describe('CSV parse errors', () => {
   it('too few fields, in both languages', () => {
     const reason = csvProblem({ type: 'FieldMismatch', code: 'TooFewFields', row: 1 }, records);
     expect(renderMessage('en', 'csv.parse', { row: 2, reason })).toBe(
-      'Row 2: too few fields: 2, where the header has 3.',
+      'Line 2: too few fields: 2, where the header has 3.',
     );
     expect(renderMessage('zh-CN', 'csv.parse', { row: 2, reason })).toBe(
       '第 2 行：字段太少：只有 2 个，而表头有 3 个。',

@@ -42,7 +42,7 @@ describe('formatError', () => {
     const raw = parseCsv('x,y,label\n1,2,a\n3,oops,b\n5,6,a\n7,8,b\n');
     const e = error(() => prepareData(raw, { target: 'label', validationSplit: 0, seed: 1 }));
     expect(e).toMatchObject({ code: 'BAD_CELL', row: 3, column: 'y' });
-    expect(e.message).toBe('Row 3, column "y": "oops" is not a number; the rest of the column is numeric.');
+    expect(e.message).toBe('Line 3, column "y": "oops" is not a number; the rest of the column is numeric.');
     expect(formatError(e, 'zh-CN')).toBe('第 3 行，“y”列：“oops”不是数字；该列其余的值都是数字。');
   });
 

@@ -150,7 +150,7 @@ describe('DataState: CSV files', () => {
       code: 'CSV_RAGGED',
       key: 'csv.ragged',
       params: { row: 3, fields: 2, expected: 3 },
-      message: 'Row 3 has 2 fields; the header has 3.',
+      message: 'Line 3 has 2 fields; the header has 3.',
       row: 3,
     });
     expect(data.loading).toBe(false);

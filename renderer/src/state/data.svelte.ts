@@ -23,6 +23,8 @@ export class DataState {
   /** The name of a file whose load was cancelled (until the next load). */
   cancelled = $state<string | null>(null);
   error = $state.raw<EngineErrorInfo | null>(null);
+  /** The file the error is about (a CSV that could not be loaded, or the loaded one), for its message. */
+  errorFile = $state<string | null>(null);
   target = $state('');
   task = $state<'auto' | 'classification' | 'regression'>('auto');
   missing = $state<'drop' | 'impute'>('drop');
@@ -82,9 +84,11 @@ export class DataState {
           return false;
         }
         this.error = r.error;
+        this.errorFile = source.kind === 'builtin' ? null : source.name;
         return false;
       }
       this.error = null;
+      this.errorFile = null;
       this.source = source;
       this.summary = r.value;
       this.target = r.value.target;
@@ -152,6 +156,7 @@ export class DataState {
     } else {
       this.targetInfo = null;
       this.error = r.error;
+      this.errorFile = this.source && this.source.kind !== 'builtin' ? this.source.name : null;
     }
     this.revision++;
   }

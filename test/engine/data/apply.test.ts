@@ -61,7 +61,7 @@ describe('encodeRows', () => {
 
   it('names the column and row in the message', () => {
     expect(errorOf(() => encodeRows(prep, csv(['age,city', '30,Paris', '31,Nice']))).message).toBe(
-      'Row 3, column "city": category "Nice" was not in the training data.',
+      'Line 3, column "city": category "Nice" was not in the training data.',
     );
     expect(errorOf(() => encodeRows(prep, csv(['age,city,id', '1,Paris,7']))).message).toBe(
       'Column "id" is neither a feature of the model nor its target.',

@@ -82,7 +82,7 @@ describe('column typing: never silently a number', () => {
     const error = errorOf(() => readColumn(raw, 0));
     expect(error).toMatchObject({ code: 'BAD_CELL', row: 6, column: 'age' });
     expect(error.message).toBe(
-      'Row 6, column "age": "12abc" is not a number; the rest of the column is numeric.',
+      'Line 6, column "age": "12abc" is not a number; the rest of the column is numeric.',
     );
   });
 
