@@ -21,8 +21,10 @@ const SUPERSCRIPT: Record<string, string> = {
   '-': '⁻',
 };
 
-/** 10 to an integer power, written 10⁻⁵. */
-const power = (e: number) => `10${[...String(e)].map((c) => SUPERSCRIPT[c] ?? '').join('')}`;
+/** 10 to an integer power with superscript digits: 10⁻⁶, 10⁰, 10³. */
+export function powerOfTen(exponent: number): string {
+  return `10${String(exponent).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c]!)}`;
+}
 
 /** |v| to `digits` significant digits, without a sign. */
 function magnitude(a: number, digits: number): string {
@@ -31,7 +33,7 @@ function magnitude(a: number, digits: number): string {
     if (!s.includes('e')) return s;
   }
   const [m, e] = a.toExponential(digits - 1).split('e') as [string, string];
-  return `${String(Number(m))}×${power(Number(e))}`;
+  return `${String(Number(m))}×${powerOfTen(Number(e))}`;
 }
 
 /** A number to `digits` significant digits (default 4): "0.1234", "−2.5", "1.2×10⁻⁵", "∞". */

@@ -195,3 +195,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function nextFrames(page: Page): Promise<void> {
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
 }
+
+/** A block of the canvas, by id. */
+export const flowNode = (page: Page, id: string): Locator =>
+  page.locator(`.svelte-flow__node[data-id="${id}"]`);
+
+/** The connection between two blocks of the canvas. */
+export const flowEdge = (page: Page, source: string, target: string): Locator =>
+  page.locator(`.svelte-flow__edge[data-id="e-${source}-${target}"]`);
+
+/** The centre of an element once it has stopped moving. */
+export async function centre(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const box = await steadyBox(page.locator(selector));
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}

@@ -1,19 +1,23 @@
 /** The network editor as a person uses it: drag blocks in, wire them up, fix the network, undo, redo. */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { byTestId, graphCounts, screenshot, steady, steadyBox, textOf, useApp } from './app.ts';
+import {
+  byTestId,
+  centre,
+  flowEdge,
+  flowNode,
+  graphCounts,
+  screenshot,
+  steady,
+  steadyBox,
+  textOf,
+  useApp,
+} from './app.ts';
 
 const app = useApp();
 
-const node = (page: Page, id: string) => page.locator(`.svelte-flow__node[data-id="${id}"]`);
-const edge = (page: Page, source: string, target: string) =>
-  page.locator(`.svelte-flow__edge[data-id="e-${source}-${target}"]`);
-
-/** The centre of an element once it has stopped moving. */
-async function centre(page: Page, selector: string): Promise<{ x: number; y: number }> {
-  const box = await steadyBox(page.locator(selector));
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
+const node = flowNode;
+const edge = flowEdge;
 
 /** Drags from a block's output handle to another block's input handle with real mouse moves. */
 async function connect(page: Page, source: string, target: string): Promise<void> {

@@ -7,10 +7,12 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   byTestId,
+  centre,
+  flowEdge,
+  flowNode,
   graphCounts,
   recordToasts,
   setField,
-  steadyBox,
   textOf,
   useApp,
   waitForState,
@@ -18,14 +20,8 @@ import {
 
 const app = useApp();
 
-const node = (page: Page, id: string) => page.locator(`.svelte-flow__node[data-id="${id}"]`);
-const edge = (page: Page, source: string, target: string) =>
-  page.locator(`.svelte-flow__edge[data-id="e-${source}-${target}"]`);
-
-async function centre(page: Page, selector: string): Promise<{ x: number; y: number }> {
-  const box = await steadyBox(page.locator(selector));
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
+const node = flowNode;
+const edge = flowEdge;
 
 /** Drags a wire from a block's output handle and lets go over the middle of another block's body. */
 async function wireToBody(page: Page, source: string, target: string): Promise<void> {

@@ -1,4 +1,7 @@
 /** Numbers for people: a few significant digits, the locale's separators, compact rates. */
+import { powerOfTen } from '../../../engine/explain/notation.ts';
+
+export { powerOfTen };
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
@@ -43,25 +46,6 @@ export function fixed(v: number | null | undefined, digits: number, locale?: str
   if (v === null || v === undefined || Number.isNaN(v)) return '–';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
-}
-
-const SUPERSCRIPT: Record<string, string> = {
-  '-': '⁻',
-  '0': '⁰',
-  '1': '¹',
-  '2': '²',
-  '3': '³',
-  '4': '⁴',
-  '5': '⁵',
-  '6': '⁶',
-  '7': '⁷',
-  '8': '⁸',
-  '9': '⁹',
-};
-
-/** 10ⁿ written with superscript digits: 10⁻⁶, 10⁰, 10³. */
-export function powerOfTen(exponent: number): string {
-  return `10${String(exponent).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c]!)}`;
 }
 
 /**
