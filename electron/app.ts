@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import type * as ElectronModule from 'electron';
 import type { BrowserWindow as BrowserWindowType, IpcMainInvokeEvent } from 'electron';
 import { createAppProtocolHandler } from './app-protocol.ts';
-import { RendererEvent } from './channels.ts';
-import type { AppInfo, FileHandle, MenuCommand } from './channels.ts';
+import { RendererEvent } from './contract.ts';
+import type { FileHandle, MenuCommand, RendererEventTypes } from './contract.ts';
 import { createEngineHost } from './engine-host.ts';
 import type { EngineHost } from './engine-host.ts';
 import { cleanTempFiles } from './files/atomic-write.ts';
@@ -107,7 +107,7 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
         stdio: 'inherit',
       }),
     createChannel: () => new MessageChannelMain(),
-    onCrash: (reason) => win?.webContents.send(RendererEvent.engineExit, reason),
+    onCrash: (reason) => send(RendererEvent.engineExit, reason),
   });
 
   const userData = () => app.getPath('userData');
@@ -122,8 +122,11 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
       origins: allowedOrigins,
     });
 
-  const command = (c: MenuCommand, file?: FileHandle) =>
-    win?.webContents.send(RendererEvent.menuCommand, c, file);
+  /** An event to the window, with the payload the contract gives it. */
+  function send<E extends keyof RendererEventTypes>(event: E, ...args: RendererEventTypes[E]): void {
+    win?.webContents.send(event, ...args);
+  }
+  const command = (c: MenuCommand, file?: FileHandle) => send(RendererEvent.menuCommand, c, file);
 
   /** The OS language (known once the app is ready), and the shell's words in it. */
   const lang = () => desktopLang(app.getLocale());
@@ -154,14 +157,6 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
   }
 
   const handlers: Handlers = {
-    'app:info': (): AppInfo => ({
-      name: app.getName(),
-      version: app.getVersion(),
-      electron: process.versions.electron ?? '',
-      chrome: process.versions.chrome ?? '',
-      node: process.versions.node,
-      platform: process.platform,
-    }),
     'window:document-state': ([s]) => {
       edited = s.edited;
       win?.setTitle(s.title || app.getName());
@@ -185,10 +180,6 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
       return f;
     },
     'recent:list': () => files.recent(),
-    'recent:clear': async () => {
-      await recent.clear();
-      await refreshMenu();
-    },
     'recovery:list': () => recovery.list(),
     'recovery:read': ([id]) => recovery.read(id),
     'recovery:write': ([text, name]) => recovery.write(text, name),

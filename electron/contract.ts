@@ -1,11 +1,15 @@
 /**
- * The one list of IPC channels between main and preload, and the shapes that cross them. Imported by
- * both ends (the preload bundles it), so it holds plain constants and types only: no zod, no Node.
+ * The desktop contract: everything main, preload and window agree on, in one module that each of them
+ * imports (and that imports nothing of theirs). The channels with their arguments and results, the
+ * events main sends, the bridge the preload exposes to the window, the file records and the error
+ * codes. The preload and the window bundle it, so it holds plain constants and types only: no zod,
+ * no Node, no Electron, no DOM. Main checks every argument against its own zod schemas, which must
+ * match the argument types here (electron/ipc.ts).
  */
+import type { MessageRef } from '../engine/i18n.ts';
 
 /** Renderer → main requests (`ipcRenderer.invoke`); every one answers an IpcResult. */
 export const Channel = {
-  appInfo: 'app:info',
   documentState: 'window:document-state',
   openDialog: 'files:open-dialog',
   saveDialog: 'files:save-dialog',
@@ -13,7 +17,6 @@ export const Channel = {
   write: 'files:write',
   drop: 'files:drop',
   recentList: 'recent:list',
-  recentClear: 'recent:clear',
   recoveryList: 'recovery:list',
   recoveryRead: 'recovery:read',
   recoveryWrite: 'recovery:write',
@@ -30,12 +33,14 @@ export const RendererEvent = {
   engineExit: 'engine:exit',
   menuCommand: 'menu:command',
 } as const;
+export type RendererEvent = (typeof RendererEvent)[keyof typeof RendererEvent];
 
 /** The data of the window message that carries the engine port into the page. */
 export const ENGINE_PORT_MESSAGE = 'backprop:engine-port';
 
-export type FileKind = 'project' | 'csv' | 'weights';
-export const FILE_KINDS: readonly FileKind[] = ['project', 'csv', 'weights'];
+/** What a file the window opens or saves holds; it picks the dialog's filters and the drop's reading. */
+export const FILE_KINDS = ['project', 'csv', 'weights'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
 
 /** A file the person chose, as the renderer sees it: an opaque token and a display name. */
 export interface FileHandle {
@@ -61,15 +66,6 @@ export interface RecoveryEntry {
   size: number;
   /** Written by this run of the app (not left over from a crash). */
   current: boolean;
-}
-
-export interface AppInfo {
-  name: string;
-  version: string;
-  electron: string;
-  chrome: string;
-  node: string;
-  platform: string;
 }
 
 /** Why main refused or failed a request; the window words each one (`desktopError.<code>` in app.json). */
@@ -107,7 +103,7 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError
 /**
  * The context bridge copies only the message of an Error thrown across it, so a failed bridge call
  * rejects with an Error whose message is this prefix and the IpcError as JSON; the window reads it
- * back with `desktopFailure()` (renderer/src/lib/desktop.ts).
+ * back with `desktopFailure()` (renderer/src/lib/desktop-error.ts).
  */
 export const BRIDGE_ERROR_PREFIX = 'backprop-desktop-error:';
 
@@ -124,3 +120,74 @@ export const MENU_COMMANDS = [
   'redo',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+/** The window's title and whether it has unsaved changes (main asks before closing an edited window). */
+export interface DocumentState {
+  edited: boolean;
+  title: string;
+}
+
+/**
+ * Each channel's arguments (as `ipcRenderer.invoke` passes them after the channel) and the value of
+ * its successful IpcResult. Main's zod schemas are checked against `args`, its handlers against
+ * `result`; the preload's calls against both.
+ */
+export interface ChannelTypes {
+  [Channel.documentState]: { args: [state: DocumentState]; result: null };
+  [Channel.openDialog]: { args: [kind: FileKind]; result: OpenedFile | null };
+  [Channel.saveDialog]: { args: [kind: FileKind, suggestedName: string]; result: FileHandle | null };
+  [Channel.read]: { args: [token: string]; result: OpenedFile };
+  [Channel.write]: { args: [token: string, text: string]; result: FileHandle };
+  /** A dropped file's path, looked up in the preload (never by the window). */
+  [Channel.drop]: { args: [path: string]; result: OpenedFile };
+  [Channel.recentList]: { args: []; result: RecentFileName[] };
+  [Channel.recoveryList]: { args: []; result: RecoveryEntry[] };
+  [Channel.recoveryRead]: { args: [id: string]; result: string | null };
+  [Channel.recoveryWrite]: { args: [text: string, name: string]; result: null };
+  /** One entry by id, or '*' for every entry. */
+  [Channel.recoveryDiscard]: { args: [id: string]; result: null };
+  /** The engine's port arrives as the RendererEvent.enginePort message, not as the result. */
+  [Channel.engineConnect]: { args: []; result: null };
+}
+export type ChannelArgs<C extends Channel> = ChannelTypes[C]['args'];
+export type ChannelResult<C extends Channel> = ChannelTypes[C]['result'];
+
+/** The payloads of main's events, as the preload's listeners receive them. */
+export interface RendererEventTypes {
+  [RendererEvent.enginePort]: [];
+  [RendererEvent.engineExit]: [reason: MessageRef];
+  [RendererEvent.menuCommand]: [command: MenuCommand, file?: FileHandle];
+}
+
+/**
+ * What the preload offers the window as `window.backpropDesktop` (absent in the browser build): a few
+ * named functions, no raw ipcRenderer. Files come and go as opaque tokens from dialogs or drops the
+ * person saw, never as paths. A refused or failed call rejects with an Error whose message starts with
+ * BRIDGE_ERROR_PREFIX.
+ */
+export interface DesktopBridge {
+  /**
+   * Asks for a fresh engine host; its MessagePort arrives as a window message whose data is
+   * ENGINE_PORT_MESSAGE (ports cannot cross the context bridge as return values).
+   */
+  requestEngine(): void;
+  /** Called when the engine host exits, with why; returns an unsubscribe function. */
+  onEngineExit(listener: (reason: MessageRef) => void): () => void;
+  openFile(kind: FileKind): Promise<OpenedFile | null>;
+  /** A granted file's current bytes; null when main no longer knows the token. */
+  readToken(token: string): Promise<OpenedFile | null>;
+  /** Saves to `token` (Save) or asks where (Save As, no token, or a token that cannot be written). */
+  saveFile(kind: FileKind, suggestedName: string, text: string, token?: string): Promise<FileHandle | null>;
+  /** Recent files by name (the native menu opens them; a name grants nothing). */
+  recentFiles(): Promise<RecentFileName[]>;
+  /** Commands from the native menu; `open-recent` comes with the file it granted. */
+  onMenu(listener: (command: MenuCommand, file?: FileHandle) => void): () => void;
+  /** A File dropped on the window (or picked in an <input>): main grants a token for it. */
+  droppedFile(file: File): Promise<OpenedFile | null>;
+  setDocumentState(state: DocumentState): Promise<void>;
+  /** Autosave for crash recovery. */
+  writeRecovery(text: string, name?: string): Promise<void>;
+  /** The newest work left by an earlier run that did not end cleanly, if any. */
+  readRecovery(): Promise<string | null>;
+  clearRecovery(): Promise<void>;
+}

@@ -3,7 +3,7 @@ import desktopEn from '../locales/en/desktop.json' with { type: 'json' };
 import desktopZh from '../locales/zh-CN/desktop.json' with { type: 'json' };
 import { createTranslator, langFromLocale } from '../engine/i18n.ts';
 import type { Catalogues, Lang, MessageParams } from '../engine/i18n.ts';
-import type { FileKind } from './channels.ts';
+import type { FileKind } from './contract.ts';
 import { FILTERS } from './files/service.ts';
 import type { FileFilter } from './files/service.ts';
 

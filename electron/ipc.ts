@@ -5,13 +5,13 @@
  */
 import type { IpcMainInvokeEvent } from 'electron';
 import { z } from 'zod';
-import { Channel } from './channels.ts';
-import type { IpcErrorCode, IpcErrorParams, IpcResult } from './channels.ts';
+import { Channel, FILE_KINDS } from './contract.ts';
+import type { ChannelArgs, ChannelResult, IpcErrorCode, IpcErrorParams, IpcResult } from './contract.ts';
 import { FileError, MAX_FILE_BYTES, systemErrorCode } from './files/service.ts';
 import { RECOVERY_ID } from './files/recovery.ts';
 import type { SenderInfo } from './security.ts';
 
-const kind = z.enum(['project', 'csv', 'weights']);
+const kind = z.enum(FILE_KINDS);
 const token = z.string().regex(/^[0-9a-f-]{36}$/);
 const text = z.string().max(MAX_FILE_BYTES);
 /** A bare file name for a save dialog's suggestion: no folders, no drive, no control characters. */
@@ -26,7 +26,6 @@ const fileName = z
 const recoveryId = z.string().regex(RECOVERY_ID);
 
 export const argumentSchemas = {
-  [Channel.appInfo]: z.tuple([]),
   [Channel.documentState]: z.tuple([z.object({ edited: z.boolean(), title: z.string().max(200) }).strict()]),
   [Channel.openDialog]: z.tuple([kind]),
   [Channel.saveDialog]: z.tuple([kind, fileName]),
@@ -34,17 +33,22 @@ export const argumentSchemas = {
   [Channel.write]: z.tuple([token, text]),
   [Channel.drop]: z.tuple([z.string().min(1).max(4096)]),
   [Channel.recentList]: z.tuple([]),
-  [Channel.recentClear]: z.tuple([]),
   [Channel.recoveryList]: z.tuple([]),
   [Channel.recoveryRead]: z.tuple([recoveryId]),
   [Channel.recoveryWrite]: z.tuple([text, z.string().max(255)]),
   [Channel.recoveryDiscard]: z.tuple([z.union([recoveryId, z.literal('*')])]),
   [Channel.engineConnect]: z.tuple([]),
-} satisfies Record<Channel, z.ZodTuple>;
+} satisfies { [C in Channel]: z.ZodType<ChannelArgs<C>> & z.ZodTuple };
 
 type Schemas = typeof argumentSchemas;
+/** A handler may leave out a `null` result (the wrapper answers null for undefined). */
+type HandlerResult<C extends Channel> = [ChannelResult<C>] extends [null] ? void | null : ChannelResult<C>;
+/** Every channel's handler: its checked arguments in, the contract's result out. */
 export type Handlers = {
-  [C in Channel]: (args: z.infer<Schemas[C]>, event: IpcMainInvokeEvent) => unknown;
+  [C in Channel]: (
+    args: z.infer<Schemas[C]>,
+    event: IpcMainInvokeEvent,
+  ) => HandlerResult<C> | Promise<HandlerResult<C>>;
 };
 
 /** What main can tell about an invoke's sender. */

@@ -4,7 +4,7 @@
  * development.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand, RecentFileName } from './channels.ts';
+import type { MenuCommand, RecentFileName } from './contract.ts';
 import { desktopTranslator } from './i18n.ts';
 import type { Lang } from '../engine/i18n.ts';
 

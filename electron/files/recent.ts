@@ -5,7 +5,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import { z } from 'zod';
-import type { FileKind } from '../channels.ts';
+import type { FileKind } from '../contract.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 export const MAX_RECENT = 10;

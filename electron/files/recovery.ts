@@ -6,7 +6,7 @@
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { RecoveryEntry } from '../channels.ts';
+import type { RecoveryEntry } from '../contract.ts';
 import { cleanTempFiles, writeFileAtomic } from './atomic-write.ts';
 
 export const RECOVERY_ID = /^[A-Za-z0-9-]{1,64}$/;

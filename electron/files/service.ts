@@ -13,7 +13,7 @@ import type {
   IpcErrorParams,
   OpenedFile,
   RecentFileName,
-} from '../channels.ts';
+} from '../contract.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { RecentFiles } from './recent.ts';
 import type { TokenStore } from './tokens.ts';

@@ -4,7 +4,7 @@
  * only reaches the file it was granted for, and only for what the grant allows.
  */
 import { randomUUID } from 'node:crypto';
-import type { FileKind } from '../channels.ts';
+import type { FileKind } from '../contract.ts';
 
 export type Access = 'read' | 'write' | 'read-write';
 

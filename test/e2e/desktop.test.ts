@@ -1,6 +1,6 @@
 /**
  * The window as it runs inside the desktop shell, in Chromium: the preload's bridge is replaced by a
- * stand-in with the same contract (files through tokens, the engine over a MessagePort handed over as
+ * stand-in typed by the same contract (electron/contract.ts) (files through tokens, the engine over a MessagePort handed over as
  * a window message, refusals as rejected calls whose message carries main's error). What is checked
  * is the window's side: that every refusal and failure reaches the person in their language, and that
  * nothing is marked saved that was not.
@@ -9,57 +9,117 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
+import { BRIDGE_ERROR_PREFIX, ENGINE_PORT_MESSAGE } from '../../electron/contract.ts';
+import type {
+  DesktopBridge,
+  DocumentState,
+  FileKind,
+  IpcErrorCode,
+  IpcErrorParams,
+} from '../../electron/contract.ts';
+import type { MessageRef } from '../../engine/i18n.ts';
 import { byTestId, ready, textOf, useApp } from './app.ts';
 
 const app = useApp();
 
+/** What the stand-in records for the test (`window.__shell`), and how the test scripts failures. */
+interface Shell {
+  saves: { kind: FileKind; name: string; token: string | null; size: number }[];
+  asked: FileKind[];
+  documents: DocumentState[];
+  engines: number;
+  worker: { terminate(): void } | null;
+  exit: ((reason: MessageRef) => void) | null;
+  saveError: { code: IpcErrorCode; params: IpcErrorParams } | null;
+  saveCancelled: boolean;
+}
+
+/** The few page globals the stand-in uses (this file compiles without the DOM's types). */
+interface PagePort {
+  onmessage: ((e: { data: unknown }) => void) | null;
+  postMessage(data: unknown): void;
+}
+interface PageGlobals {
+  Worker: new (url: string, o: { type: 'module' }) => PagePort & { terminate(): void };
+  MessageChannel: new () => { port1: unknown; port2: PagePort };
+  postMessage(data: unknown, origin: string, transfer: unknown[]): void;
+  backpropDesktop?: DesktopBridge;
+  __shell?: Shell;
+}
+
+interface StandInOptions {
+  workerUrl: string;
+  portMessage: typeof ENGINE_PORT_MESSAGE;
+  errorPrefix: typeof BRIDGE_ERROR_PREFIX;
+}
+
 /**
- * The stand-in bridge, as page script. The engine is the browser build's own worker, relayed through a
- * MessageChannel whose port reaches the page as the shell's does. `window.__shell` lets the test
- * script failures and read what the window asked for.
+ * The stand-in bridge, typed by the desktop contract and run in the page before its own scripts (it
+ * travels as its source text, so it uses nothing from this module but its argument). The engine is
+ * the browser build's own worker, relayed through a MessageChannel whose port reaches the page as the
+ * shell's does. `window.__shell` lets the test script failures and read what the window asked for.
  */
-function bridgeScript(workerUrl: string): string {
-  return `(() => {
-    const failure = (code, params) =>
-      new Error('backprop-desktop-error:' + JSON.stringify({ code, message: code, params }));
-    const shell = (window.__shell = {
-      saves: [], asked: [], documents: [], engines: 0, exit: null, saveError: null, saveCancelled: false,
-    });
-    window.backpropDesktop = {
-      requestEngine() {
-        shell.engines++;
-        const worker = new Worker(${JSON.stringify(workerUrl)}, { type: 'module' });
-        const channel = new MessageChannel();
-        channel.port2.onmessage = (e) => worker.postMessage(e.data);
-        worker.onmessage = (e) => channel.port2.postMessage(e.data);
-        shell.worker = worker;
-        window.postMessage('backprop:engine-port', '*', [channel.port1]);
-      },
-      onEngineExit(listener) {
-        shell.exit = listener;
-        return () => {};
-      },
-      async openFile() { return null; },
-      async readToken() { return null; },
-      async saveFile(kind, name, text, token) {
-        shell.asked.push(kind);
-        if (shell.saveError) throw failure(shell.saveError.code, shell.saveError.params);
-        if (shell.saveCancelled) return null;
-        shell.saves.push({ kind, name, token: token ?? null, size: text.length });
-        return { token: 'token-' + shell.saves.length, name };
-      },
-      async recentFiles() { return []; },
-      onMenu() { return () => {}; },
-      async droppedFile(file) {
-        if (!/\\.(csv|tsv|txt|json)$/i.test(file.name)) throw failure('UNSUPPORTED_FILE', { name: file.name });
-        return null;
-      },
-      async setDocumentState(state) { shell.documents.push(state); },
-      async writeRecovery() {},
-      async readRecovery() { return null; },
-      async clearRecovery() {},
-    };
-  })();`;
+function installStandIn({ workerUrl, portMessage, errorPrefix }: StandInOptions): void {
+  const page = globalThis as unknown as PageGlobals;
+  const failure = (code: IpcErrorCode, params: IpcErrorParams) =>
+    new Error(errorPrefix + JSON.stringify({ code, message: code, params }));
+  const shell: Shell = (page.__shell = {
+    saves: [],
+    asked: [],
+    documents: [],
+    engines: 0,
+    worker: null,
+    exit: null,
+    saveError: null,
+    saveCancelled: false,
+  });
+  const bridge: DesktopBridge = {
+    requestEngine() {
+      shell.engines++;
+      const worker = new page.Worker(workerUrl, { type: 'module' });
+      const channel = new page.MessageChannel();
+      channel.port2.onmessage = (e) => worker.postMessage(e.data);
+      worker.onmessage = (e) => channel.port2.postMessage(e.data);
+      shell.worker = worker;
+      page.postMessage(portMessage, '*', [channel.port1]);
+    },
+    onEngineExit(listener) {
+      shell.exit = listener;
+      return () => {};
+    },
+    async openFile() {
+      return null;
+    },
+    async readToken() {
+      return null;
+    },
+    async saveFile(kind, name, text, token) {
+      shell.asked.push(kind);
+      if (shell.saveError) throw failure(shell.saveError.code, shell.saveError.params);
+      if (shell.saveCancelled) return null;
+      shell.saves.push({ kind, name, token: token ?? null, size: text.length });
+      return { token: `token-${shell.saves.length}`, name, kind };
+    },
+    async recentFiles() {
+      return [];
+    },
+    onMenu() {
+      return () => {};
+    },
+    async droppedFile(file) {
+      if (!/\.(csv|tsv|txt|json)$/i.test(file.name)) throw failure('UNSUPPORTED_FILE', { name: file.name });
+      return null;
+    },
+    async setDocumentState(state) {
+      shell.documents.push(state);
+    },
+    async writeRecovery() {},
+    async readRecovery() {
+      return null;
+    },
+    async clearRecovery() {},
+  };
+  page.backpropDesktop = bridge;
 }
 
 /** Opens the app with the stand-in bridge installed before any of the page's own scripts run. */
@@ -68,7 +128,12 @@ async function openInShell(locale = 'en-US'): Promise<Page> {
   const worker = readdirSync(join(root, 'assets')).find((f) => /^web-worker-.*\.js$/.test(f));
   if (!worker) throw new Error('the browser build has no engine worker');
   const page = await app.open({ locale });
-  await page.context().addInitScript(bridgeScript(`/assets/${worker}`));
+  const options: StandInOptions = {
+    workerUrl: `/assets/${worker}`,
+    portMessage: ENGINE_PORT_MESSAGE,
+    errorPrefix: BRIDGE_ERROR_PREFIX,
+  };
+  await page.context().addInitScript(installStandIn, options);
   await page.reload();
   await ready(page);
   expect(await page.evaluate('window.__shell.engines')).toBe(1);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Channel, RendererEvent } from '../../electron/channels.ts';
+import { Channel, RendererEvent } from '../../electron/contract.ts';
 import type { ElectronMock } from './electron-mock.ts';
 import { FakeBrowserWindow, FakeMessageChannelMain } from './electron-mock.ts';
 
@@ -114,7 +114,7 @@ describe('main process', () => {
   });
 
   it.each([
-    [Channel.appInfo, ['extra']],
+    [Channel.recentList, ['extra']],
     [Channel.openDialog, ['exe']],
     [Channel.openDialog, []],
     [Channel.saveDialog, ['project', '../../.bashrc']],
@@ -138,10 +138,7 @@ describe('main process', () => {
   });
 
   it('answers a trusted sender', async () => {
-    await expect(invoke(Channel.appInfo, event())).resolves.toMatchObject({
-      ok: true,
-      value: { name: 'Backprop Studio' },
-    });
+    await expect(invoke(Channel.recentList, event())).resolves.toEqual({ ok: true, value: [] });
     await expect(
       invoke(Channel.read, event(), '00000000-0000-4000-8000-000000000000'),
     ).resolves.toMatchObject({

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { Channel, ENGINE_PORT_MESSAGE, RendererEvent } from '../../electron/channels.ts';
+import { Channel, ENGINE_PORT_MESSAGE, RendererEvent } from '../../electron/contract.ts';
+import type { DesktopBridge } from '../../electron/contract.ts';
 import { desktopFailure } from '../../renderer/src/lib/desktop-error.ts';
-import type { ElectronBridge } from '../../electron/preload.ts';
 import type { ElectronMock } from './electron-mock.ts';
 
 const state = vi.hoisted(() => ({ electron: null as unknown as ElectronMock }));
@@ -12,7 +12,7 @@ vi.mock('electron', async () => {
 });
 
 const postMessage = vi.fn();
-let bridge: ElectronBridge;
+let bridge: DesktopBridge;
 let e: ElectronMock;
 const ok = (value: unknown) => ({ ok: true, value });
 const fail = (code: string, params: Record<string, unknown> = {}) => ({
@@ -24,7 +24,7 @@ beforeAll(async () => {
   (globalThis as { window?: unknown }).window = { postMessage };
   await import('../../electron/preload.ts');
   e = state.electron;
-  bridge = e.exposed.backpropDesktop as ElectronBridge;
+  bridge = e.exposed.backpropDesktop as DesktopBridge;
 });
 
 describe('preload', () => {
@@ -34,6 +34,36 @@ describe('preload', () => {
     for (const [name, value] of Object.entries(bridge)) expect(typeof value, name).toBe('function');
     for (const raw of ['invoke', 'send', 'sendSync', 'on', 'postMessage', 'ipcRenderer'])
       expect(bridge).not.toHaveProperty(raw);
+  });
+
+  it('exposes exactly the contract: no method the window does not know of', () => {
+    // Typed by the contract, so this list cannot miss a method of DesktopBridge or name one it lacks.
+    const methods: Record<keyof DesktopBridge, true> = {
+      requestEngine: true,
+      onEngineExit: true,
+      openFile: true,
+      readToken: true,
+      saveFile: true,
+      recentFiles: true,
+      onMenu: true,
+      droppedFile: true,
+      setDocumentState: true,
+      writeRecovery: true,
+      readRecovery: true,
+      clearRecovery: true,
+    };
+    expect(Object.keys(bridge).sort()).toEqual(Object.keys(methods).sort());
+  });
+
+  it('sends the window title and unsaved mark to main', async () => {
+    e.ipcRenderer.invoke.mockResolvedValueOnce(ok(null));
+    await expect(
+      bridge.setDocumentState({ edited: true, title: 'a – Backprop Studio' }),
+    ).resolves.toBeUndefined();
+    expect(e.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channel.documentState, {
+      edited: true,
+      title: 'a – Backprop Studio',
+    });
   });
 
   it('asks main for the engine and forwards the port to the page as a window message', async () => {

@@ -1,6 +1,6 @@
 /** Main's refusals and failures as the window receives them from a rejected desktop bridge call. */
-import { BRIDGE_ERROR_PREFIX, IPC_ERROR_CODES } from '../../../electron/channels.ts';
-import type { IpcErrorCode, IpcErrorParams } from '../../../electron/channels.ts';
+import { BRIDGE_ERROR_PREFIX, IPC_ERROR_CODES } from '../../../electron/contract.ts';
+import type { IpcErrorCode, IpcErrorParams } from '../../../electron/contract.ts';
 
 /** A desktop call that main refused or failed: its code and the facts it is worded from. */
 export interface DesktopFailure {
