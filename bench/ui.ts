@@ -5,13 +5,13 @@
  * frames, the long tasks (PerformanceObserver "longtask", over 50 ms) and at the end how long Pause takes
  * from the click to the panel saying "paused". A measurement, not a test: it fails nothing.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { chromiumLaunch } from '../test/e2e/launch.ts';
+import { viteBuild } from '../test/e2e/global-setup.ts';
 import { startStaticServer } from '../test/e2e/server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -31,26 +31,10 @@ const windows = [
     a! >= 0 && b! <= seconds && (b! <= 3 || a! >= 3) && all.findIndex(([c]) => c === a) === i,
 ) as [number, number][];
 
-function viteBuild(outDir: string): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_ENV;
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      [
-        resolve(ROOT, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--outDir',
-        outDir,
-        '--emptyOutDir',
-        '--logLevel',
-        'warn',
-      ],
-      { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] },
-    );
-    child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`vite build exited ${code}`))));
-  });
+/** Builds the browser app into `outDir`, or says why it could not. */
+async function buildWeb(outDir: string): Promise<void> {
+  const { code, output } = await viteBuild(outDir);
+  if (code !== 0) throw new Error(`vite build exited ${code}:\n${output}`);
 }
 
 /** In the page: every frame's time and every long task, from now on. */
@@ -182,7 +166,7 @@ async function main(): Promise<void> {
   if (!arg('--web') && (!args.includes('--no-build') || !existsSync(join(root, 'index.html')))) {
     root = mkdtempSync(join(tmpdir(), 'backprop-bench-ui-'));
     cleanup = () => rmSync(root, { recursive: true, force: true });
-    await viteBuild(root);
+    await buildWeb(root);
   }
   const server = await startStaticServer(root);
   const browser = await chromium.launch(chromiumLaunch);

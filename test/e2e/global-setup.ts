@@ -23,7 +23,8 @@ declare module 'vitest' {
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-function viteBuild(outDir: string): Promise<{ code: number | null; output: string }> {
+/** `vite build` of the browser app into `outDir` (the production build, whatever NODE_ENV the caller has). */
+export function viteBuild(outDir: string): Promise<{ code: number | null; output: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NODE_ENV; // Vitest sets NODE_ENV=test; the build must be the production one
   delete env.VITEST;
