@@ -50,6 +50,12 @@ export interface EngineClientOptions {
   heartbeatMs?: number;
   /** A ping unanswered this long means the host hung. */
   hangTimeoutMs?: number;
+  /**
+   * Calls that may keep the host busy in one synchronous stretch (setting up a run on millions of
+   * rows): while one is under way, the host is judged hung only after `longCallTimeoutMs`.
+   */
+  longCalls?: readonly string[];
+  longCallTimeoutMs?: number;
   /** A new host that has not answered at all after this long counts as hung too. */
   startupTimeoutMs?: number;
   /** Take a checkpoint this often while training, in ms (0: never automatically). */
@@ -75,9 +81,16 @@ export interface EngineClient {
 type Method = keyof EngineApi;
 type Pending = { reject: (e: Error) => void };
 
+/** The engine's calls that can take seconds in one synchronous stretch on a large table. */
+const LONG_CALLS = ['loadData', 'describeTarget', 'createRun', 'restore', 'reset', 'exportProject'];
+
 export function createEngineClient(o: EngineClientOptions): EngineClient {
   const heartbeatMs = o.heartbeatMs ?? 1000;
   const hangTimeoutMs = o.hangTimeoutMs ?? 5000;
+  const longCalls = new Set(o.longCalls ?? LONG_CALLS);
+  const longCallTimeoutMs = o.longCallTimeoutMs ?? 60_000;
+  /** Long calls under way (see `longCalls`). */
+  let longPending = 0;
   const startupTimeoutMs = o.startupTimeoutMs ?? 30_000;
   let host: HostProcess;
   let remote: Comlink.Remote<EngineApi>;
@@ -106,6 +119,7 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
     if (gen !== generation || closed) return;
     generation++;
     pingSince = null;
+    longPending = 0;
     const key = code === 'ENGINE_HUNG' ? 'host.hung' : 'host.crashed';
     const { message } = new EngineUnavailableError(code, key, { reason });
     const waiting = pending;
@@ -131,16 +145,24 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
       return Promise.reject(new EngineUnavailableError('ENGINE_CRASHED', 'host.closed')) as ReturnType<
         EngineApi[M]
       >;
+    const long = longCalls.has(method);
+    const gen = generation;
+    if (long) longPending++;
+    const done = () => {
+      if (long && gen === generation) longPending--;
+    };
     return new Promise((resolve, reject) => {
       const entry: Pending = { reject };
       pending.add(entry);
       const fn = remote[method] as unknown as (...a: unknown[]) => Promise<unknown>;
       fn(...args).then(
         (v) => {
+          done();
           ready = true;
           if (pending.delete(entry)) resolve(v as never);
         },
         (e: unknown) => {
+          done();
           if (pending.delete(entry)) reject(e instanceof Error ? e : new Error(String(e)));
         },
       );
@@ -179,7 +201,7 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
             },
             () => {},
           );
-        } else if (ready && Date.now() - pingSince > hangTimeoutMs) {
+        } else if (ready && Date.now() - pingSince > (longPending > 0 ? longCallTimeoutMs : hangTimeoutMs)) {
           // A host still starting up is judged by the startup timeout above, not this one.
           fail(generation, 'ENGINE_HUNG', exitReason.noAnswer(Math.round((Date.now() - pingSince) / 1000)));
         }

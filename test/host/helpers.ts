@@ -19,6 +19,8 @@ export function startClient(
       }),
     heartbeatMs: opts.heartbeatMs ?? 0,
     hangTimeoutMs: opts.hangTimeoutMs ?? 5000,
+    ...(opts.longCalls ? { longCalls: opts.longCalls } : {}),
+    ...(opts.longCallTimeoutMs ? { longCallTimeoutMs: opts.longCallTimeoutMs } : {}),
     onEvent: (e) => events.push(e),
     ...(opts.checkpointMs ? { checkpointMs: opts.checkpointMs } : {}),
   });
