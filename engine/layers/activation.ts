@@ -17,6 +17,7 @@ import {
   alphaOf,
   checkActivation,
   inputWidth,
+  inputTerm,
   keepsGradient,
   parameterFree,
   PLAIN_CACHE,
@@ -111,11 +112,7 @@ export const activation: LayerKind<ActivationNode> = {
     const fPrime = s.fused
       ? null
       : grid(B, w, (r, j) => derivative(node.activation, alpha, x.out[r * w + j]!, s.out[r * w + j]!));
-    let dZ: Float64Array | null = null;
-    if (keepsGradient(x)) {
-      dZ = new Float64Array(B * w);
-      activation.term(s, x, B, dZ);
-    }
+    const dZ = inputTerm(activation, s, B);
     return {
       ...base,
       kind: 'activation',

@@ -23,6 +23,7 @@ import {
   checkActivation,
   isFiniteNonNegative,
   isPositiveInt,
+  inputTerm,
   keepsGradient,
 } from './parts.ts';
 
@@ -209,11 +210,7 @@ export const dense: LayerKind<DenseNode> = {
     const { l1, l2 } = dense.penalties(node);
     const penalized = l1 !== 0 || l2 !== 0;
     const k = s.kernel!;
-    let dX: Float64Array | null = null;
-    if (keepsGradient(x)) {
-      dX = new Float64Array(B * nIn);
-      dense.term(s, x, B, dX);
-    }
+    const dX = inputTerm(dense, s, B);
     return {
       ...base,
       kind: 'dense',

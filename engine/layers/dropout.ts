@@ -8,7 +8,7 @@ import { grid, perRow } from '../explain/rows.ts';
 import type { DropoutNode } from '../graph/types.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
-import { inputWidth, keepsGradient, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { inputTerm, inputWidth, keepsGradient, parameterFree, PLAIN_CACHE } from './parts.ts';
 
 export function dropoutForward(s: NodeState, ctx: RunContext): void {
   const rate = (s.node as DropoutNode).rate;
@@ -81,11 +81,7 @@ export const dropout: LayerKind<DropoutNode> = {
   backwardEvent(s, B, base) {
     const w = s.width;
     const x = s.inputs[0]!;
-    let dX: Float64Array | null = null;
-    if (keepsGradient(x)) {
-      dX = new Float64Array(B * w);
-      dropout.term(s, x, B, dX);
-    }
+    const dX = inputTerm(dropout, s, B);
     return {
       ...base,
       kind: 'dropout',

@@ -11,6 +11,18 @@ import type { BadSetting, CacheSpec, LayerKind, SettingField, WidthContext } fro
 /** True when the node keeps a stored gradient (the data does not: nothing needs ∂L/∂x). */
 export const keepsGradient = (s: NodeState): boolean => s.dOut.length > 0;
 
+/**
+ * Explainer: what single-input node `s` added into its input's stored gradient over B rows (its
+ * `term`), or null where the input keeps none (the data).
+ */
+export function inputTerm(kind: Pick<LayerKind, 'term'>, s: NodeState, B: number): Float64Array | null {
+  const x = s.inputs[0]!;
+  if (!keepsGradient(x)) return null;
+  const t = new Float64Array(B * x.width);
+  kind.term(s, x, B, t);
+  return t;
+}
+
 /** Buffers: the output and its gradient only. */
 export const PLAIN_CACHE: CacheSpec = {
   gradient: true,
