@@ -147,17 +147,17 @@ function timed(method: MethodName, r: Runner, o: MethodOptions): MethodResult {
   const t = clock();
   const first = r.run();
   const warmUp = clock() - t;
-  if (maxRuns <= 1)
-    return {
-      method,
-      gradient: r.gradient,
-      loss: first.loss,
-      multiplyAdds: first.total,
-      forwardMultiplyAdds: first.forward,
-      timeMs: warmUp,
-      runs: 1,
-      repetitions: 1,
-    };
+  const result = (timeMs: number, runs: number, repetitions: number): MethodResult => ({
+    method,
+    gradient: r.gradient,
+    loss: first.loss,
+    multiplyAdds: first.total,
+    forwardMultiplyAdds: first.forward,
+    timeMs,
+    runs,
+    repetitions,
+  });
+  if (maxRuns <= 1) return result(warmUp, 1, 1);
   const affordable = warmUp > 0 ? Math.floor(TIMING.budgetMs / warmUp) : TIMING.repetitions;
   const repetitions = Math.max(
     1,
@@ -173,16 +173,7 @@ function timed(method: MethodName, r: Runner, o: MethodOptions): MethodResult {
     for (let n = 0; n < perRepetition; n++) r.run();
     samples.push((clock() - t0) / perRepetition);
   }
-  return {
-    method,
-    gradient: r.gradient,
-    loss: first.loss,
-    multiplyAdds: first.total,
-    forwardMultiplyAdds: first.forward,
-    timeMs: median(samples),
-    runs: repetitions * perRepetition,
-    repetitions,
-  };
+  return result(median(samples), repetitions * perRepetition, repetitions);
 }
 
 /** Refuses networks or batches too big to differentiate 2P times. */
