@@ -209,3 +209,22 @@ export async function centre(page: Page, selector: string): Promise<{ x: number;
   const box = await steadyBox(page.locator(selector));
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
+
+/**
+ * Drags a wire from a block's output handle, with real mouse moves, and lets go on another block's
+ * input handle, or on the middle of its body (which connects too).
+ */
+export async function dragWire(
+  page: Page,
+  source: string,
+  target: string,
+  onto: 'handle' | 'body' = 'handle',
+): Promise<void> {
+  const from = await centre(page, `.svelte-flow__node[data-id="${source}"] .svelte-flow__handle.source`);
+  const end = onto === 'handle' ? '.svelte-flow__handle.target' : '.head';
+  const to = await centre(page, `.svelte-flow__node[data-id="${target}"] ${end}`);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 10 });
+  await page.mouse.up();
+}

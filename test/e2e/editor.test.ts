@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   byTestId,
-  centre,
+  dragWire,
   flowEdge,
   flowNode,
   graphCounts,
@@ -18,16 +18,6 @@ const app = useApp();
 
 const node = flowNode;
 const edge = flowEdge;
-
-/** Drags from a block's output handle to another block's input handle with real mouse moves. */
-async function connect(page: Page, source: string, target: string): Promise<void> {
-  const from = await centre(page, `.svelte-flow__node[data-id="${source}"] .svelte-flow__handle.source`);
-  const to = await centre(page, `.svelte-flow__node[data-id="${target}"] .svelte-flow__handle.target`);
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 10 });
-  await page.mouse.up();
-}
 
 /** Clicks an empty part of the canvas (clears the selection and takes focus off any form field). */
 async function clickCanvas(page: Page): Promise<void> {
@@ -95,13 +85,13 @@ describe('network editor', () => {
 
     // Each connection moves the problem on to the next block, which grows to show it and so moves its
     // handles: wait for the engine's verdict before reaching for the next handle.
-    await connect(page, 'input', 'dense1');
+    await dragWire(page, 'input', 'dense1');
     await expect.poll(() => edge(page, 'input', 'dense1').count()).toBe(1);
     await expect.poll(() => textOf(page, 'graph-problem')).toMatch(/Block "dense2" \(dense\) takes/);
-    await connect(page, 'dense1', 'dense2');
+    await dragWire(page, 'dense1', 'dense2');
     await expect.poll(() => edge(page, 'dense1', 'dense2').count()).toBe(1);
     await expect.poll(() => textOf(page, 'graph-problem')).toMatch(/Block "output" \(output\) takes/);
-    await connect(page, 'dense2', 'output');
+    await dragWire(page, 'dense2', 'output');
     await expect.poll(() => edge(page, 'dense2', 'output').count()).toBe(1);
     expect(await graphCounts(page)).toEqual({ nodes: 4, edges: 3 });
 

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   byTestId,
-  centre,
+  dragWire,
   flowEdge,
   flowNode,
   graphCounts,
@@ -22,16 +22,6 @@ const app = useApp();
 
 const node = flowNode;
 const edge = flowEdge;
-
-/** Drags a wire from a block's output handle and lets go over the middle of another block's body. */
-async function wireToBody(page: Page, source: string, target: string): Promise<void> {
-  const from = await centre(page, `.svelte-flow__node[data-id="${source}"] .svelte-flow__handle.source`);
-  const to = await centre(page, `.svelte-flow__node[data-id="${target}"] .head`);
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
-}
 
 /** Saves from the toolbar; the browser build downloads the project. */
 async function save(page: Page): Promise<Record<string, unknown>> {
@@ -93,10 +83,10 @@ describe('the main path', () => {
     await expect.poll(() => graphCounts(page)).toEqual({ nodes: 5, edges: 4 });
     await byTestId(page, 'palette-dense').click();
     await expect.poll(() => graphCounts(page)).toEqual({ nodes: 6, edges: 4 });
-    await wireToBody(page, 'dense1', 'dense4');
+    await dragWire(page, 'dense1', 'dense4', 'body');
     await expect.poll(() => edge(page, 'dense1', 'dense4').count()).toBe(1);
 
-    await wireToBody(page, 'dense3', 'dense1');
+    await dragWire(page, 'dense3', 'dense1', 'body');
     await expect.poll(() => page.locator('.notice').textContent()).toMatch(/cycle/i);
     expect(await edge(page, 'dense3', 'dense1').count()).toBe(0);
     expect((await graphCounts(page)).edges).toBe(5);
