@@ -155,13 +155,14 @@ export class AppState {
    * The network and data a run is made from; a run made from another key is stale. The network counts
    * by what it computes (moving a block does not change it), so undoing an edit makes the run current again.
    */
-  get runKey(): string {
-    return `${JSON.stringify(this.graph.spec())}|${this.data.revision}`;
-  }
+  runKey = $derived(`${JSON.stringify(this.graph.spec())}|${this.data.revision}`);
 
   /** The panels show a run made from another network or data than the one on screen. */
-  get staleRun(): boolean {
-    return this.training.run !== null && !this.training.madeFrom(this.runKey);
+  staleRun = $derived(this.training.run !== null && !this.training.madeFrom(this.runKey));
+
+  /** Makes the run from the network and data on screen, unless the current one already is. */
+  #ensureRun(): Promise<boolean> {
+    return this.training.ensureRun(this.graph.spec(), { mapping: this.data.mapping() }, this.runKey);
   }
 
   async train(): Promise<void> {
@@ -170,11 +171,7 @@ export class AppState {
       this.toast('error', errorText(this.graph.problem));
       return;
     }
-    const ok = await this.training.ensureRun(
-      this.graph.spec(),
-      { mapping: this.data.mapping() },
-      this.runKey,
-    );
+    const ok = await this.#ensureRun();
     if (!ok) return;
     if (this.training.status?.state === 'paused') await this.training.resume();
     else await this.training.start();
@@ -185,19 +182,13 @@ export class AppState {
     this.mode = 'explain';
     if (this.graph.problem) return;
     // A finished run of this network is explained with its trained weights; only a stale one is remade.
-    const ok =
-      this.training.isCurrent(this.runKey) ||
-      (await this.training.ensureRun(this.graph.spec(), { mapping: this.data.mapping() }, this.runKey));
+    const ok = this.training.isCurrent(this.runKey) || (await this.#ensureRun());
     if (ok) await this.explain.load();
   }
 
   async stepOnce(): Promise<void> {
     if (this.opening) return;
-    const ok = await this.training.ensureRun(
-      this.graph.spec(),
-      { mapping: this.data.mapping() },
-      this.runKey,
-    );
+    const ok = await this.#ensureRun();
     if (ok) await this.training.step();
   }
 
@@ -433,7 +424,7 @@ export class AppState {
     if (!this.dirty) return;
     // Nothing new since the last copy: no need to write it again. While a run trains, its progress is
     // kept once a minute (a long run's history makes a large file); an edit is kept at once.
-    const work = `${this.revisionKey}|${this.runKey}`;
+    const work = this.revisionKey;
     const step = this.training.status?.step ?? 0;
     const now = Date.now();
     const last = this.#autosaved;

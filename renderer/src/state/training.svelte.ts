@@ -61,7 +61,7 @@ export class TrainingState {
   stepsSeen = $state(0);
 
   /** The graph/data/settings key the current run was made from. */
-  #runKey = '';
+  #runKey = $state('');
   #cursor: MetricsCursor | null = null;
   #frame = 0;
   /** Bumped when the run is dropped, so that a refresh under way does not bring it back. */
