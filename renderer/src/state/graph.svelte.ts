@@ -288,15 +288,20 @@ export class GraphState {
     this.load(templateGraph(name, outputs, task));
   }
 
+  /** The output block and the block connected into it, where there are. */
+  #outputAndFeeder(): { out?: LayerNode; feeder?: LayerNode } {
+    const out = this.nodes.find((n) => n.data.layer.kind === 'output');
+    const edge = out && this.edges.find((e) => e.target === out.id);
+    return { out, feeder: edge && this.nodes.find((n) => n.id === edge.source) };
+  }
+
   /**
    * How to make the network end the way the data needs (one softmax unit per class, or linear values),
    * as one click: change the dense layer that feeds the output when it is nearly right (right width or
    * right activation), else add a dense layer before the output. Null when there is nothing to fix.
    */
   headFix(outputs: number, task: 'classification' | 'regression'): HeadFix | null {
-    const out = this.nodes.find((n) => n.data.layer.kind === 'output');
-    const edge = out && this.edges.find((e) => e.target === out.id);
-    const feeder = edge && this.nodes.find((n) => n.id === edge.source);
+    const { out, feeder } = this.#outputAndFeeder();
     if (!out || !feeder || out.data.layer.kind !== 'output') return null;
     const binary =
       task === 'classification' && outputs === 2 && out.data.layer.loss === 'binary_crossentropy';
@@ -325,7 +330,7 @@ export class GraphState {
 
   /** Applies a `headFix`; undoable as one change. */
   applyHeadFix(fix: HeadFix): void {
-    const out = this.nodes.find((n) => n.data.layer.kind === 'output');
+    const { out } = this.#outputAndFeeder();
     if (!out) return;
     const outLayer: LayerData = { kind: 'output', loss: fix.loss };
     if (fix.action === 'change') {
@@ -374,9 +379,7 @@ export class GraphState {
 
   /** Makes the block before the output fit the data: one unit per class (softmax) or one value. */
   fitHead(outputs: number, task: 'classification' | 'regression'): boolean {
-    const out = this.nodes.find((n) => n.data.layer.kind === 'output');
-    const edge = out && this.edges.find((e) => e.target === out.id);
-    const head = edge && this.nodes.find((n) => n.id === edge.source);
+    const { out, feeder: head } = this.#outputAndFeeder();
     if (!out || !head || head.data.layer.kind !== 'dense') return false;
     const layer = head.data.layer;
     const loss = task === 'regression' ? 'mse' : 'categorical_crossentropy';
