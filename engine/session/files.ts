@@ -7,7 +7,6 @@ import { EngineError } from '../errors.ts';
 import { createProject, serializeProject } from '../formats/project-file.ts';
 import { exportWeights, serializeWeights } from '../formats/weights-file.ts';
 import type { CompiledGraph } from '../graph/compile.ts';
-import type { TrainingHistory } from '../formats/schema-project.ts';
 import type { MetricsStore } from '../metrics/store.ts';
 import type { Run } from '../train/setup.ts';
 import type { EpochMetrics, Trainer } from '../train/trainer.ts';
@@ -84,21 +83,6 @@ export function projectText(p: ProjectRequest, r: Run | null): string {
     }
   }
   return serializeProject(createProject(project));
-}
-
-/** A project file's per-epoch series as the trainer's epoch records (null, a non-finite value, as NaN). */
-export function restoredEpochs(h: TrainingHistory): EpochMetrics[] {
-  const at = (s: (number | null)[] | undefined, i: number) => (s ? (s[i] ?? Number.NaN) : undefined);
-  return h.loss.map((loss, i) => {
-    const m: EpochMetrics = { epoch: i + 1, loss: loss ?? Number.NaN };
-    const valLoss = at(h.valLoss, i);
-    const accuracy = at(h.accuracy, i);
-    const valAccuracy = at(h.valAccuracy, i);
-    if (valLoss !== undefined) m.valLoss = valLoss;
-    if (accuracy !== undefined) m.accuracy = accuracy;
-    if (valAccuracy !== undefined) m.valAccuracy = valAccuracy;
-    return m;
-  });
 }
 
 /**

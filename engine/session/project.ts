@@ -5,7 +5,7 @@ import { issueError } from '../formats/issues.ts';
 import { FILE_LIMITS } from '../formats/limits.ts';
 import { draftNodesSchema } from '../formats/schema-graph.ts';
 import { dataSchema, positionsSchema, trainingSchema } from '../formats/schema-project.ts';
-import type { NodePosition, ProjectData } from '../formats/schema-project.ts';
+import type { NodePosition, ProjectData, TrainingHistory } from '../formats/schema-project.ts';
 import type { GraphSpec } from '../graph/types.ts';
 import type { TrainingConfig } from '../train/config.ts';
 import type { EpochMetrics } from '../train/trainer.ts';
@@ -56,4 +56,19 @@ export function historyColumns(history: EpochMetrics[]) {
   if (history.some((h) => h.accuracy !== undefined)) out.accuracy = col('accuracy');
   if (history.some((h) => h.valAccuracy !== undefined)) out.valAccuracy = col('valAccuracy');
   return out;
+}
+
+/** A project file's per-epoch series as the trainer's epoch records (null, a non-finite value, as NaN). */
+export function restoredEpochs(h: TrainingHistory): EpochMetrics[] {
+  const at = (s: (number | null)[] | undefined, i: number) => (s ? (s[i] ?? Number.NaN) : undefined);
+  return h.loss.map((loss, i) => {
+    const m: EpochMetrics = { epoch: i + 1, loss: loss ?? Number.NaN };
+    const valLoss = at(h.valLoss, i);
+    const accuracy = at(h.accuracy, i);
+    const valAccuracy = at(h.valAccuracy, i);
+    if (valLoss !== undefined) m.valLoss = valLoss;
+    if (accuracy !== undefined) m.accuracy = accuracy;
+    if (valAccuracy !== undefined) m.valAccuracy = valAccuracy;
+    return m;
+  });
 }

@@ -31,8 +31,8 @@ import { explainHandlers } from './explain.ts';
 import { NEURON_GRID_LIMITS, gridInputs, neuronGrid } from './grid.ts';
 import { summarizeResults } from './results.ts';
 import * as req from './requests.ts';
-import { parseProjectRequest } from './project.ts';
-import { compileSummary, projectText, restoredEpochs, resumeFrom, weightsText } from './files.ts';
+import { parseProjectRequest, restoredEpochs } from './project.ts';
+import { compileSummary, projectText, resumeFrom, weightsText } from './files.ts';
 
 export interface ServiceOptions {
   /** Lets the host's event loop run (pending calls are answered there). */
