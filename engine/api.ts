@@ -9,7 +9,7 @@ import type { Prediction } from './data/apply.ts';
 import type { BuiltinInfo } from './data/builtin.ts';
 import type { Preprocessing, RowTable, Task } from './data/types.ts';
 import type { ProjectFile } from './formats/project-file.ts';
-import type { ProjectRequest } from './session/project.ts';
+import type { NodePosition, ProjectData } from './formats/schema-project.ts';
 import type { EngineErrorInfo, Result } from './errors.ts';
 import type { CompileOptions } from './graph/compile.ts';
 import type { GraphSpec, NodeType } from './graph/types.ts';
@@ -25,7 +25,6 @@ import type { MethodComparison } from './explain/methods.ts';
 import type { StepTrace } from './explain/trace-types.ts';
 
 export type { Result } from './errors.ts';
-export type { ProjectRequest } from './session/project.ts';
 export const API_VERSION = 1;
 export const ENGINE_VERSION = '0.1.0';
 
@@ -213,6 +212,20 @@ export interface Checkpoint {
    * a long run's history crosses to the window in one copy, not one object per epoch.
    */
   epochColumns?: EpochColumns;
+}
+
+/** The app's half of a project file (name, graph, positions, data, settings). */
+export interface ProjectRequest {
+  name: string;
+  graph: GraphSpec;
+  positions?: NodePosition[];
+  data?: ProjectData;
+  training: TrainingConfig;
+  /**
+   * Whether the engine's run was made from this graph and data (default true). When false, or when
+   * its weights do not fit the graph, the project is saved without weights and history.
+   */
+  withRun?: boolean;
 }
 
 export interface WeightsSummary {

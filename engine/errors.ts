@@ -4,7 +4,7 @@
  * `locales/<lang>/engine.json`, and `message` is their English rendering (see `formatError`).
  */
 import { hasMessage, renderMessage } from './i18n.ts';
-import type { MessageParams } from './i18n.ts';
+import type { CataloguedMessage, MessageParams } from './i18n.ts';
 
 export const ERROR_CODES = [
   // graph
@@ -61,14 +61,8 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** A user-facing error: what is wrong, and where (node, row, column, field). */
-export interface EngineErrorInfo {
+export interface EngineErrorInfo extends CataloguedMessage {
   code: ErrorCode;
-  /** English text, rendered from `key` and `params` when there is a key. */
-  message: string;
-  /** Message id in `locales/<lang>/engine.json`, e.g. `graph.node.unitsRange`. */
-  key?: string;
-  /** Values for the key's `{{placeholders}}`: plain JSON, nested messages as `{ key, params }`. */
-  params?: MessageParams;
   nodeId?: string;
   row?: number;
   column?: string;

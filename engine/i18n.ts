@@ -5,7 +5,6 @@
  */
 import engineEn from '../locales/en/engine.json' with { type: 'json' };
 import engineZh from '../locales/zh-CN/engine.json' with { type: 'json' };
-import type { EngineErrorInfo } from './errors.ts';
 
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -18,6 +17,16 @@ export interface MessageRef {
 export type MessageParam = string | number | boolean | null | MessageRef | MessageParam[];
 export interface MessageParams {
   [name: string]: MessageParam;
+}
+
+/** A message as data on its way to the user: its English text and the catalogue words it was rendered from. */
+export interface CataloguedMessage {
+  /** English text, rendered from `key` and `params` when there is a key. */
+  message: string;
+  /** Message id in `locales/<lang>/engine.json`, e.g. `graph.node.unitsRange`. */
+  key?: string;
+  /** Values for the key's `{{placeholders}}`: plain JSON, nested messages as `{ key, params }`. */
+  params?: MessageParams;
 }
 
 /** A catalogue file: templates, grouped by nested objects (`graph.node.unitsRange`). */
@@ -94,7 +103,7 @@ export function hasMessage(key: string): boolean {
 }
 
 /** An error for the user, in `lang`; errors without a catalogued key keep their English message. */
-export function formatError(info: Pick<EngineErrorInfo, 'key' | 'params' | 'message'>, lang: Lang): string {
+export function formatError(info: CataloguedMessage, lang: Lang): string {
   if (info.key === undefined || !hasMessage(info.key)) return info.message;
   return renderMessage(lang, info.key, info.params ?? {});
 }

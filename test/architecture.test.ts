@@ -1,6 +1,7 @@
 /**
  * The import rules of docs/architecture.md, checked on every source file: which part may import
- * which. There are no exceptions: a rule holds for every file.
+ * which, and that no chain of imports (type-only ones included) leads back to where it started.
+ * There are no exceptions: a rule holds for every file.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -38,7 +39,8 @@ function importsOf(file: string): Edge[] {
   });
 }
 
-const EDGES = ['engine', 'electron', 'renderer/src'].flatMap(files).flatMap(importsOf);
+const FILES = ['engine', 'electron', 'renderer/src'].flatMap(files);
+const EDGES = FILES.flatMap(importsOf);
 const under = (path: string, ...dirs: string[]) => dirs.some((d) => path === d || path.startsWith(`${d}/`));
 /** The engine's entry points that know where they run; everything else in engine/ is its core. */
 const isHostOrCli = (f: string) => under(f, 'engine/host', 'engine/cli');
@@ -96,6 +98,53 @@ const RULES: Rule[] = [
 
 const label = (e: Edge) => `${e.from} -> ${e.to}`;
 
+/** The project file an import names (its query such as `?modulePath` dropped), or null for a package. */
+function target(to: string, known: ReadonlySet<string>): string | null {
+  const path = to.split('?')[0]!;
+  return [path, `${path}.ts`, `${path}/index.ts`].find((p) => known.has(p)) ?? null;
+}
+
+/**
+ * Every import cycle among `files`: each strongly connected component of more than one module (or a
+ * module importing itself), as its modules in a cycle through them, sorted (Tarjan's algorithm).
+ */
+function importCycles(files: readonly string[], edges: readonly Edge[]): string[][] {
+  const known = new Set(files);
+  const next = new Map<string, string[]>(files.map((f) => [f, []]));
+  for (const e of edges) {
+    const to = target(e.to, known);
+    if (to && next.has(e.from)) next.get(e.from)!.push(to);
+  }
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of next.get(v)!) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || next.get(v)!.includes(v)) cycles.push(component.sort());
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return cycles;
+}
+
 describe('architecture', () => {
   it('finds the imports it checks', () => {
     expect(EDGES.length).toBeGreaterThan(300);
@@ -104,6 +153,19 @@ describe('architecture', () => {
 
   it.each(RULES.map((r) => [r.name, r] as const))('%s', (_, rule) => {
     expect(EDGES.filter(rule.breaks).map(label)).toEqual([]);
+  });
+
+  it.each(['engine', 'electron', 'renderer/src'])('no import cycle among the modules of %s/', (dir) => {
+    expect(importCycles(FILES, EDGES).filter((c) => c.some((f) => under(f, dir)))).toEqual([]);
+  });
+
+  it('finds a planted import cycle, type-only imports included', () => {
+    // api.ts imports errors.ts for types only; errors.ts importing api.ts back closes a loop.
+    expect(importsOf('engine/api.ts')).toContainEqual({ from: 'engine/api.ts', to: 'engine/errors.ts' });
+    const planted: Edge = { from: 'engine/errors.ts', to: 'engine/api' };
+    const cycles = importCycles(FILES, [...EDGES, planted]);
+    expect(cycles.some((c) => c.includes('engine/api.ts') && c.includes('engine/errors.ts'))).toBe(true);
+    expect(importCycles(FILES, EDGES)).toEqual([]);
   });
 
   it('catches a planted breach', () => {

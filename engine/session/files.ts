@@ -2,7 +2,7 @@
  * What the service answers with when asked for a file or a summary: the compiled graph per node, the
  * current run as a weights file, the project (with the run's weights and history, if any) as a file.
  */
-import type { CompileSummary } from '../api.ts';
+import type { CompileSummary, ProjectRequest } from '../api.ts';
 import { EngineError } from '../errors.ts';
 import { createProject, serializeProject } from '../formats/project-file.ts';
 import { exportWeights, serializeWeights } from '../formats/weights-file.ts';
@@ -10,7 +10,6 @@ import type { CompiledGraph } from '../graph/compile.ts';
 import type { MetricsStore } from '../metrics/store.ts';
 import type { Run } from '../train/setup.ts';
 import type { EpochMetrics, Trainer } from '../train/trainer.ts';
-import type { ProjectRequest } from './project.ts';
 import { historyColumns } from './project.ts';
 
 /** Every node's width and parameters, in evaluation order, and the network's totals. */

@@ -1,28 +1,14 @@
 /** The app's half of a project file (name, graph, positions, data, settings), checked on arrival. */
 import * as z from 'zod';
+import type { ProjectRequest } from '../api.ts';
 import { EngineError } from '../errors.ts';
 import { issueError } from '../formats/issues.ts';
 import { FILE_LIMITS } from '../formats/limits.ts';
 import { draftNodesSchema } from '../formats/schema-graph.ts';
 import { dataSchema, positionsSchema, trainingSchema } from '../formats/schema-project.ts';
-import type { NodePosition, ProjectData, TrainingHistory } from '../formats/schema-project.ts';
-import type { GraphSpec } from '../graph/types.ts';
-import type { TrainingConfig } from '../train/config.ts';
+import type { TrainingHistory } from '../formats/schema-project.ts';
 import type { EpochMetrics } from '../train/trainer.ts';
 import { guardShape } from './requests.ts';
-
-export interface ProjectRequest {
-  name: string;
-  graph: GraphSpec;
-  positions?: NodePosition[];
-  data?: ProjectData;
-  training: TrainingConfig;
-  /**
-   * Whether the engine's run was made from this graph and data (default true). When false, or when
-   * its weights do not fit the graph, the project is saved without weights and history.
-   */
-  withRun?: boolean;
-}
 
 const schema = z.strictObject({
   name: z.string().min(1).max(FILE_LIMITS.labelLength),
