@@ -1,6 +1,7 @@
 import type { Lang } from '../i18n.ts';
+import type { ThreadOptions } from '../kernels/wasm/pool.ts';
 
-/** The streams a CLI command writes to (injected so tests can capture them). */
+/** The streams a CLI command writes to and what the process lends it (injected so tests can set them). */
 export interface Io {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
@@ -11,4 +12,6 @@ export interface Io {
   env?: Record<string, string | undefined>;
   /** The language chosen (set by `main` from --lang or `env`). */
   lang?: Lang;
+  /** A helper thread for large networks' products (the process's worker threads; none: one thread). */
+  threads?: ThreadOptions | null;
 }

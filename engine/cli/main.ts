@@ -2,7 +2,6 @@
 import { EngineError } from '../errors.ts';
 import { nodeThreads } from '../host/node-threads.ts';
 import { formatError } from '../i18n.ts';
-import { setDefaultThreads } from '../kernels/wasm/pool.ts';
 import type { Lang } from '../i18n.ts';
 import { langFromEnv, parseLang, translator } from './i18n.ts';
 import type { Translate } from './i18n.ts';
@@ -82,15 +81,15 @@ export function main(argvIn: string[], ioIn: Io): number {
 
 /** Runs the process's command line and sets its exit code. */
 export function runFromProcess(): void {
-  // Large networks train and predict on both cores here (a helper thread shares their largest
-  // products; `main` alone, as tests call it, uses one).
-  setDefaultThreads(nodeThreads);
   const io: Io = {
     stdout: process.stdout,
     stderr: process.stderr,
     isTTY: Boolean(process.stderr.isTTY),
     columns: process.stderr.columns ?? 80,
     env: process.env,
+    // Large networks train and predict on both cores here (a helper thread shares their largest
+    // products; `main` alone, as tests call it, uses one).
+    threads: nodeThreads,
   };
   let code: number;
   try {

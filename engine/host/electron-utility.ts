@@ -9,16 +9,16 @@ import * as Comlink from 'comlink';
 import { createEngineService } from '../session/service.ts';
 import { electronPortEndpoint } from './electron-port-adapter.ts';
 import type { MessagePortMainLike } from './electron-port-adapter.ts';
-import { setDefaultThreads } from '../kernels/wasm/pool.ts';
 import { withFaults } from './faults.ts';
 import { nodeThreads } from './node-threads.ts';
 
+const parentPort = (process as unknown as { parentPort: ParentPort }).parentPort;
 // Large networks train on two cores: a utility process is a Node process, with worker threads and
 // shared memory (a runtime without them leaves every model on one thread).
-setDefaultThreads(nodeThreads);
-
-const parentPort = (process as unknown as { parentPort: ParentPort }).parentPort;
-const service = createEngineService({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });
+const service = createEngineService({
+  yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
+  threads: nodeThreads,
+});
 const exposed = process.argv.includes('--engine-faults')
   ? withFaults(service, () => process.exit(70))
   : service;

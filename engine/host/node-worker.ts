@@ -5,14 +5,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { setDefaultThreads } from '../kernels/wasm/pool.ts';
 import { createEngineService } from '../session/service.ts';
 import { withFaults } from './faults.ts';
 import { nodeThreads } from './node-threads.ts';
 
-setDefaultThreads(nodeThreads);
-
-const service = createEngineService({ yieldToHost: () => new Promise((resolve) => setImmediate(resolve)) });
+const service = createEngineService({
+  yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
+  threads: nodeThreads,
+});
 const exposed = (workerData as { faults?: boolean } | undefined)?.faults
   ? withFaults(service, () => process.exit(70))
   : service;

@@ -1,12 +1,7 @@
 /** Engine host in a browser Web Worker: the service exposed through Comlink on the worker's global scope. */
 import * as Comlink from 'comlink';
-import { setDefaultThreads } from '../kernels/wasm/pool.ts';
 import { createEngineService } from '../session/service.ts';
 import { webThreads } from './web-threads.ts';
-
-// Large networks share their matrix products with a helper worker where the page is cross-origin
-// isolated (the web build's server sends the headers); elsewhere they train on one thread.
-setDefaultThreads(webThreads());
 
 // A MessageChannel round trip yields to the event loop without setTimeout's 4 ms clamp.
 interface Port {
@@ -23,4 +18,6 @@ function yieldToHost(): Promise<void> {
   });
 }
 
-Comlink.expose(createEngineService({ yieldToHost }));
+// Large networks share their matrix products with a helper worker where the page is cross-origin
+// isolated (the web build's server sends the headers); elsewhere they train on one thread.
+Comlink.expose(createEngineService({ yieldToHost, threads: webThreads() }));

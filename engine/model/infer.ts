@@ -1,6 +1,7 @@
 /** Inference from stored weights: build the model once, then run rows through it in batches. */
 import { compileGraph } from '../graph/compile.ts';
 import type { GraphSpec } from '../graph/types.ts';
+import type { ThreadOptions } from '../kernels/wasm/pool.ts';
 import { createModel, setLayerWeights } from './model.ts';
 import type { Model } from './model.ts';
 import { forward, loadRows } from './run.ts';
@@ -11,13 +12,16 @@ export interface StoredParameters {
   bias: ArrayLike<number> | null;
 }
 
-/** A float32 model holding the given weights (every dense layer must be present). */
+/**
+ * A float32 model holding the given weights (every dense layer must be present), with the host's
+ * helper thread for large products if it passes one.
+ */
 export function modelFromWeights(
   graph: GraphSpec,
   parameters: Map<string, StoredParameters>,
-  maxBatch = 256,
+  { maxBatch = 256, threads = null }: { maxBatch?: number; threads?: ThreadOptions | null } = {},
 ): Model {
-  const model = createModel(compileGraph(graph), { maxBatch, seed: 0 });
+  const model = createModel(compileGraph(graph), { maxBatch, seed: 0, threads });
   for (const l of model.layers) {
     const p = parameters.get(l.nodeId);
     if (!p) throw new Error(`No parameters for "${l.nodeId}"`);

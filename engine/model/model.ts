@@ -9,7 +9,7 @@ import { layerOf } from '../layers/registry.ts';
 import { tsKernels, tsVectors } from '../kernels/kernels.ts';
 import type { KernelChoice, KernelName, MatmulKernels, VectorKernels } from '../kernels/kernels.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
-import { DEFAULT_MIN_MULTIPLY_ADDS, defaultThreads } from '../kernels/wasm/pool.ts';
+import { DEFAULT_MIN_MULTIPLY_ADDS } from '../kernels/wasm/pool.ts';
 import type { KernelPool, ThreadOptions } from '../kernels/wasm/pool.ts';
 import { bestWasmKernels, createWasmKernels, scratchFor } from '../kernels/wasm/runtime.ts';
 import { createRng } from '../rng.ts';
@@ -70,7 +70,7 @@ export interface ModelOptions {
   kernels?: KernelChoice;
   /**
    * A helper thread for large products (WebAssembly kernels on a shared memory; bit-identical results).
-   * Default: the host's setting (setDefaultThreads), which is none unless a host sets it; null: none.
+   * Default none: only the host knows whether it can start a thread, and passes it down.
    * Only models whose largest product reaches the pool's threshold at `maxBatch` start a helper.
    */
   threads?: ThreadOptions | null;
@@ -120,7 +120,7 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   let pool: ReturnType<typeof createWasmKernels>['pool'] = null;
   if (name !== 'ts') {
     const { floats, scratch } = footprint(compiled, maxBatch);
-    const asked = opts.threads === undefined ? defaultThreads() : opts.threads;
+    const asked = opts.threads ?? null;
     const threads =
       asked && largestProduct(compiled, maxBatch) >= (asked.minMultiplyAdds ?? DEFAULT_MIN_MULTIPLY_ADDS)
         ? asked

@@ -23,6 +23,7 @@ import type { GraphSpec } from '../graph/types.ts';
 import { epochOverview, packEpochs, unpackEpochs } from '../metrics/epochs.ts';
 import { createMetricsStore } from '../metrics/store.ts';
 import type { MetricsStore } from '../metrics/store.ts';
+import type { ThreadOptions } from '../kernels/wasm/pool.ts';
 import { setupRun } from '../train/setup.ts';
 import { validatePace } from '../train/validate.ts';
 import type { Run } from '../train/setup.ts';
@@ -42,6 +43,11 @@ export interface ServiceOptions {
   sliceMs?: number;
   /** Resolves after `ms` on the host's timers (a paced run waits between steps); default: setTimeout. */
   wait?: (ms: number) => Promise<void>;
+  /**
+   * How the host starts a helper thread that shares a large network's matrix products (bit-identical
+   * results); default none: every run on one thread.
+   */
+  threads?: ThreadOptions | null;
 }
 
 /** The host's setTimeout (the engine is typed without DOM or Node, but every host it runs in has one). */
@@ -151,6 +157,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
       graph: init ? init.graph : request.graph,
       training: request.training,
       init,
+      threads: o.threads ?? null,
     });
     loopToken++;
     runId++;

@@ -16,6 +16,7 @@ import type {
 } from '../data/types.ts';
 import { compileGraph } from '../graph/compile.ts';
 import type { GraphSpec } from '../graph/types.ts';
+import type { ThreadOptions } from '../kernels/wasm/pool.ts';
 import { setLayerWeights } from '../model/model.ts';
 import type { TrainingConfig } from './config.ts';
 import { createTrainer } from './trainer.ts';
@@ -41,6 +42,8 @@ export interface RunSetup {
     preprocessing: Preprocessing;
     parameters: ReadonlyMap<string, { kernel: ArrayLike<number>; bias: ArrayLike<number> | null }>;
   } | null;
+  /** The host's helper thread for large products (see ModelOptions.threads; default none). */
+  threads?: ThreadOptions | null;
 }
 
 export interface Run {
@@ -115,6 +118,7 @@ export function setupRun(s: RunSetup): Run {
     config: c,
     task: target.task,
     ...(target.task === 'regression' ? { targetScale: target.scale, targetMean: target.mean } : {}),
+    ...(s.threads !== undefined ? { threads: s.threads } : {}),
   });
   if (s.init) for (const [id, p] of s.init.parameters) setLayerWeights(trainer.model, id, p.kernel, p.bias);
   return { trainer, graph, prepared, train, validation };

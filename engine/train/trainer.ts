@@ -59,7 +59,7 @@ export interface TrainerOptions {
   dtype?: DType;
   /** Matmul kernels (default `auto`). */
   kernels?: KernelChoice;
-  /** A helper thread for large products (see ModelOptions.threads; default: the host's setting). */
+  /** A helper thread for large products (see ModelOptions.threads; default none). */
   threads?: ThreadOptions | null;
 }
 

@@ -30,7 +30,7 @@ export function predictCommand(argv: string[], io: Io): number {
   const w = inFile(weightsPath, () => loadWeights(readText(weightsPath)));
   const table = readTable(dataPath, { seed: 1 });
   const rows = inFile(dataPath, () => encodeRows(w.preprocessing, table, { requireTarget: false }));
-  const model = modelFromWeights(w.graph, w.parameters);
+  const model = modelFromWeights(w.graph, w.parameters, { threads: io.threads ?? null });
   const outputs = predictAll(model, rows.x, rows.n);
   model.dispose();
   const decoded = decodeOutput(w.preprocessing, outputs, rows.n, model.output.width);

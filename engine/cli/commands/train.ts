@@ -66,7 +66,14 @@ export function trainCommand(argv: string[], io: Io): number {
   const mapping = dataMapping(v, net);
   // The graph is compiled here, before training: a network no weights file can hold is refused now.
   const { trainer, graph, prepared, train, validation } = namingFiles(net, data.spec, () =>
-    setupRun({ table: data.table, mapping, graph: net.graph, training: config, init: net.init }),
+    setupRun({
+      table: data.table,
+      mapping,
+      graph: net.graph,
+      training: config,
+      init: net.init,
+      threads: io.threads ?? null,
+    }),
   );
   const target = prepared.preprocessing.target;
   const counts = {

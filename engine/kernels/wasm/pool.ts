@@ -17,8 +17,8 @@
  *
  * The pool is only available where shared memory is: SharedArrayBuffer, Atomics.wait on this thread and
  * shared WebAssembly memories (Node and its worker threads; a browser page only when cross-origin
- * isolated). The host supplies the thread (see engine/host/node-threads.ts); elsewhere models run on one
- * thread.
+ * isolated). A host that can start threads passes its ThreadOptions where it creates the engine service
+ * (see engine/host/node-threads.ts, web-threads.ts); models created without them run on one thread.
  */
 import type { WasmApi, WasmMemory } from '../../types/webassembly.ts';
 import {
@@ -89,20 +89,6 @@ export interface KernelPool {
 }
 
 export const DEFAULT_MIN_MULTIPLY_ADDS = 1 << 20;
-
-let processDefault: ThreadOptions | null = null;
-
-/**
- * Threads for models created without a `threads` option (a host that can start threads sets this once;
- * nothing does by default, so tests and the browser run on one thread).
- */
-export function setDefaultThreads(o: ThreadOptions | null): void {
-  processDefault = o;
-}
-
-export function defaultThreads(): ThreadOptions | null {
-  return processDefault;
-}
 
 let sharedOk: boolean | null = null;
 

@@ -7,7 +7,6 @@ import { compileGraph } from '../../../engine/graph/compile.ts';
 import { nodeThreadHost } from '../../../engine/host/node-threads.ts';
 import type { NodeHelperThread } from '../../../engine/host/node-threads.ts';
 import { createModel } from '../../../engine/model/model.ts';
-import { defaultThreads } from '../../../engine/kernels/wasm/pool.ts';
 import type {
   HelperStart,
   KernelPool,
@@ -205,8 +204,7 @@ describe('the two-thread kernel pool', () => {
     expect(host.started).toHaveLength(1); // only the kernel set's above
   });
 
-  it('models use no helper unless asked (no default is set outside the hosts)', () => {
-    expect(defaultThreads()).toBeNull();
+  it('models use no helper unless asked (only a host passes threads)', () => {
     const big = buildMlp({ inputs: 256, hidden: [1024], outputs: 10, activation: 'relu', head: 'softmax' });
     expect(createModel(compileGraph(big), { maxBatch: 128, seed: 1 }).pool).toBeNull();
   });
