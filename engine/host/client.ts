@@ -1,7 +1,7 @@
 /**
  * The app's side of the engine: a Comlink proxy to a host process, supervised. Comlink alone leaves a
  * call pending forever when the host dies; here every pending call is rejected with an
- * EngineUnavailableError, the host is restarted, and `recover()` replays the data, the run and the last
+ * EngineUnavailableError, the host is restarted, and `restoreRun()` replays the data, the run and the last
  * checkpoint. A heartbeat catches a host that hangs (an endless loop) and restarts it the same way.
  */
 import * as Comlink from 'comlink';
@@ -69,11 +69,11 @@ export interface EngineClient {
   /** Restarts of the host so far. */
   readonly generation: number;
   readonly lastCheckpoint: Checkpoint | null;
-  /** Takes a checkpoint now and keeps it for `recover`. */
+  /** Takes a checkpoint now and keeps it for `restoreRun`. */
   checkpointNow(): Promise<void>;
   /** After a restart: loads the last data, recreates the last run and restores the last checkpoint. */
-  recover(): Promise<Result<RunStatus> | null>;
-  /** Forgets the last run and checkpoint: a later `recover` loads the data only. */
+  restoreRun(): Promise<Result<RunStatus> | null>;
+  /** Forgets the last run and checkpoint: a later `restoreRun` loads the data only. */
   forgetRun(): void;
   close(): void;
 }
@@ -234,7 +234,7 @@ export function createEngineClient(o: EngineClientOptions): EngineClient {
     async checkpointNow() {
       await api.checkpoint();
     },
-    async recover() {
+    async restoreRun() {
       if (!lastData) return null;
       const keep = lastCheckpoint;
       const d = await api.loadData(lastData);

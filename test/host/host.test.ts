@@ -162,9 +162,9 @@ describe('supervision', () => {
     expect(events.map((e) => e.type)).toEqual(['crashed', 'restarted']);
     expect(client.generation).toBe(1);
     expect(ok(await api.hello()).apiVersion).toBe(1);
-    // The new host starts empty; recover() replays the data (no run had been made).
+    // The new host starts empty; restoreRun() replays the data (no run had been made).
     expect((await api.createRun(xorRun())).ok).toBe(false);
-    const r = await client.recover();
+    const r = await client.restoreRun();
     expect(r?.ok).toBe(true);
     expect(ok(await api.createRun(xorRun())).trainRows).toBe(400);
   });
@@ -226,7 +226,7 @@ describe('supervision', () => {
     await expect(hang).rejects.toMatchObject({ code: 'ENGINE_HUNG' });
     await expect(other).rejects.toMatchObject({ code: 'ENGINE_HUNG' });
     expect(events[0]).toMatchObject({ type: 'hung' });
-    const restored = await client.recover();
+    const restored = await client.restoreRun();
     expect(restored?.ok && restored.value).toMatchObject({ step: 30, state: 'paused' });
     const h = ok(await api.history(100));
     expect(h.steps.at(-1)).toBe(30);

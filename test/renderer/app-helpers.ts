@@ -3,6 +3,7 @@ import { vi } from 'vitest';
 import type { EngineApi } from '../../engine/api.ts';
 import type { EngineClient } from '../../engine/host/client.ts';
 import { AppState } from '../../renderer/src/state/app.svelte.ts';
+import type { PickedFile, Platform, SavedFile } from '../../renderer/src/platform/index.ts';
 import { createService } from './helpers.ts';
 
 /** The browser globals the state uses: frames as soon as the engine has answered, storage in memory. */
@@ -24,22 +25,73 @@ export function inProcessClient(api: EngineApi = createService()): EngineClient 
     generation: 0,
     lastCheckpoint: null,
     checkpointNow: async () => undefined,
-    recover: async () => null,
+    restoreRun: async () => null,
     forgetRun: () => undefined,
     close: () => undefined,
   };
 }
 
+/** A platform held in memory: what was saved, the recovery copy, and the files the person will pick next. */
+export interface MemoryPlatform extends Platform {
+  saves: { kind: string; name: string; text: string; token?: string }[];
+  /** The next answers of the file dialogs (`null`: cancelled; an Error: the platform fails). */
+  picks: (PickedFile | null | Error)[];
+  /** The next answers of save dialogs (default: saved under the suggested name, token `t<n>`). */
+  saveAnswers: (SavedFile | null | Error)[];
+  /** Files granted earlier, by token. */
+  granted: Map<string, PickedFile>;
+  kept: string | null;
+}
+
+export function memoryPlatform(): MemoryPlatform {
+  const next = <T>(queue: (T | Error)[], fallback: () => T): Promise<T> => {
+    const answer = queue.length ? queue.shift()! : fallback();
+    return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+  };
+  const p: MemoryPlatform = {
+    kind: 'browser',
+    saves: [],
+    picks: [],
+    saveAnswers: [],
+    granted: new Map(),
+    kept: null,
+    spawnEngine: () => {
+      throw new Error('the tests give the window an in-process engine');
+    },
+    openFile: () => next(p.picks, () => null),
+    saveFile(kind, name, text, token) {
+      return next<SavedFile | null>(p.saveAnswers, () => ({
+        name,
+        token: token ?? `t${p.saves.length}`,
+      })).then((saved) => {
+        if (saved)
+          p.saves.push({ kind, name: saved.name, text, ...(saved.token ? { token: saved.token } : {}) });
+        return saved;
+      });
+    },
+    readToken: (token) => Promise.resolve(p.granted.get(token) ?? null),
+    droppedFile: async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }),
+    recovery: {
+      write: async (text) => void (p.kept = text),
+      read: async () => p.kept,
+      clear: () => void (p.kept = null),
+    },
+    onMenu: () => () => undefined,
+    setDocumentState: () => undefined,
+  };
+  return p;
+}
+
 /** A window on a small dataset (xor, 120 rows) with the default network; runs of 3 epochs. */
-export async function newApp(): Promise<AppState> {
-  const app = new AppState(inProcessClient());
+export async function newApp(platform: Platform = memoryPlatform()): Promise<AppState> {
+  const app = new AppState({ engine: inProcessClient(), platform });
   await app.data.init();
   await app.data.loadBuiltin('xor', 120);
   app.applyTemplate('mlp');
   await app.dataChanged();
   app.training.epochs = 3;
   app.training.batchSize = 32;
-  app.savedRevision = app.revisionKey;
+  app.files.markSaved();
   return app;
 }
 

@@ -52,7 +52,8 @@ interface Real {
 
 const ids = (app: AppState) => app.graph.nodes.map((n) => n.id);
 const pick = <T>(xs: T[], i: number): T | undefined => (xs.length ? xs[i % xs.length] : undefined);
-const errorsOf = (app: AppState) => app.toasts.filter((t) => t.kind === 'error').map((t) => t.text);
+const errorsOf = (app: Pick<AppState, 'toasts'>) =>
+  app.toasts.filter((t) => t.kind === 'error').map((t) => t.text);
 
 /** What a saved file says of the network and settings (times aside). */
 function content(text: string) {
@@ -67,7 +68,7 @@ async function act(r: Real, run: () => Promise<void> | void, expectErrors = fals
   const before = r.app.toasts.length;
   await run();
   await settle(r.app);
-  if (!expectErrors) r.unexpected.push(...errorsOf({ toasts: r.app.toasts.slice(before) } as AppState));
+  if (!expectErrors) r.unexpected.push(...errorsOf({ toasts: r.app.toasts.slice(before) }));
 }
 
 async function checkInvariants(r: Real, label: string): Promise<void> {
@@ -75,9 +76,9 @@ async function checkInvariants(r: Real, label: string): Promise<void> {
   expect(r.unexpected, `unexpected errors after ${label}`).toEqual([]);
   // Always savable, and autosave writes without a word.
   const before = app.toasts.length;
-  const text = await app.projectText();
+  const text = await app.files.projectText();
   expect(text, `saving after ${label}: ${errorsOf(app).join(' | ')}`).not.toBeNull();
-  await app.autosave();
+  await app.files.autosave();
   expect(app.toasts.slice(before)).toEqual([]);
   // The panels describe the current model, or the app knows they are from an earlier run.
   const t = app.training;
@@ -100,23 +101,23 @@ async function checkInvariants(r: Real, label: string): Promise<void> {
 
 /** Saves, reopens in a new window, and compares. */
 async function roundTrip(r: Real): Promise<void> {
-  const text = await r.app.projectText();
+  const text = await r.app.files.projectText();
   expect(text).not.toBeNull();
   const saved = JSON.parse(text!) as { weights?: unknown; history?: { loss: unknown[] } };
   const other = await newApp();
-  expect(await other.openText(text!)).toBe(true);
+  expect(await other.files.openText(text!)).toBe(true);
   await settle(other);
   expect(errorsOf(other)).toEqual([]);
   expect(other.graph.spec()).toEqual(r.app.graph.spec());
   expect(other.data.projectData()).toEqual(r.app.data.projectData());
   expect(other.training.config()).toEqual(r.app.training.config());
-  expect(other.dirty).toBe(false);
+  expect(other.files.dirty).toBe(false);
   if (saved.weights) {
     expect(other.training.run, 'a project saved with weights reopens with its run').not.toBeNull();
     expect(other.staleRun).toBe(false);
     expect(other.training.status?.epoch).toBe(saved.history?.loss.length ?? 0);
   }
-  const again = await other.projectText();
+  const again = await other.files.projectText();
   const a = content(again!);
   const b = content(text!);
   // Same file, but for the epoch history a reopened run keeps (and its name, unchanged).
@@ -211,7 +212,7 @@ const commands = [
         revision: app.graph.revision,
       };
       let ok = false;
-      await act(r, async () => void (ok = await app.importWeightsText(w.name, w.text)), true);
+      await act(r, async () => void (ok = await app.files.importWeightsText(w.name, w.text)), true);
       if (!ok) {
         // A refused import changes nothing.
         expect(JSON.stringify(app.graph.spec())).toBe(before.spec);

@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vi } from 'vitest';
 import type { AppState } from '../../renderer/src/state/app.svelte.ts';
-import { newApp, settle, stubBrowser } from './app-helpers.ts';
+import { memoryPlatform, newApp, settle, stubBrowser } from './app-helpers.ts';
 
 beforeAll(stubBrowser);
 afterAll(() => vi.unstubAllGlobals());
 
 const saved = async (app: AppState) => {
-  const text = await app.projectText();
+  const text = await app.files.projectText();
   expect(text, app.toasts.map((t) => t.text).join(' | ')).not.toBeNull();
   return JSON.parse(text!) as {
     weights?: unknown;
@@ -63,7 +63,7 @@ describe('saving', () => {
     await app.dataChanged();
     const p = await saved(app);
     expect(p.weights).toBeUndefined();
-    await app.autosave();
+    await app.files.autosave();
     expect(app.toasts.filter((t) => t.kind === 'error')).toEqual([]);
   });
 
@@ -72,10 +72,10 @@ describe('saving', () => {
     app.graph.addBlock('dense', { x: 400, y: 200 });
     app.graph.addBlock('add', { x: 500, y: 200 });
     expect(app.graph.problem ?? (await app.compile(), app.graph.problem)).not.toBeNull();
-    const text = await app.projectText();
+    const text = await app.files.projectText();
     expect(text).not.toBeNull();
     const other = await newApp();
-    expect(await other.openText(text!)).toBe(true);
+    expect(await other.files.openText(text!)).toBe(true);
     expect(other.graph.spec()).toEqual(app.graph.spec());
     expect(other.graph.spec().nodes.find((n) => n.id === 'dense4')?.inputs).toEqual([]);
   });
@@ -89,7 +89,7 @@ describe('saving', () => {
       n.id === 'dense1' ? { ...n, position: { x: n.position.x + 33, y: n.position.y } } : n,
     );
     app.graph.endDrag();
-    expect(app.dirty).toBe(true);
+    expect(app.files.dirty).toBe(true);
     expect(app.staleRun).toBe(false);
   });
 });
@@ -97,50 +97,53 @@ describe('saving', () => {
 describe('the unsaved mark', () => {
   it('watches what the file holds: training settings and the L2 penalty too, which save and reopen', async () => {
     const app = await newApp();
-    expect(app.dirty).toBe(false);
+    expect(app.files.dirty).toBe(false);
     app.training.l2 = 0.001;
-    expect(app.dirty).toBe(true);
-    app.savedRevision = app.revisionKey;
+    expect(app.files.dirty).toBe(true);
+    app.files.markSaved();
     app.training.batchSize = 8;
-    expect(app.dirty).toBe(true);
-    const text = (await app.projectText())!;
+    expect(app.files.dirty).toBe(true);
+    const text = (await app.files.projectText())!;
     expect(JSON.parse(text).training).toMatchObject({ l2: 0.001, batchSize: 8 });
     const other = await newApp();
-    expect(await other.openText(text)).toBe(true);
+    expect(await other.files.openText(text)).toBe(true);
     expect(other.training.l2).toBe(0.001);
     expect(other.training.batchSize).toBe(8);
-    expect(other.dirty).toBe(false);
+    expect(other.files.dirty).toBe(false);
   });
 });
 
 describe('autosave', () => {
   it('keeps unsaved work for recovery, and writes it again only when something changed', async () => {
-    const app = await newApp();
-    const writes = vi.spyOn(localStorage, 'setItem');
-    await app.autosave();
+    const platform = memoryPlatform();
+    const app = await newApp(platform);
+    const writes = vi.spyOn(platform.recovery, 'write');
+    await app.files.autosave();
     expect(writes).not.toHaveBeenCalled(); // nothing unsaved
     widen(app, 'dense1');
-    await app.autosave();
+    await app.files.autosave();
     expect(writes).toHaveBeenCalledTimes(1);
-    expect(await app.recoverable()).toBe(writes.mock.calls[0]![1]);
-    await app.autosave();
+    expect(await app.files.recoverable()).toBe(writes.mock.calls[0]![0]);
+    await app.files.autosave();
     expect(writes).toHaveBeenCalledTimes(1);
     await app.stepOnce();
-    await app.autosave();
+    await app.files.autosave();
     expect(writes).toHaveBeenCalledTimes(2);
     const other = await newApp();
-    expect(await other.openText((await app.recoverable())!)).toBe(true);
+    expect(await other.files.openText((await app.files.recoverable())!)).toBe(true);
     expect(other.graph.spec()).toEqual(app.graph.spec());
-    writes.mockRestore();
+    // A save makes the copy unneeded.
+    await app.files.save();
+    expect(await app.files.recoverable()).toBeNull();
   });
 });
 
 describe('reopening', () => {
   it('shows the saved run: done, its epochs, its results and decision map', async () => {
     const app = await trained();
-    const text = (await app.projectText())!;
+    const text = (await app.files.projectText())!;
     const other = await newApp();
-    expect(await other.openText(text)).toBe(true);
+    expect(await other.files.openText(text)).toBe(true);
     await settle(other);
     const t = other.training;
     expect(t.status).toMatchObject({ state: 'done', epoch: 3, epochs: 3 });
@@ -156,10 +159,10 @@ describe('reopening', () => {
     app.training.epochs = 50;
     await app.stepOnce();
     for (let i = 0; i < 8; i++) await app.stepOnce(); // 3 batches an epoch: 3 epochs
-    const text = (await app.projectText())!;
+    const text = (await app.files.projectText())!;
     const other = await newApp();
     other.training.epochs = 50;
-    expect(await other.openText(text)).toBe(true);
+    expect(await other.files.openText(text)).toBe(true);
     await settle(other);
     expect(other.training.status).toMatchObject({ state: 'paused', epoch: 3, epochs: 50 });
     await other.train();
@@ -211,7 +214,7 @@ describe('importing weights', () => {
     const target = app.data.target;
     const run = app.training.run;
     const revision = app.graph.revision;
-    expect(await app.importWeightsText('iris.weights.json', w.value)).toBe(false);
+    expect(await app.files.importWeightsText('iris.weights.json', w.value)).toBe(false);
     expect(app.toasts.at(-1)?.kind).toBe('error');
     expect(app.toasts.at(-1)?.text).toContain('iris.weights.json');
     expect(app.graph.spec()).toEqual(spec);
@@ -228,7 +231,7 @@ describe('importing weights', () => {
     if (!w.ok) throw new Error(w.error.message);
     const app = await newApp();
     app.applyTemplate('logistic');
-    expect(await app.importWeightsText('xor.weights.json', w.value)).toBe(true);
+    expect(await app.files.importWeightsText('xor.weights.json', w.value)).toBe(true);
     expect(app.graph.spec().nodes.map((n) => n.id)).toEqual(source.graph.spec().nodes.map((n) => n.id));
     expect(app.staleRun).toBe(false);
     expect(app.training.results).not.toBeNull();

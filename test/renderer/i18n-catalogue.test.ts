@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DYNAMIC_KEYS } from '../../renderer/src/lib/i18n-keys.ts';
+import { DYNAMIC_KEYS } from './dynamic-keys.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const LANGS = ['en', 'zh-CN'] as const;

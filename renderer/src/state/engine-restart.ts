@@ -4,19 +4,32 @@
  * the engine stopped three times within a minute, restoring the run is what stops it: only the data
  * goes back, and the person starts a new run.
  */
-import type { EngineEvent } from '../../../engine/host/client.ts';
+import type { EngineApi } from '../../../engine/api.ts';
+import type { EngineClient, EngineEvent } from '../../../engine/host/client.ts';
 import { errorText, t } from '../lib/i18n.svelte.ts';
-import type { AppState } from './app.svelte.ts';
+import type { DataState } from './data.svelte.ts';
+import type { TrainingState } from './training.svelte.ts';
+import type { Toast } from './toasts.svelte.ts';
+
+/** What restoring needs of the window. */
+export interface RestartHost {
+  readonly engine: EngineClient;
+  readonly api: EngineApi;
+  readonly data: DataState;
+  readonly training: TrainingState;
+  toast(kind: Toast['kind'], text: string): void;
+  compile(): Promise<void>;
+}
 
 /** Stops within this long count towards giving up on the run. */
 const WINDOW_MS = 60_000;
 const MAX_STOPS = 3;
 
-export class EngineRecovery {
+export class EngineRestarts {
   /** When the engine stopped within the last minute. */
   #stops: number[] = [];
 
-  constructor(private readonly app: AppState) {}
+  constructor(private readonly app: RestartHost) {}
 
   onEvent(e: EngineEvent): void {
     if (e.type === 'crashed' || e.type === 'hung') {
@@ -24,10 +37,10 @@ export class EngineRecovery {
       this.#stops = [...this.#stops.filter((at) => now - at < WINDOW_MS), now];
       this.app.toast('error', t('toast.engineCrashed', { message: errorText(e.error) }));
     }
-    if (e.type === 'restarted') void this.#recover();
+    if (e.type === 'restarted') void this.#afterRestart();
   }
 
-  async #recover(): Promise<void> {
+  async #afterRestart(): Promise<void> {
     try {
       await this.#restore();
     } catch (e) {
@@ -53,7 +66,7 @@ export class EngineRecovery {
       return;
     }
     const hadRun = app.training.run !== null;
-    const r = await app.engine.recover();
+    const r = await app.engine.restoreRun();
     if (r?.ok) {
       if (hadRun) app.toast('info', t('toast.engineBack'));
       await app.training.refresh(true);

@@ -3,10 +3,10 @@
  * so the catalogue test can count them as used. Each `${…}` template in the code that calls `td()`
  * has its expansions here.
  */
-import { ACTIVATIONS, INITIALIZERS, LOSSES } from '../../../engine/graph/types.ts';
-import { LAYERS } from '../../../engine/layers/registry.ts';
-import { OPTIMIZERS } from '../../../engine/train/config.ts';
-import { IPC_ERROR_CODES } from '../../../electron/contract.ts';
+import { ACTIVATIONS, INITIALIZERS, LOSSES } from '../../engine/graph/types.ts';
+import { LAYERS } from '../../engine/layers/registry.ts';
+import { OPTIMIZERS } from '../../engine/train/config.ts';
+import { IPC_ERROR_CODES } from '../../electron/contract.ts';
 
 const TEMPLATE_NAMES = ['logistic', 'mlp', 'skip'] as const;
 const RUN_STATES = ['idle', 'ready', 'running', 'paused', 'stopped', 'done', 'failed'] as const;
