@@ -36,12 +36,13 @@ import {
   STATE,
   TAKEN,
   work,
+  writeJob,
 } from './pool-jobs.ts';
-import type { Gemm, Transpose } from './pool-jobs.ts';
+import type { Gemm, Product, Transpose } from './pool-jobs.ts';
 
 // What the kernels' runtime uses of the job protocol, from one place.
-export { blockedGemm, HELPER_SOURCE, POST, PRE, rowsOfProduct } from './pool-jobs.ts';
-export type { Gemm, Transpose } from './pool-jobs.ts';
+export { createProduct, HELPER_SOURCE, POST, PRE, rowsOfProduct } from './pool-jobs.ts';
+export type { Gemm, Product, Transpose } from './pool-jobs.ts';
 
 /** A running helper thread. */
 export interface HelperThread {
@@ -150,32 +151,12 @@ function helperHandle(ctl: Int32Array, ref: { thread: HelperThread | null }): { 
 
 export interface PoolRunner extends KernelPool {
   /**
-   * C (=|+=) A·B as rowsOfProduct would compute it, across both threads; `axis` 0 cuts it into chunks
-   * of C's rows (with the transposes `flags` asks for), 1 into chunks of its columns (no transposes).
+   * `p` as rowsOfProduct would compute it, across both threads; its `axis` 0 cuts it into chunks of C's
+   * rows (with the transposes its `flags` ask for), 1 into chunks of its columns (no transposes).
    * False when the product is too small for the pool (or the pool is disposed, or is holding back after
    * a stall): then the caller computes it alone.
    */
-  run(
-    a: number,
-    aRow: number,
-    aRed: number,
-    b: number,
-    bRed: number,
-    c: number,
-    cRow: number,
-    m: number,
-    K: number,
-    n: number,
-    bias: number,
-    mode: number,
-    kc: number,
-    axis: 0 | 1,
-    flags: number,
-    preSrc: number,
-    preSrcRow: number,
-    postDst: number,
-    postDstRow: number,
-  ): boolean;
+  run(p: Product): boolean;
   /** Frees the helper when `owner` is garbage-collected without dispose(). */
   bindTo(owner: object): void;
 }
@@ -220,28 +201,9 @@ export function createPool(
     bindTo(owner) {
       finalizer?.register(owner, handle, handle);
     },
-    run(
-      a,
-      aRow,
-      aRed,
-      b,
-      bRed,
-      c,
-      cRow,
-      m,
-      K,
-      n,
-      bias,
-      mode,
-      kc,
-      axis,
-      flags,
-      preSrc,
-      preSrcRow,
-      postDst,
-      postDstRow,
-    ) {
-      if (!ref.thread || m * K * n < minMultiplyAdds || (axis === 1 && flags !== 0)) return false;
+    run(p) {
+      const { m, K, n, axis } = p;
+      if (!ref.thread || m * K * n < minMultiplyAdds || (axis === 1 && p.flags !== 0)) return false;
       if (skip > 0) {
         skip--;
         return false;
@@ -251,33 +213,13 @@ export function createPool(
       const chunk = Math.max(align, Math.ceil(total / CHUNKS / align) * align);
       const chunks = Math.ceil(total / chunk);
       if (chunks < 2) return false;
-      job[0] = a;
-      job[1] = aRow;
-      job[2] = aRed;
-      job[3] = b;
-      job[4] = bRed;
-      job[5] = c;
-      job[6] = cRow;
-      job[7] = m;
-      job[8] = K;
-      job[9] = n;
-      job[10] = bias;
-      job[11] = mode;
-      job[12] = kc;
-      job[13] = axis;
-      job[14] = chunk;
-      job[15] = chunks;
-      job[16] = flags;
-      job[17] = preSrc;
-      job[18] = preSrcRow;
-      job[19] = postDst;
-      job[20] = postDstRow;
+      writeJob(job, p, chunk, chunks);
       Atomics.store(ctl, NEXT, 0);
       Atomics.store(ctl, STATE, POSTED);
       Atomics.notify(ctl, STATE);
       jobs++;
       const t0 = clock.now();
-      const mine = work(ctl, job, gemm, transpose);
+      const mine = work(ctl, gemm, transpose, p, chunk, chunks);
       if (Atomics.compareExchange(ctl, STATE, POSTED, IDLE) !== POSTED) {
         // The helper claimed the job: wait for the chunk it is on (spin first: it is short).
         const t1 = clock.now();

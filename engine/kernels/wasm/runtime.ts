@@ -13,8 +13,8 @@ import type { FloatArray } from '../matmul.ts';
 import type { KernelName, MatmulKernels, VectorKernels } from '../kernels.ts';
 import { allFinite, axpy, relu, reluBackward, sumSquares } from '../vector.ts';
 import { KERNELS_RELAXED, KERNELS_RELAXED_SHARED, KERNELS_SIMD, KERNELS_SIMD_SHARED } from './modules.ts';
-import { createPool, POST, PRE, rowsOfProduct, sharedMemorySupported } from './pool.ts';
-import type { Gemm, PoolRunner, ThreadOptions, Transpose } from './pool.ts';
+import { createPool, createProduct, POST, PRE, rowsOfProduct, sharedMemorySupported } from './pool.ts';
+import type { Gemm, PoolRunner, Product, ThreadOptions, Transpose } from './pool.ts';
 
 type WasmKernelName = Exclude<KernelName, 'ts'>;
 type Reduce = (p: number, n: number) => number;
@@ -107,7 +107,7 @@ export function supportsThreads(name: WasmKernelName): boolean {
 
 /**
  * MatmulKernels over a fresh memory of at least `floats` float32 values; the last `scratchFloats` of them are
- * reserved for Wᵀ in dZ·Wᵀ. With `threads`, where the runtime supports it, the memory is shared and a
+ * reserved for the transposes around a product (Xᵀ, Wᵀ or dZᵀ). With `threads`, where the runtime supports it, the memory is shared and a
  * helper thread takes part in large products (results are bit-identical either way). Throws if the
  * runtime does not support `name`.
  */
@@ -144,108 +144,145 @@ export function createWasmKernels(
     pool = null; // the host could not start a thread: one thread it is (the shared memory works the same)
   }
   /**
-   * C (=|+=) A·B in reduction slices of `kc` (KC: a KC×8 panel of B then stays in L1 and a KC-wide slice
-   * of A in L2 while every tile of the panel is computed), with the transposes `flags` asks for before
-   * and after (see rowsOfProduct); across both threads when the pool takes it, cut along C's rows
-   * (`axis` 0) or columns (1).
+   * Computes `p` (see Product: reduction slices of KC keep a KC×8 panel of B in L1 and a KC-wide slice of
+   * A in L2 while every tile of the panel is computed), across both threads when the pool takes it.
    */
-  const product = (
-    a: number,
-    aRow: number,
-    aRed: number,
-    b: number,
-    bRed: number,
-    c: number,
-    cRow: number,
-    m: number,
-    K: number,
-    n: number,
-    bias: number,
-    mode: number,
-    kc: number,
-    axis: 0 | 1,
-    flags = 0,
-    preSrc = 0,
-    preSrcRow = 0,
-    postDst = 0,
-    postDstRow = 0,
-  ) => {
-    if (pool?.run(a, aRow, aRed, b, bRed, c, cRow, m, K, n, bias, mode, kc, axis, flags, preSrc, preSrcRow, postDst, postDstRow)) return; // prettier-ignore
-    rowsOfProduct(gemm, transpose, a, aRow, aRed, b, bRed, c, cRow, 0, m, K, n, bias, mode, kc, flags, preSrc, preSrcRow, postDst, postDstRow); // prettier-ignore
+  const run = (p: Product) => {
+    if (!pool?.run(p)) rowsOfProduct(gemm, transpose, p, 0, p.m);
   };
   /** Column chunks for products wide enough to cut into several, row chunks otherwise. */
   const axisFor = (rows: number, cols: number): 0 | 1 => (cols >= 16 * 8 || cols >= rows ? 1 : 0);
-  // The three products on byte offsets of operands known to be in this memory (bias: mode 1 adds it),
-  // called by the array-taking kernels below after their checks, and by a bound layer with none.
-  const matmulAt = (
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
+  // A dense layer's three products on byte offsets of operands known to be in this memory, made once
+  // for its buffers; each step only sets the batch's sizes. The array-taking kernels below make them
+  // per call after their checks; a bound layer makes them once and calls them with none.
+  /** Z = X·W (+ bias: mode 1 adds it), X [B × nIn], W [nIn × nOut]. */
+  const forwardProduct = (
+    x: number,
+    w: number,
+    z: number,
+    nIn: number,
+    nOut: number,
     bias: number,
     mode: number,
-  ) => product(a, k * 4, 4, b, n * 4, c, n * 4, m, k, n, bias, mode, KC, axisFor(m, n));
-  const matmulTransAAt = (a: number, b: number, c: number, m: number, k: number, n: number) => {
-    if (m * k > scratchFloats || (m <= KC && m * k <= SMALL_X)) {
-      // Unblocked (one slice of the whole reduction), reading X down its columns: X too large for the
-      // scratch, or so small (and the reduction one slice anyway) that transposing it would cost more
-      // than it saves. Either way the same sums in the same order as through Xᵀ.
-      product(a, 4, k * 4, b, n * 4, c, n * 4, k, m, n, 0, 0, m, 0);
-      return;
-    }
+  ) => {
+    // prettier-ignore
+    const p = createProduct({
+      a: x, aRow: nIn * 4, aRed: 4, b: w, bRed: nOut * 4, c: z, cRow: nOut * 4,
+      m: 0, K: nIn, n: nOut, bias, mode, kc: KC, axis: 0,
+    });
+    return (B: number) => {
+      p.m = B;
+      p.axis = axisFor(B, nOut);
+      run(p);
+    };
+  };
+  /** dW = Xᵀ·dZ (overwrites dW), X [B × nIn], dZ [B × nOut]. */
+  const weightGradientProduct = (x: number, dZ: number, dW: number, nIn: number, nOut: number) => {
+    // Reading X down its columns, unblocked (one slice of the whole reduction).
+    // prettier-ignore
+    const inPlace = createProduct({
+      a: x, aRow: 4, aRed: nIn * 4, b: dZ, bRed: nOut * 4, c: dW, cRow: nOut * 4,
+      m: nIn, K: 0, n: nOut, bias: 0, mode: 0, kc: 0, axis: 0,
+    });
     // Xᵀ first (each chunk of dW rows transposes its columns of X): a column of X is one float per
     // row, a page apart for wide layers.
-    product(scratch, m * 4, 4, b, n * 4, c, n * 4, k, m, n, 0, 0, KC, 0, PRE, a, k * 4);
+    // prettier-ignore
+    const viaXT = createProduct({
+      a: scratch, aRow: 0, aRed: 4, b: dZ, bRed: nOut * 4, c: dW, cRow: nOut * 4,
+      m: nIn, K: 0, n: nOut, bias: 0, mode: 0, kc: KC, axis: 0,
+      flags: PRE, preSrc: x, preSrcRow: nIn * 4,
+    });
+    return (B: number) => {
+      if (B * nIn > scratchFloats || (B <= KC && B * nIn <= SMALL_X)) {
+        // X too large for the scratch, or so small (and the reduction one slice anyway) that
+        // transposing it would cost more than it saves. Either way the same sums in the same order.
+        inPlace.K = B;
+        inPlace.kc = B;
+        run(inPlace);
+      } else {
+        viaXT.K = B;
+        viaXT.aRow = B * 4;
+        run(viaXT);
+      }
+    };
   };
-  /** False when neither operand fits the scratch transposed: then the caller runs the TypeScript kernel. */
-  const matmulTransBAccAt = (a: number, b: number, c: number, m: number, n: number, k: number): boolean => {
-    const viaDZ = m * n + k * m;
-    if (viaDZ <= scratchFloats && viaDZ < k * n) {
-      // dXᵀ = W · dZᵀ moves m·(n + k) floats around instead of all k·n of W.
-      // Each chunk of dXᵀ rows is added, transposed, into its columns of dX.
-      const out = scratch + m * n * 4;
-      transpose(a, n * 4, scratch, m * 4, m, n, 0);
-      product(b, n * 4, 4, scratch, m * 4, out, m * 4, k, n, m, 0, 0, KC, 0, POST, 0, 0, c, k * 4);
-    } else if (n === 1) {
-      // W is one column, laid out as Wᵀ already: no transpose.
-      product(a, 4, 4, b, k * 4, c, k * 4, m, 1, k, 0, 2, KC, axisFor(m, k));
-    } else if (k * n <= scratchFloats) {
-      transpose(b, n * 4, scratch, k * 4, k, n, 0);
-      product(a, n * 4, 4, scratch, k * 4, c, k * 4, m, n, k, 0, 2, KC, axisFor(m, k));
-    } else return false;
-    return true;
+  /**
+   * dX += dZ·Wᵀ, dZ [B × nOut], W [nIn × nOut]; false when neither operand fits the scratch transposed:
+   * then the caller runs the TypeScript kernel.
+   */
+  const inputGradientProduct = (dZ: number, w: number, dX: number, nOut: number, nIn: number) => {
+    // dXᵀ = W · dZᵀ: each chunk of dXᵀ rows is added, transposed, into its columns of dX.
+    // prettier-ignore
+    const viaDZT = createProduct({
+      a: w, aRow: nOut * 4, aRed: 4, b: scratch, bRed: 0, c: 0, cRow: 0,
+      m: nIn, K: nOut, n: 0, bias: 0, mode: 0, kc: KC, axis: 0,
+      flags: POST, postDst: dX, postDstRow: nIn * 4,
+    });
+    // W is one column, laid out as Wᵀ already: no transpose.
+    // prettier-ignore
+    const column = createProduct({
+      a: dZ, aRow: 4, aRed: 4, b: w, bRed: nIn * 4, c: dX, cRow: nIn * 4,
+      m: 0, K: 1, n: nIn, bias: 0, mode: 2, kc: KC, axis: 0,
+    });
+    // prettier-ignore
+    const viaWT = createProduct({
+      a: dZ, aRow: nOut * 4, aRed: 4, b: scratch, bRed: nIn * 4, c: dX, cRow: nIn * 4,
+      m: 0, K: nOut, n: nIn, bias: 0, mode: 2, kc: KC, axis: 0,
+    });
+    return (B: number): boolean => {
+      const viaDZ = B * nOut + nIn * B;
+      if (viaDZ <= scratchFloats && viaDZ < nIn * nOut) {
+        // Moves B·(nOut + nIn) floats around instead of all nIn·nOut of W.
+        transpose(dZ, nOut * 4, scratch, B * 4, B, nOut, 0);
+        viaDZT.bRed = B * 4;
+        viaDZT.c = scratch + B * nOut * 4;
+        viaDZT.cRow = B * 4;
+        viaDZT.n = B;
+        run(viaDZT);
+      } else if (nOut === 1) {
+        column.m = B;
+        column.axis = axisFor(B, nIn);
+        run(column);
+      } else if (nIn * nOut <= scratchFloats) {
+        transpose(w, nOut * 4, scratch, nIn * 4, nIn, nOut, 0);
+        viaWT.m = B;
+        viaWT.axis = axisFor(B, nIn);
+        run(viaWT);
+      } else return false;
+      return true;
+    };
   };
   const kernels: MatmulKernels = {
     name,
     matmul(a, b, c, m, k, n, bias) {
       if (!here(a) || !here(b) || !here(c) || (bias && !here(bias))) return matmul(a, b, c, m, k, n, bias);
-      matmulAt(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, bias ? bias.byteOffset : 0, bias ? 1 : 0);
+      forwardProduct(a.byteOffset, b.byteOffset, c.byteOffset, k, n, bias ? bias.byteOffset : 0, bias ? 1 : 0)(m); // prettier-ignore
     },
     matmulTransA(a, b, c, m, k, n) {
       if (!here(a) || !here(b) || !here(c)) return matmulTransA(a, b, c, m, k, n);
-      matmulTransAAt(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n);
+      weightGradientProduct(a.byteOffset, b.byteOffset, c.byteOffset, k, n)(m);
     },
     matmulTransBAcc(a, b, c, m, n, k) {
       if (!here(a) || !here(b) || !here(c)) return matmulTransBAcc(a, b, c, m, n, k);
-      if (!matmulTransBAccAt(a.byteOffset, b.byteOffset, c.byteOffset, m, n, k))
+      if (!inputGradientProduct(a.byteOffset, b.byteOffset, c.byteOffset, n, k)(m))
         matmulTransBAcc(a, b, c, m, n, k);
     },
     bindDense(d) {
       const { x, w, bias, z, dZ, dW, dBias, dX, nIn, nOut } = d;
       if (![x, w, z, dZ, dW, bias, dBias, dX].every((v) => v === null || here(v))) return null;
       const at = (v: FloatArray | null) => (v ? v.byteOffset : 0);
-      const [xAt, wAt, zAt, dZAt, dWAt] = [at(x), at(w), at(z), at(dZ), at(dW)];
-      const [biasAt, dBiasAt, dXAt] = [at(bias), at(dBias), at(dX)];
+      const dZAt = at(dZ);
+      const dBiasAt = at(dBias);
+      const forward = forwardProduct(at(x), at(w), at(z), nIn, nOut, at(bias), bias ? 1 : 0);
+      const weightGradient = weightGradientProduct(at(x), dZAt, at(dW), nIn, nOut);
+      const inputGradient = inputGradientProduct(dZAt, at(w), at(dX), nOut, nIn);
       return {
         kernels,
-        forward: (B) => matmulAt(xAt, wAt, zAt, B, nIn, nOut, biasAt, bias ? 1 : 0),
+        forward,
         backward(B) {
-          matmulTransAAt(xAt, dZAt, dWAt, B, nIn, nOut);
+          weightGradient(B);
           if (dBias) sumRowsWasm(dZAt, dBiasAt, B, nOut);
-          if (dX && !matmulTransBAccAt(dZAt, wAt, dXAt, B, nOut, nIn))
-            matmulTransBAcc(dZ, w, dX, B, nOut, nIn);
+          if (dX && !inputGradient(B)) matmulTransBAcc(dZ, w, dX, B, nOut, nIn);
         },
       };
     },
