@@ -3,8 +3,8 @@
  * relaxed-SIMD kernels once more with the kernel pool's helper thread).
  */
 import { nodeThreads } from '../engine/host/node-threads.ts';
-import { tsKernels } from '../engine/kernels/kernels.ts';
-import type { MatmulKernels } from '../engine/kernels/kernels.ts';
+import { tsKernels } from '../engine/kernels/kernel-sets.ts';
+import type { MatmulKernels } from '../engine/kernels/kernel-sets.ts';
 import { matmulNaive, matmulTransANaive, matmulTransBAccNaive } from '../engine/kernels/naive.ts';
 import { createWasmKernels, supportsThreads, supportsWasmKernels } from '../engine/kernels/wasm/runtime.ts';
 import { createRng } from '../engine/rng.ts';

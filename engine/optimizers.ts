@@ -5,7 +5,7 @@
  *   rmsprop   s = ρs + (1−ρ)g²;  w −= η g / √(s + ε)
  *   adam      m += (1−β₁)(g−m);  v += (1−β₂)(g²−v);  w −= η √(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)
  */
-import type { VectorKernels } from './kernels/kernels.ts';
+import type { VectorKernels } from './kernels/kernel-sets.ts';
 import type { FloatArray } from './kernels/matmul.ts';
 import type { OptimizerConfig } from './train/config.ts';
 

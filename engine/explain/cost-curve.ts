@@ -9,7 +9,7 @@ import { buildMlp } from '../graph/builders.ts';
 import type { Activation } from '../graph/types.ts';
 import { createModel } from '../model/model.ts';
 import { createRng } from '../rng.ts';
-import type { Clock } from './common.ts';
+import type { Clock } from './working-copy.ts';
 import { compareMethods, METHOD_LIMITS } from './methods.ts';
 import type { MethodName } from './methods.ts';
 

@@ -3,7 +3,7 @@
  * exactly what it computes without, and reports how many multiply-adds its dense layers did:
  *   forward  Z = X·W (matmul)        backward  dW = Xᵀ·dZ (matmulTransA), dX += dZ·Wᵀ (matmulTransBAcc)
  */
-import { tsKernels } from '../kernels/kernels.ts';
+import { tsKernels } from '../kernels/kernel-sets.ts';
 import type { Model } from '../model/model.ts';
 
 /** The kernel set a model's dense layers call (what else it holds comes from the 'ts' set). */

@@ -7,8 +7,8 @@ import { fail } from '../errors.ts';
 import { analyticGradient, centralDifference, lossAt } from '../gradcheck.ts';
 import type { Model } from '../model/model.ts';
 import { createRng } from '../rng.ts';
-import { checkBatch, DEFAULT_MASK_SEED, forwardWork, loadedCopy } from './common.ts';
-import type { Batch } from './common.ts';
+import { checkBatch, DEFAULT_MASK_SEED, forwardWork, loadedCopy } from './working-copy.ts';
+import type { Batch } from './working-copy.ts';
 
 export interface LayerGradientCheck {
   nodeId: string;

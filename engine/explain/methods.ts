@@ -20,8 +20,8 @@ import {
   forwardWork,
   loadedCopy,
   maskedContext,
-} from './common.ts';
-import type { Batch, Clock } from './common.ts';
+} from './working-copy.ts';
+import type { Batch, Clock } from './working-copy.ts';
 import { countInto, countingKernels, newCounter, useKernels } from './counting.ts';
 import { forwardModeGradient } from './forward-mode.ts';
 

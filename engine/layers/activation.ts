@@ -9,7 +9,7 @@ import { derivative } from '../explain/derivative.ts';
 import { grid, perRow } from '../explain/rows.ts';
 import { ACTIVATIONS } from '../graph/types.ts';
 import type { ActivationNode } from '../graph/types.ts';
-import { bindActivation } from '../kernels/kernels.ts';
+import { bindActivation } from '../kernels/kernel-sets.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
 import {

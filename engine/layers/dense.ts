@@ -13,8 +13,8 @@ import { LIMITS } from '../graph/limits.ts';
 import { ACTIVATIONS, INITIALIZERS } from '../graph/types.ts';
 import type { DenseNode } from '../graph/types.ts';
 import { initKernel } from '../init.ts';
-import { bindActivation, bindDense } from '../kernels/kernels.ts';
-import type { DenseProducts } from '../kernels/kernels.ts';
+import { bindActivation, bindDense } from '../kernels/kernel-sets.ts';
+import type { DenseProducts } from '../kernels/kernel-sets.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
 import {

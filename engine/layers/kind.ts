@@ -6,7 +6,7 @@
 import type * as z from 'zod';
 import type { ChainStep, BackwardEvent, ForwardEvent } from '../explain/trace-types.ts';
 import type { Activation, GraphNode } from '../graph/types.ts';
-import type { MatmulKernels } from '../kernels/kernels.ts';
+import type { MatmulKernels } from '../kernels/kernel-sets.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { MessageParams } from '../i18n.ts';

@@ -6,8 +6,8 @@
  */
 import type { CompiledGraph } from '../graph/compile.ts';
 import { layerOf } from '../layers/registry.ts';
-import { tsKernels, tsVectors } from '../kernels/kernels.ts';
-import type { KernelChoice, KernelName, MatmulKernels, VectorKernels } from '../kernels/kernels.ts';
+import { tsKernels, tsVectors } from '../kernels/kernel-sets.ts';
+import type { KernelChoice, KernelName, MatmulKernels, VectorKernels } from '../kernels/kernel-sets.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import { DEFAULT_MIN_MULTIPLY_ADDS } from '../kernels/wasm/pool.ts';
 import type { KernelPool, ThreadOptions } from '../kernels/wasm/pool.ts';

@@ -1,6 +1,6 @@
 /** The runtime record of one graph node: its cached forward values and its stored upstream gradient. */
 import type { GraphNode } from '../graph/types.ts';
-import type { ActivationOps, DenseProducts, MatmulKernels, VectorKernels } from '../kernels/kernels.ts';
+import type { ActivationOps, DenseProducts, MatmulKernels, VectorKernels } from '../kernels/kernel-sets.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { Rng } from '../rng.ts';
 

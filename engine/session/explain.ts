@@ -16,14 +16,14 @@ import { encodeRows } from '../data/apply.ts';
 import type { Preprocessing } from '../data/types.ts';
 import { EngineError, fail } from '../errors.ts';
 import type { Result } from '../errors.ts';
-import type { Batch } from '../explain/common.ts';
+import type { Batch } from '../explain/working-copy.ts';
 import { costCurve } from '../explain/cost-curve.ts';
 import { gradientCheckLayers, GRADCHECK_LIMITS } from '../explain/gradcheck-layers.ts';
 import { compareMethods, METHOD_LIMITS } from '../explain/methods.ts';
 import { TRACE_LIMITS, traceStep } from '../explain/trace.ts';
 import { issueError, issueText } from '../formats/issues.ts';
 import { ACTIVATIONS } from '../graph/types.ts';
-import type { Run } from '../train/setup.ts';
+import type { Run } from '../train/run-setup.ts';
 import { guardShape, parseLearningRate } from './requests.ts';
 
 type ExplainMethods = Pick<EngineApi, 'explainStep' | 'compareGradients' | 'costCurve' | 'gradientCheck'>;

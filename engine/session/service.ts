@@ -17,23 +17,21 @@ import { EngineError, engineError, fail } from '../errors.ts';
 import type { EngineErrorInfo, Result } from '../errors.ts';
 import { loadWeights } from '../formats/weights-file.ts';
 import { parseProject, projectParameters } from '../formats/project-file.ts';
-import { compileGraph } from '../graph/compile.ts';
-import type { CompileOptions, CompiledGraph } from '../graph/compile.ts';
-import type { GraphSpec } from '../graph/types.ts';
 import { epochOverview, packEpochs, unpackEpochs } from '../metrics/epochs.ts';
 import { createMetricsStore } from '../metrics/store.ts';
 import type { MetricsStore } from '../metrics/store.ts';
 import type { ThreadOptions } from '../kernels/wasm/pool.ts';
-import { setupRun } from '../train/setup.ts';
+import { setupRun } from '../train/run-setup.ts';
 import { validatePace } from '../train/validate.ts';
-import type { Run } from '../train/setup.ts';
+import type { Run } from '../train/run-setup.ts';
 import { summarizeTable } from './dataset.ts';
 import { explainHandlers } from './explain.ts';
 import { NEURON_GRID_LIMITS, gridInputs, neuronGrid } from './grid.ts';
 import { summarizeResults } from './results.ts';
 import * as req from './requests.ts';
 import { parseProjectRequest, restoredEpochs } from './project.ts';
-import { compileSummary, projectText, resumeFrom, weightsText } from './files.ts';
+import { compileFirst, compileSummary } from './graph-check.ts';
+import { projectText, resumeFrom, weightsText } from './run-files.ts';
 
 export interface ServiceOptions {
   /** Lets the host's event loop run (pending calls are answered there). */
@@ -91,22 +89,6 @@ function loadInit(text: string) {
     parameters,
     history: p.history ? restoredEpochs(p.history) : [],
   };
-}
-
-/**
- * Checks a graph the way the engine words it best: the compiler names the block and says what is
- * wrong ("dense1 takes exactly one input but has 0"); the strict schema then refuses anything else.
- */
-function compileFirst(graph: unknown, options: CompileOptions) {
-  req.guardShape(graph, 'network');
-  let compiled: CompiledGraph | null = null;
-  try {
-    compiled = compileGraph(graph as GraphSpec, options);
-  } catch (e) {
-    if (e instanceof EngineError) throw e;
-  }
-  const g = req.parseGraph(graph);
-  return compiled ?? compileGraph(g, options);
 }
 
 export function createEngineService(o: ServiceOptions): EngineService {

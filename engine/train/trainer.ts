@@ -12,7 +12,7 @@ import type { CompiledGraph } from '../graph/compile.ts';
 import type { GraphSpec } from '../graph/types.ts';
 import { createModel } from '../model/model.ts';
 import type { DType, Model } from '../model/model.ts';
-import type { KernelChoice } from '../kernels/kernels.ts';
+import type { KernelChoice } from '../kernels/kernel-sets.ts';
 import type { ThreadOptions } from '../kernels/wasm/pool.ts';
 import { predictAll } from '../model/infer.ts';
 import { computeGradients, forward, loadRows, seedLoss } from '../model/run.ts';

@@ -1,7 +1,7 @@
 /** The data options `train` and `init` share, read the same way for both. */
 import type { RawTable } from '../../data/types.ts';
 import { EngineError } from '../../errors.ts';
-import type { ColumnMapping } from '../../train/setup.ts';
+import type { ColumnMapping } from '../../train/run-setup.ts';
 import { choice, intOption, numOption } from '../args.ts';
 import { readTable } from '../data-source.ts';
 import { engineMessage, UsageError } from '../io.ts';

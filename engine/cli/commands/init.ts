@@ -1,6 +1,6 @@
 /** `init`: an untrained weights file, its preprocessing fitted to the data exactly as `train` would. */
 import { exportWeights, serializeWeights } from '../../formats/weights-file.ts';
-import { setupRun } from '../../train/setup.ts';
+import { setupRun } from '../../train/run-setup.ts';
 import type { TrainingConfig } from '../../train/config.ts';
 import { intOption, numOption, parse } from '../args.ts';
 import type { Io } from '../io-types.ts';

@@ -1,7 +1,7 @@
 /** The network a CLI command works on: from a project file, a weights file, or --layers. */
 import { inputWidth } from '../../data/types.ts';
 import type { Preprocessing } from '../../data/types.ts';
-import type { ColumnMapping } from '../../train/setup.ts';
+import type { ColumnMapping } from '../../train/run-setup.ts';
 import { loadWeights } from '../../formats/weights-file.ts';
 import { CREATED_BY } from '../../formats/weights-file.ts';
 import type { LoadedWeights, WeightsMetadata } from '../../formats/weights-file.ts';

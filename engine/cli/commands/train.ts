@@ -4,7 +4,7 @@ import { exportWeights, serializeWeights } from '../../formats/weights-file.ts';
 import { OPTIMIZERS, TRAINING_LIMITS } from '../../train/config.ts';
 import type { TrainingConfig } from '../../train/config.ts';
 import type { EpochMetrics } from '../../train/trainer.ts';
-import { setupRun } from '../../train/setup.ts';
+import { setupRun } from '../../train/run-setup.ts';
 import { choice, intOption, numOption, parse } from '../args.ts';
 import type { Io } from '../io-types.ts';
 import { translator } from '../i18n.ts';

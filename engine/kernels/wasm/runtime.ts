@@ -10,7 +10,7 @@ import { wasmApi } from '../../types/webassembly.ts';
 import type { WasmApi, WasmMemory } from '../../types/webassembly.ts';
 import { matmul, matmulTransA, matmulTransBAcc } from '../matmul.ts';
 import type { FloatArray } from '../matmul.ts';
-import type { KernelName, MatmulKernels, VectorKernels } from '../kernels.ts';
+import type { KernelName, MatmulKernels, VectorKernels } from '../kernel-sets.ts';
 import { allFinite, axpy, relu, reluBackward, sumSquares } from '../vector.ts';
 import { KERNELS_RELAXED, KERNELS_RELAXED_SHARED, KERNELS_SIMD, KERNELS_SIMD_SHARED } from './modules.ts';
 import { createPool, createProduct, POST, PRE, rowsOfProduct, sharedMemorySupported } from './pool.ts';

@@ -4,7 +4,7 @@ import type { Activation, GraphNode, GraphSpec, LossName } from '../../../engine
 import { createModel } from '../../../engine/model/model.ts';
 import type { DType, Model } from '../../../engine/model/model.ts';
 import { createRng } from '../../../engine/rng.ts';
-import type { Batch } from '../../../engine/explain/common.ts';
+import type { Batch } from '../../../engine/explain/working-copy.ts';
 import { denseNode } from '../helpers.ts';
 
 export { denseNode };

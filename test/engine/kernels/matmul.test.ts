@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { tsKernels } from '../../../engine/kernels/kernels.ts';
-import type { MatmulKernels } from '../../../engine/kernels/kernels.ts';
+import { tsKernels } from '../../../engine/kernels/kernel-sets.ts';
+import type { MatmulKernels } from '../../../engine/kernels/kernel-sets.ts';
 import type { FloatArray } from '../../../engine/kernels/matmul.ts';
 import { matmulNaive, matmulTransANaive, matmulTransBAccNaive } from '../../../engine/kernels/naive.ts';
 import { createWasmKernels, supportsWasmKernels } from '../../../engine/kernels/wasm/runtime.ts';

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { buildMlp } from '../../../engine/graph/builders.ts';
 import { compileGraph } from '../../../engine/graph/compile.ts';
-import type { KernelName } from '../../../engine/kernels/kernels.ts';
+import type { KernelName } from '../../../engine/kernels/kernel-sets.ts';
 import { createModel } from '../../../engine/model/model.ts';
 import { createRng } from '../../../engine/rng.ts';
 import { createTrainer } from '../../../engine/train/trainer.ts';

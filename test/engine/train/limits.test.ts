@@ -7,7 +7,7 @@ import { loadBuiltin } from '../../../engine/data/builtin.ts';
 import { trainingSchema } from '../../../engine/formats/schema-project.ts';
 import { DEFAULT_TRAINING, TRAINING_LIMITS } from '../../../engine/train/config.ts';
 import type { TrainingConfig } from '../../../engine/train/config.ts';
-import { setupRun } from '../../../engine/train/setup.ts';
+import { setupRun } from '../../../engine/train/run-setup.ts';
 import { validateTrainingConfig } from '../../../engine/train/validate.ts';
 import { buildMlp } from '../../../engine/graph/builders.ts';
 

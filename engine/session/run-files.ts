@@ -1,36 +1,15 @@
 /**
- * What the service answers with when asked for a file or a summary: the compiled graph per node, the
- * current run as a weights file, the project (with the run's weights and history, if any) as a file.
+ * A run as files and back: the current run as a weights file, the project (with the run's weights and
+ * history, if any) as a project file, and a saved run's epochs put back into a new run.
  */
-import type { CompileSummary, ProjectRequest } from '../api.ts';
+import type { ProjectRequest } from '../api.ts';
 import { EngineError } from '../errors.ts';
 import { createProject, serializeProject } from '../formats/project-file.ts';
 import { exportWeights, serializeWeights } from '../formats/weights-file.ts';
-import type { CompiledGraph } from '../graph/compile.ts';
 import type { MetricsStore } from '../metrics/store.ts';
-import type { Run } from '../train/setup.ts';
+import type { Run } from '../train/run-setup.ts';
 import type { EpochMetrics, Trainer } from '../train/trainer.ts';
 import { historyColumns } from './project.ts';
-
-/** Every node's width and parameters, in evaluation order, and the network's totals. */
-export function compileSummary(c: CompiledGraph): CompileSummary {
-  const byId = new Map(c.params.map((p) => [p.nodeId, p]));
-  return {
-    nodes: c.order.map((n) => {
-      const p = byId.get(n.id);
-      return {
-        id: n.id,
-        type: n.type,
-        width: c.width.get(n.id)!,
-        params: p ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) : 0,
-        kernel: p ? p.kernel : null,
-      };
-    }),
-    paramCount: c.paramCount,
-    inputId: c.inputId,
-    outputId: c.outputId,
-  };
-}
 
 /** The run's trained parameters by node id. */
 const parameters = (r: Run) =>
