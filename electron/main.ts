@@ -1,38 +1,13 @@
 /** Main-process entry: starts the app with the engine host bundled next to it. */
-import {
-  app,
-  BrowserWindow,
-  dialog,
-  ipcMain,
-  Menu,
-  MessageChannelMain,
-  nativeTheme,
-  protocol,
-  session,
-  shell,
-  utilityProcess,
-} from 'electron';
+import * as electron from 'electron';
 import engineEntry from '../engine/host/electron-utility.ts?modulePath';
 import { startApp } from './app.ts';
-import type { ElectronApi } from './app.ts';
+
+const { app } = electron;
 
 // Tests and side-by-side development runs keep their settings and recovery files apart.
 if (!app.isPackaged && process.env.BACKPROP_USER_DATA)
   app.setPath('userData', process.env.BACKPROP_USER_DATA);
-
-const electron: ElectronApi = {
-  app,
-  BrowserWindow,
-  dialog,
-  ipcMain,
-  Menu,
-  MessageChannelMain,
-  nativeTheme,
-  protocol,
-  session,
-  shell,
-  utilityProcess,
-};
 
 startApp(electron, {
   engineEntry,
