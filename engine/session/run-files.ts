@@ -1,15 +1,16 @@
 /**
  * A run as files and back: the current run as a weights file, the project (with the run's weights and
- * history, if any) as a project file, and a saved run's epochs put back into a new run.
+ * history, if any) as a project file; the weights a new run starts from, and a saved run's epochs put
+ * back into it.
  */
 import type { ProjectRequest } from '../api.ts';
-import { EngineError } from '../errors.ts';
-import { createProject, serializeProject } from '../formats/project-file.ts';
-import { exportWeights, serializeWeights } from '../formats/weights-file.ts';
+import { EngineError, fail } from '../errors.ts';
+import { createProject, parseProject, projectParameters, serializeProject } from '../formats/project-file.ts';
+import { exportWeights, loadWeights, serializeWeights } from '../formats/weights-file.ts';
 import type { MetricsStore } from '../metrics/store.ts';
 import type { Run } from '../train/run-setup.ts';
 import type { EpochMetrics, Trainer } from '../train/trainer.ts';
-import { historyColumns } from './project.ts';
+import { historyColumns, restoredEpochs } from './project.ts';
 
 /** The run's trained parameters by node id. */
 const parameters = (r: Run) =>
@@ -74,4 +75,21 @@ export function resumeFrom(trainer: Trainer, store: MetricsStore, epochs: EpochM
   if (trainer.epoch < trainer.config.epochs) return 'paused';
   trainer.status = 'done';
   return 'done';
+}
+
+/**
+ * Weights to start a run from: a weights file, or a project file that holds trained weights (a
+ * reopened project continues where it was saved).
+ */
+export function loadInit(text: string) {
+  if (!/"format"\s*:\s*"backprop-studio\/project"/.test(text.slice(0, 4096))) return loadWeights(text);
+  const p = parseProject(text);
+  const parameters = projectParameters(p);
+  if (!p.weights || !parameters) fail('BAD_FILE', 'request.noWeights');
+  return {
+    graph: { nodes: p.graph.nodes },
+    preprocessing: p.weights.preprocessing,
+    parameters,
+    history: p.history ? restoredEpochs(p.history) : [],
+  };
 }

@@ -4,19 +4,13 @@
  * milliseconds), every answer a Result. The host entry points only wrap this in Comlink.
  */
 import { API_VERSION, ENGINE_VERSION } from '../api.ts';
-import type { EngineApi, LoadPhase, RunRequest, RunState, RunStatus } from '../api.ts';
+import type { EngineApi, RunRequest, RunState, RunStatus } from '../api.ts';
 import { decodeOutput, encodeRows } from '../data/apply.ts';
-import { listBuiltins, loadBuiltin } from '../data/builtin.ts';
-import { readCsvInSlices } from '../data/csv-load.ts';
-import { describeColumn } from '../data/describe.ts';
-import type { ColumnSummary } from '../data/describe.ts';
-import { inputWidth } from '../data/types.ts';
-import type { RawTable } from '../data/types.ts';
-import { prepareData } from '../data/prepare.ts';
-import { EngineError, engineError, fail } from '../errors.ts';
-import type { EngineErrorInfo, Result } from '../errors.ts';
+import { listBuiltins } from '../data/builtin.ts';
+import { EngineError, fail } from '../errors.ts';
+import type { EngineErrorInfo } from '../errors.ts';
 import { loadWeights } from '../formats/weights-file.ts';
-import { parseProject, projectParameters } from '../formats/project-file.ts';
+import { parseProject } from '../formats/project-file.ts';
 import { epochOverview, packEpochs, unpackEpochs } from '../metrics/epochs.ts';
 import { createMetricsStore } from '../metrics/store.ts';
 import type { MetricsStore } from '../metrics/store.ts';
@@ -24,14 +18,15 @@ import type { ThreadOptions } from '../kernels/wasm/pool.ts';
 import { setupRun } from '../train/run-setup.ts';
 import { validatePace } from '../train/validate.ts';
 import type { Run } from '../train/run-setup.ts';
-import { summarizeTable } from './dataset.ts';
+import { dataHandlers } from './data-loading.ts';
 import { explainHandlers } from './explain.ts';
 import { NEURON_GRID_LIMITS, gridInputs, neuronGrid } from './grid.ts';
 import { summarizeResults } from './results.ts';
 import * as req from './requests.ts';
-import { parseProjectRequest, restoredEpochs } from './project.ts';
+import { parseProjectRequest } from './project.ts';
 import { compileFirst, compileSummary } from './graph-check.ts';
-import { projectText, resumeFrom, weightsText } from './run-files.ts';
+import { loadInit, projectText, resumeFrom, weightsText } from './run-files.ts';
+import { errorInfo, settle } from './settle.ts';
 
 export interface ServiceOptions {
   /** Lets the host's event loop run (pending calls are answered there). */
@@ -56,54 +51,16 @@ export type EngineService = EngineApi;
 /** Epochs a poll answers with at most (the newest): the history has the rest. */
 const MAX_POLL_EPOCHS = 1024;
 
-/**
- * A thrown value as an error for the user: an EngineError as it is; anything else (a bug) as INTERNAL,
- * worded by the catalogue with the exception's own text kept as the technical detail.
- */
-function errorInfo(e: unknown): EngineErrorInfo {
-  if (e instanceof EngineError) return e.toInfo();
-  return engineError('INTERNAL', 'request.internal', { detail: String((e as Error)?.message ?? e) }).toInfo();
-}
-
-/** Turns a thrown error into an error value (see `errorInfo`). */
-function settle<T>(fn: () => T): Result<T> {
-  try {
-    return { ok: true, value: fn() };
-  } catch (e) {
-    return { ok: false, error: errorInfo(e) };
-  }
-}
-
-/**
- * Weights to start a run from: a weights file, or a project file that holds trained weights (a
- * reopened project continues where it was saved).
- */
-function loadInit(text: string) {
-  if (!/"format"\s*:\s*"backprop-studio\/project"/.test(text.slice(0, 4096))) return loadWeights(text);
-  const p = parseProject(text);
-  const parameters = projectParameters(p);
-  if (!p.weights || !parameters) fail('BAD_FILE', 'request.noWeights');
-  return {
-    graph: { nodes: p.graph.nodes },
-    preprocessing: p.weights.preprocessing,
-    parameters,
-    history: p.history ? restoredEpochs(p.history) : [],
-  };
-}
-
 export function createEngineService(o: ServiceOptions): EngineService {
   const now = o.now ?? (() => Date.now());
   const sliceMs = o.sliceMs ?? 12;
-  let table: { name: string; raw: RawTable; columns: ColumnSummary[] } | null = null;
+  const data = dataHandlers(o.yieldToHost);
   let run: (Run & { request: RunRequest; store: MetricsStore }) | null = null;
   let runId = 0;
   let state: RunState = 'idle';
   let error: EngineErrorInfo | null = null;
   let loopToken = 0;
   let rate = { rows: 0, since: now(), value: 0 };
-  /** The CSV being loaded, if any (see `loadData`). */
-  let loading: { name: string; phase: LoadPhase; loaded: number; total: number; cancelled: boolean } | null =
-    null;
   const wait = o.wait ?? ((ms: number) => new Promise<void>((r) => hostTimers.setTimeout(r, ms)));
   /** Steps per second while running, or null: as fast as possible. */
   let pace: number | null = null;
@@ -131,6 +88,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
 
   /** Makes the run; `resume` puts a reopened project's epochs back (Reset starts from its weights afresh). */
   function build(request: RunRequest, resume = true): void {
+    const table = data.table();
     if (!table) fail('NO_DATA_LOADED', 'request.noDataToTrain');
     const init = request.initWeights !== undefined ? loadInit(request.initWeights) : null;
     const r = setupRun({
@@ -236,74 +194,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
     hello: async () => settle(() => ({ apiVersion: API_VERSION, engineVersion: ENGINE_VERSION })),
     builtins: async () => settle(() => listBuiltins()),
     compile: async (graph, options) => settle(() => compileSummary(compileFirst(graph, options ?? {}))),
-    loadData: async (source) => {
-      // A CSV is read a slice at a time, yielding between slices: the engine keeps answering (its
-      // heartbeat, `loadProgress`, `cancelLoad`) while a large file loads. A newer load supersedes.
-      const mine = { name: '', phase: 'reading' as LoadPhase, loaded: 0, total: 0, cancelled: false };
-      loading = mine;
-      const stop = () => mine.cancelled || loading !== mine;
-      try {
-        const s = req.parseSource(source);
-        mine.name = s.name;
-        let raw: RawTable;
-        if (s.kind === 'builtin')
-          raw = loadBuiltin(s.name, {
-            ...(s.samples ? { samples: s.samples } : {}),
-            ...(s.noise !== undefined ? { noise: s.noise } : {}),
-            ...(s.seed !== undefined ? { seed: s.seed } : {}),
-          });
-        else {
-          const input = s.kind === 'csv' ? s.bytes : s.text;
-          mine.total = input.length;
-          raw = await readCsvInSlices(input, {
-            yieldToHost: o.yieldToHost,
-            name: s.name,
-            progress: (done) => void (mine.loaded = done),
-            cancelled: stop,
-          });
-        }
-        mine.phase = 'summarizing';
-        const columns: ColumnSummary[] = [];
-        for (let j = 0; j < raw.columns.length; j++) {
-          columns.push(describeColumn(raw, j));
-          await o.yieldToHost();
-          if (stop()) fail('BAD_STATE', 'request.loadCancelled', { name: s.name });
-        }
-        const summary = summarizeTable(s.name, raw, columns);
-        table = { name: s.name, raw, columns: summary.columns };
-        return { ok: true, value: summary };
-      } catch (e) {
-        return { ok: false, error: errorInfo(e) };
-      } finally {
-        if (loading === mine) loading = null;
-      }
-    },
-    loadProgress: async () =>
-      settle(() =>
-        loading
-          ? { name: loading.name, phase: loading.phase, loaded: loading.loaded, total: loading.total }
-          : null,
-      ),
-    cancelLoad: async () =>
-      settle(() => {
-        if (!loading) return false;
-        loading.cancelled = true;
-        return true;
-      }),
-    describeTarget: async (mapping) =>
-      settle(() => {
-        if (!table) fail('NO_DATA_LOADED', 'request.noData');
-        const m = req.parseMapping(mapping);
-        const p = prepareData(table.raw, { ...m, validationSplit: 0, seed: 1, shuffle: false }).preprocessing;
-        const t = p.target;
-        return {
-          target: t.name,
-          task: t.task,
-          outputs: t.task === 'classification' ? t.classes.length : 1,
-          classes: t.task === 'classification' ? t.classes : [],
-          features: inputWidth(p),
-        };
-      }),
+    ...data.methods,
     createRun: async (request) =>
       settle(() => {
         try {
@@ -425,7 +316,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
       settle(() => {
         const r = needRun();
         const g = req.parseGrid(request);
-        const { x, xRange, yRange } = gridInputs(r.prepared.preprocessing, table?.columns ?? [], g);
+        const { x, xRange, yRange } = gridInputs(r.prepared.preprocessing, data.table()?.columns ?? [], g);
         const n = g.resolution * g.resolution;
         return {
           resolution: g.resolution,
@@ -445,7 +336,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
         const L = NEURON_GRID_LIMITS;
         req.parseCount(g.resolution, 'resolution', 2, L.resolution, 24);
         const width = req.parseCount(maxWidth, 'maxWidth', 1, L.width, L.width);
-        const { x, xRange, yRange } = gridInputs(r.prepared.preprocessing, table?.columns ?? [], g);
+        const { x, xRange, yRange } = gridInputs(r.prepared.preprocessing, data.table()?.columns ?? [], g);
         const n = g.resolution * g.resolution;
         const nodes = neuronGrid(r.trainer.model, x, n, width, L.neurons);
         return { resolution: g.resolution, xRange, yRange, nodes };
