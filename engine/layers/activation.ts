@@ -16,9 +16,11 @@ import {
   activationFields,
   alphaOf,
   checkActivation,
-  inputWidth,
   inputTerm,
+  inputWidth,
   keepsGradient,
+  named,
+  nodeSchema,
   parameterFree,
   PLAIN_CACHE,
 } from './parts.ts';
@@ -57,20 +59,15 @@ export function activationBackward(s: NodeState, ctx: RunContext): void {
 
 export const activation: LayerKind<ActivationNode> = {
   ...parameterFree('activation'),
-  type: 'activation',
+  ...named('activation'),
   arity: [1, 1],
-  labelKey: 'blocks.activation.label',
-  hintKey: 'blocks.activation.hint',
   defaults: { activation: 'tanh' },
   fields: activationFields('inspector.function', ACTIVATIONS),
   schema: (base) =>
-    z.strictObject({
-      id: base.id,
-      type: z.literal('activation'),
-      inputs: base.inputs,
+    nodeSchema<ActivationNode>(base, 'activation', {
       activation: z.enum(ACTIVATIONS),
       alpha: z.number().optional(),
-    }) as unknown as z.ZodType<ActivationNode>,
+    }),
   check: checkActivation,
   outputWidth: inputWidth,
   activation: (n) => n.activation,

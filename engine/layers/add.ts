@@ -2,12 +2,11 @@
  * Add: a = Σ xᵢ over inputs of equal width, so each dXᵢ += dA (slope 1 in every input).
  * Forward mode (explainer): ȧ = Σ ẋᵢ over the inputs a live tangent reaches.
  */
-import * as z from 'zod';
 import { fail } from '../errors.ts';
 import type { AddNode } from '../graph/types.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
-import { keepsGradient, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { keepsGradient, named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
 import { perRow } from '../explain/rows.ts';
 
 export function addForward(s: NodeState, ctx: RunContext): void {
@@ -32,18 +31,11 @@ export function addBackward(s: NodeState, ctx: RunContext): void {
 
 export const add: LayerKind<AddNode> = {
   ...parameterFree('add'),
-  type: 'add',
+  ...named('add'),
   arity: [2, 64],
-  labelKey: 'blocks.add.label',
-  hintKey: 'blocks.add.hint',
   defaults: {},
   fields: [],
-  schema: (base) =>
-    z.strictObject({
-      id: base.id,
-      type: z.literal('add'),
-      inputs: base.inputs,
-    }) as unknown as z.ZodType<AddNode>,
+  schema: (base) => nodeSchema<AddNode>(base, 'add'),
   check() {},
   outputWidth(n, { inputs }) {
     const out = inputs[0]!;

@@ -2,14 +2,13 @@
  * Concatenate: a = [x₁ | x₂ | …] per row, so each dXᵢ += its slice of dA.
  * Forward mode (explainer): ȧ = [ẋ₁ | ẋ₂ | …], zero where no live tangent reaches.
  */
-import * as z from 'zod';
 import { fail } from '../errors.ts';
 import { offsets, perRow } from '../explain/rows.ts';
 import { LIMITS } from '../graph/limits.ts';
 import type { ConcatenateNode } from '../graph/types.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
-import { keepsGradient, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { keepsGradient, named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
 
 export function concatForward(s: NodeState, ctx: RunContext): void {
   const w = s.width;
@@ -43,18 +42,11 @@ export function concatBackward(s: NodeState, ctx: RunContext): void {
 
 export const concatenate: LayerKind<ConcatenateNode> = {
   ...parameterFree('concatenate'),
-  type: 'concatenate',
+  ...named('concatenate'),
   arity: [2, 64],
-  labelKey: 'blocks.concatenate.label',
-  hintKey: 'blocks.concatenate.hint',
   defaults: {},
   fields: [],
-  schema: (base) =>
-    z.strictObject({
-      id: base.id,
-      type: z.literal('concatenate'),
-      inputs: base.inputs,
-    }) as unknown as z.ZodType<ConcatenateNode>,
+  schema: (base) => nodeSchema<ConcatenateNode>(base, 'concatenate'),
   check() {},
   outputWidth(n, { inputs }) {
     const out = inputs.reduce((acc, w) => acc + w, 0);

@@ -21,10 +21,12 @@ import {
   activationFields,
   alphaOf,
   checkActivation,
+  inputTerm,
   isFiniteNonNegative,
   isPositiveInt,
-  inputTerm,
   keepsGradient,
+  named,
+  nodeSchema,
 } from './parts.ts';
 
 /** The layer's products bound to its buffers and its current kernels. */
@@ -78,10 +80,8 @@ export function denseBackward(s: NodeState, ctx: RunContext): void {
 }
 
 export const dense: LayerKind<DenseNode> = {
-  type: 'dense',
+  ...named('dense'),
   arity: [1, 1],
-  labelKey: 'blocks.dense.label',
-  hintKey: 'blocks.dense.hint',
   defaults: {
     units: 8,
     activation: 'relu',
@@ -103,10 +103,7 @@ export const dense: LayerKind<DenseNode> = {
     { key: 'l2', labelKey: 'inspector.l2', control: 'number', min: 0, step: 0.0001, whenAbsent: 0 },
   ],
   schema: (base) =>
-    z.strictObject({
-      id: base.id,
-      type: z.literal('dense'),
-      inputs: base.inputs,
+    nodeSchema<DenseNode>(base, 'dense', {
       units: z.int().min(1).max(LIMITS.units, CAP),
       activation: z.enum(ACTIVATIONS),
       alpha: z.number().optional(),
@@ -114,7 +111,7 @@ export const dense: LayerKind<DenseNode> = {
       kernelInitializer: z.enum(INITIALIZERS),
       l1: z.number().min(0).optional(),
       l2: z.number().min(0).optional(),
-    }) as unknown as z.ZodType<DenseNode>,
+    }),
   check(n, bad) {
     if (!isPositiveInt(n.units, LIMITS.units)) bad('graph.node.unitsRange', { max: LIMITS.units });
     checkActivation({ activation: n.activation }, bad);

@@ -8,7 +8,15 @@ import { grid, perRow } from '../explain/rows.ts';
 import type { DropoutNode } from '../graph/types.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
-import { inputTerm, inputWidth, keepsGradient, parameterFree, PLAIN_CACHE } from './parts.ts';
+import {
+  inputTerm,
+  inputWidth,
+  keepsGradient,
+  named,
+  nodeSchema,
+  parameterFree,
+  PLAIN_CACHE,
+} from './parts.ts';
 
 export function dropoutForward(s: NodeState, ctx: RunContext): void {
   const rate = (s.node as DropoutNode).rate;
@@ -37,20 +45,15 @@ export function dropoutBackward(s: NodeState, ctx: RunContext): void {
 
 export const dropout: LayerKind<DropoutNode> = {
   ...parameterFree('dropout'),
-  type: 'dropout',
+  ...named('dropout'),
   arity: [1, 1],
-  labelKey: 'blocks.dropout.label',
-  hintKey: 'blocks.dropout.hint',
   defaults: { rate: 0.2 },
   // The editor stops at 0.95: beyond it almost nothing is kept (the engine takes any rate below 1).
   fields: [{ key: 'rate', labelKey: 'inspector.rate', control: 'number', min: 0, max: 0.95, step: 0.05 }],
   schema: (base) =>
-    z.strictObject({
-      id: base.id,
-      type: z.literal('dropout'),
-      inputs: base.inputs,
+    nodeSchema<DropoutNode>(base, 'dropout', {
       rate: z.number().min(0).lt(1),
-    }) as unknown as z.ZodType<DropoutNode>,
+    }),
   check(n, bad) {
     if (!(typeof n.rate === 'number' && n.rate >= 0 && n.rate < 1)) bad('graph.node.rateRange');
   },

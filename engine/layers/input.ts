@@ -9,25 +9,20 @@ import { CAP } from '../formats/issues.ts';
 import { LIMITS } from '../graph/limits.ts';
 import type { InputNode } from '../graph/types.ts';
 import type { LayerKind } from './kind.ts';
-import { parameterFree, PLAIN_CACHE } from './parts.ts';
+import { named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
 
 const nothing = (): void => {};
 
 export const input: LayerKind<InputNode> = {
   ...parameterFree('input'),
-  type: 'input',
+  ...named('input'),
   arity: [0, 0],
-  labelKey: 'blocks.input.label',
-  hintKey: 'blocks.input.hint',
   defaults: { units: 0 },
   fields: [],
   schema: (base) =>
-    z.strictObject({
-      id: base.id,
-      type: z.literal('input'),
-      inputs: base.inputs,
+    nodeSchema<InputNode>(base, 'input', {
       units: z.int().min(0).max(LIMITS.units, CAP),
-    }) as unknown as z.ZodType<InputNode>,
+    }),
   check(n, bad) {
     if (!(n.units === 0 || (Number.isInteger(n.units) && n.units >= 1 && n.units <= LIMITS.units)))
       bad('graph.node.inputUnitsRange', { max: LIMITS.units });

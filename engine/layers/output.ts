@@ -8,27 +8,22 @@ import { perRow } from '../explain/rows.ts';
 import { LOSSES } from '../graph/types.ts';
 import type { OutputNode } from '../graph/types.ts';
 import type { LayerKind } from './kind.ts';
-import { inputWidth, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { inputWidth, named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
 
 const nothing = (): void => {};
 
 export const output: LayerKind<OutputNode> = {
   ...parameterFree('output'),
-  type: 'output',
+  ...named('output'),
   arity: [1, 1],
-  labelKey: 'blocks.output.label',
-  hintKey: 'blocks.output.hint',
   defaults: { loss: 'categorical_crossentropy' },
   fields: [
     { key: 'loss', labelKey: 'inspector.loss', control: 'choice', values: LOSSES, optionKey: 'losses' },
   ],
   schema: (base) =>
-    z.strictObject({
-      id: base.id,
-      type: z.literal('output'),
-      inputs: base.inputs,
+    nodeSchema<OutputNode>(base, 'output', {
       loss: z.enum(LOSSES),
-    }) as unknown as z.ZodType<OutputNode>,
+    }),
   check(n, bad) {
     if (!(LOSSES as readonly string[]).includes(n.loss))
       bad('graph.node.unknownLoss', { loss: String(n.loss) });

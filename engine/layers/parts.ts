@@ -1,12 +1,32 @@
 /**
- * Parts several layer kinds share: the answers of a kind that has no parameters, no cache and no
- * activation, and the width of a kind that passes its single input's width on.
+ * Parts several layer kinds share: a kind's names and file schema, the answers of a kind that has no
+ * parameters, no cache and no activation, and the width of a kind that passes its single input's width on.
  */
+import * as z from 'zod';
 import { ACTIVATIONS, DEFAULT_ALPHA } from '../graph/types.ts';
 import type { Activation, GraphNode } from '../graph/types.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { NodeState } from '../model/state.ts';
-import type { BadSetting, CacheSpec, LayerKind, SettingField, WidthContext } from './kind.ts';
+import type { BadSetting, CacheSpec, LayerKind, NodeBase, SettingField, WidthContext } from './kind.ts';
+
+/** A kind's type and the catalogue keys of its block's name and hint (`blocks.<type>.label`, `.hint`). */
+export function named<T extends GraphNode['type']>(type: T): { type: T; labelKey: string; hintKey: string } {
+  return { type, labelKey: `blocks.${type}.label`, hintKey: `blocks.${type}.hint` };
+}
+
+/** The strict schema files store a node of `type` by: the fields every node has, then its own. */
+export function nodeSchema<N extends GraphNode>(
+  base: NodeBase,
+  type: N['type'],
+  fields: z.ZodRawShape = {},
+): z.ZodType<N> {
+  return z.strictObject({
+    id: base.id,
+    type: z.literal(type),
+    inputs: base.inputs,
+    ...fields,
+  }) as unknown as z.ZodType<N>;
+}
 
 /** True when the node keeps a stored gradient (the data does not: nothing needs ∂L/∂x). */
 export const keepsGradient = (s: NodeState): boolean => s.dOut.length > 0;

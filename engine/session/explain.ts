@@ -14,27 +14,19 @@ import type {
 } from '../api.ts';
 import { encodeRows } from '../data/apply.ts';
 import type { Preprocessing } from '../data/types.ts';
-import { EngineError, fail } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { Result } from '../errors.ts';
 import type { Batch } from '../explain/working-copy.ts';
 import { costCurve } from '../explain/cost-curve.ts';
 import { gradientCheckLayers, GRADCHECK_LIMITS } from '../explain/gradcheck-layers.ts';
 import { compareMethods, METHOD_LIMITS } from '../explain/methods.ts';
 import { TRACE_LIMITS, traceStep } from '../explain/trace.ts';
-import { issueError, issueText } from '../formats/issues.ts';
+import { issueText } from '../formats/issues.ts';
 import { ACTIVATIONS } from '../graph/types.ts';
 import type { Run } from '../train/run-setup.ts';
-import { guardShape, parseLearningRate } from './requests.ts';
+import { check, parseLearningRate } from './requests.ts';
 
 type ExplainMethods = Pick<EngineApi, 'explainStep' | 'compareGradients' | 'costCurve' | 'gradientCheck'>;
-
-function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  guardShape(value, what);
-  const r = schema.safeParse(value, { reportInput: true });
-  if (r.success) return r.data;
-  const e = issueError(r.error, what);
-  throw new EngineError({ ...e.toInfo(), code: e.code === 'BAD_FILE' ? 'BAD_REQUEST' : e.code });
-}
 
 const seed = z.int().min(0).max(0xffffffff);
 const rawTable = z.strictObject({

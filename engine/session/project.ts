@@ -1,14 +1,12 @@
 /** The app's half of a project file (name, graph, positions, data, settings), checked on arrival. */
 import * as z from 'zod';
 import type { ProjectRequest } from '../api.ts';
-import { EngineError } from '../errors.ts';
-import { issueError } from '../formats/issues.ts';
 import { FILE_LIMITS } from '../formats/limits.ts';
 import { draftNodesSchema } from '../formats/schema-graph.ts';
 import { dataSchema, positionsSchema, trainingSchema } from '../formats/schema-project.ts';
 import type { TrainingHistory } from '../formats/schema-project.ts';
 import type { EpochMetrics } from '../train/trainer.ts';
-import { guardShape } from './requests.ts';
+import { check } from './requests.ts';
 
 const schema = z.strictObject({
   name: z.string().min(1).max(FILE_LIMITS.labelLength),
@@ -20,11 +18,7 @@ const schema = z.strictObject({
 });
 
 export function parseProjectRequest(v: unknown): ProjectRequest {
-  guardShape(v, 'project');
-  const r = schema.safeParse(v, { reportInput: true });
-  if (r.success) return r.data as ProjectRequest;
-  const e = issueError(r.error, 'project');
-  throw new EngineError({ ...e.toInfo(), code: e.code === 'BAD_FILE' ? 'BAD_REQUEST' : e.code });
+  return check(schema, v, 'project') as ProjectRequest;
 }
 
 /** Per-epoch series for a project file; non-finite values become null there. */

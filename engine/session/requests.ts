@@ -37,7 +37,8 @@ export function guardShape(value: unknown, what: string): void {
   }
 }
 
-function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+/** `value` checked against `schema` (its shape guarded first); a refusal is a BAD_REQUEST naming `what`. */
+export function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   guardShape(value, what);
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
