@@ -4,7 +4,8 @@ import type { GraphNode, GraphSpec, NodeType } from '../../engine/graph/types.ts
 import { blockInfo } from '../../renderer/src/lib/blocks.ts';
 import type { LayerData } from '../../renderer/src/lib/blocks.ts';
 import { templateGraph, TEMPLATES } from '../../renderer/src/lib/templates.ts';
-import { autoLayout, GraphState } from '../../renderer/src/state/graph.svelte.ts';
+import { autoLayout } from '../../renderer/src/lib/layout.ts';
+import { GraphState } from '../../renderer/src/state/graph.svelte.ts';
 
 const ids = (g: GraphState) => g.nodes.map((n) => n.id);
 const links = (g: GraphState) => g.edges.map((e) => `${e.source}>${e.target}`);

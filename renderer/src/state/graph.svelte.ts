@@ -2,32 +2,20 @@
  * The network being drawn: Svelte Flow nodes and edges, undo/redo of every committed change, and the
  * engine's verdict on it (widths and parameter counts, or the error naming the offending block).
  */
-import type { Edge, Node } from '@xyflow/svelte';
+import type { Edge } from '@xyflow/svelte';
 import type { CompileSummary } from '../../../engine/api.ts';
 import type { EngineErrorInfo } from '../../../engine/errors.ts';
-import type { Activation, GraphSpec, LossName, NodeType } from '../../../engine/graph/types.ts';
+import type { GraphSpec, NodeType } from '../../../engine/graph/types.ts';
 import { t } from '../lib/i18n.svelte.ts';
 import { blockInfo, fromGraphNode, initializerFor, toGraphNode } from '../lib/blocks.ts';
+import { autoLayout } from '../lib/layout.ts';
 import type { LayerData } from '../lib/blocks.ts';
 import { templateGraph } from '../lib/templates.ts';
 import type { TemplateName } from '../lib/templates.ts';
+import { headFix, withFittedHead, withHeadFix } from './graph-head.ts';
+import type { Drawing as Snapshot, HeadFix, LayerNode, Task } from './graph-head.ts';
 
-export type LayerNode = Node<{ layer: LayerData }, 'layer'>;
-
-/** A one-click fix for a network whose end does not fit the data (see `GraphState.headFix`). */
-export interface HeadFix {
-  /** Change the dense layer `id` that feeds the output, or insert one after block `id`. */
-  action: 'change' | 'insert';
-  id: string;
-  units: number;
-  activation: Activation;
-  loss: LossName;
-}
-
-interface Snapshot {
-  nodes: LayerNode[];
-  edges: Edge[];
-}
+export type { HeadFix, LayerNode } from './graph-head.ts';
 
 const HISTORY = 200;
 
@@ -284,184 +272,30 @@ export class GraphState {
     });
   }
 
-  applyTemplate(name: TemplateName, outputs: number, task: 'classification' | 'regression'): void {
+  applyTemplate(name: TemplateName, outputs: number, task: Task): void {
     this.load(templateGraph(name, outputs, task));
   }
 
-  /** The output block and the block connected into it, where there are. */
-  #outputAndFeeder(): { out?: LayerNode; feeder?: LayerNode } {
-    const out = this.nodes.find((n) => n.data.layer.kind === 'output');
-    const edge = out && this.edges.find((e) => e.target === out.id);
-    return { out, feeder: edge && this.nodes.find((n) => n.id === edge.source) };
-  }
-
-  /**
-   * How to make the network end the way the data needs (one softmax unit per class, or linear values),
-   * as one click: change the dense layer that feeds the output when it is nearly right (right width or
-   * right activation), else add a dense layer before the output. Null when there is nothing to fix.
-   */
-  headFix(outputs: number, task: 'classification' | 'regression'): HeadFix | null {
-    const { out, feeder } = this.#outputAndFeeder();
-    if (!out || !feeder || out.data.layer.kind !== 'output') return null;
-    const binary =
-      task === 'classification' && outputs === 2 && out.data.layer.loss === 'binary_crossentropy';
-    const units = binary ? 1 : outputs;
-    const activation: Activation = task === 'regression' ? 'linear' : binary ? 'sigmoid' : 'softmax';
-    const loss: LossName =
-      task === 'regression'
-        ? out.data.layer.loss === 'mae'
-          ? 'mae'
-          : 'mse'
-        : binary
-          ? 'binary_crossentropy'
-          : 'categorical_crossentropy';
-    const f = feeder.data.layer;
-    if (
-      f.kind === 'dense' &&
-      f.units === units &&
-      f.activation === activation &&
-      out.data.layer.loss === loss
-    )
-      return null;
-    if (f.kind === 'dense' && (f.units === units || f.activation === activation))
-      return { action: 'change', id: feeder.id, units, activation, loss };
-    return { action: 'insert', id: feeder.id, units, activation, loss };
+  /** The one-click fix that makes the network end the way the data needs; null when it already does. */
+  headFix(outputs: number, task: Task): HeadFix | null {
+    return headFix(this.#snap(), outputs, task);
   }
 
   /** Applies a `headFix`; undoable as one change. */
   applyHeadFix(fix: HeadFix): void {
-    const { out } = this.#outputAndFeeder();
-    if (!out) return;
-    const outLayer: LayerData = { kind: 'output', loss: fix.loss };
-    if (fix.action === 'change') {
-      this.commit(() => {
-        this.nodes = this.nodes.map((n) => {
-          if (n.id === out.id) return { ...n, data: { layer: outLayer } };
-          if (n.id !== fix.id || n.data.layer.kind !== 'dense') return n;
-          const layer = { ...n.data.layer, units: fix.units, activation: fix.activation };
-          return { ...n, data: { layer: { ...layer, initializer: initializerFor(fix.activation) } } };
-        });
-      });
-      return;
-    }
     const id = this.#newId('dense', new Set(this.nodes.map((n) => n.id)));
-    const dense = blockInfo('dense').make();
-    if (dense.kind !== 'dense') return;
-    const node: LayerNode = {
-      id,
-      type: 'layer',
-      position: { ...out.position },
-      data: {
-        layer: {
-          ...dense,
-          units: fix.units,
-          activation: fix.activation,
-          initializer: initializerFor(fix.activation),
-        },
-      },
-    };
+    const next = withHeadFix(this.#snap(), fix, id);
+    if (!next) return;
     this.commit(() => {
-      this.nodes = [
-        ...this.nodes.map((n) =>
-          n.id === out.id
-            ? { ...n, position: { x: n.position.x + COLUMN, y: n.position.y }, data: { layer: outLayer } }
-            : n,
-        ),
-        node,
-      ];
-      this.edges = [
-        ...this.edges.filter((e) => e.target !== out.id),
-        { id: `e-${fix.id}-${id}`, source: fix.id, target: id },
-        { id: `e-${id}-${out.id}`, source: id, target: out.id },
-      ];
+      this.nodes = next.nodes;
+      this.edges = next.edges;
     });
   }
 
-  /** Makes the block before the output fit the data: one unit per class (softmax) or one value. */
-  fitHead(outputs: number, task: 'classification' | 'regression'): boolean {
-    const { out, feeder: head } = this.#outputAndFeeder();
-    if (!out || !head || head.data.layer.kind !== 'dense') return false;
-    const layer = head.data.layer;
-    const loss = task === 'regression' ? 'mse' : 'categorical_crossentropy';
-    const activation = task === 'regression' ? 'linear' : 'softmax';
-    const outLayer = out.data.layer.kind === 'output' ? out.data.layer : null;
-    const binarySigmoid =
-      task === 'classification' &&
-      outputs === 2 &&
-      layer.units === 1 &&
-      layer.activation === 'sigmoid' &&
-      outLayer?.loss === 'binary_crossentropy';
-    if (binarySigmoid) return false;
-    const regressionOk =
-      task === 'regression' &&
-      layer.activation !== 'softmax' &&
-      outLayer?.loss !== 'categorical_crossentropy' &&
-      outLayer?.loss !== 'binary_crossentropy';
-    if (
-      layer.units === outputs &&
-      (regressionOk || (layer.activation === activation && outLayer?.loss === loss))
-    )
-      return false;
-    this.commit(() => {
-      this.nodes = this.nodes.map((n) => {
-        if (n.id === head.id)
-          return {
-            ...n,
-            data: {
-              layer: {
-                ...layer,
-                units: outputs,
-                activation: regressionOk ? layer.activation : activation,
-                initializer: 'glorot_uniform',
-              },
-            },
-          };
-        if (n.id === out.id && !regressionOk) return { ...n, data: { layer: { kind: 'output', loss } } };
-        return n;
-      });
-    });
-    return true;
+  /** Makes the block before the output fit the data (one unit per class, or one value); false when it did. */
+  fitHead(outputs: number, task: Task): boolean {
+    const nodes = withFittedHead(this.#snap(), outputs, task);
+    if (nodes) this.commit(() => (this.nodes = nodes));
+    return nodes !== null;
   }
-}
-
-const COLUMN = 180;
-const ROW = 150;
-
-/** Left-to-right layers by longest path from the input; blocks in a column spread vertically. */
-export function autoLayout(spec: GraphSpec): Map<string, { x: number; y: number }> {
-  const depth = new Map<string, number>();
-  const byId = new Map(spec.nodes.map((n) => [n.id, n]));
-  const visit = (id: string, seen: Set<string>): number => {
-    if (depth.has(id)) return depth.get(id)!;
-    if (seen.has(id)) return 0;
-    seen.add(id);
-    const n = byId.get(id);
-    const d = n && n.inputs.length ? Math.max(...n.inputs.map((s) => visit(s, seen))) + 1 : 0;
-    depth.set(id, d);
-    return d;
-  };
-  for (const n of spec.nodes) visit(n.id, new Set());
-  const columns = new Map<number, string[]>();
-  for (const n of spec.nodes) {
-    const d = depth.get(n.id)!;
-    columns.set(d, [...(columns.get(d) ?? []), n.id]);
-  }
-  const pos = new Map<string, { x: number; y: number }>();
-  for (const [d, ids] of columns)
-    ids.forEach((id, i) => pos.set(id, { x: d * COLUMN, y: (i - (ids.length - 1) / 2) * ROW }));
-  // An edge that skips columns would pass behind the blocks it jumps over: move those blocks down.
-  for (const n of spec.nodes)
-    for (const src of n.inputs) {
-      const from = depth.get(src);
-      const to = depth.get(n.id)!;
-      const start = pos.get(src);
-      if (from === undefined || !start) continue;
-      for (const [d, ids] of columns)
-        if (d > from && d < to)
-          for (const id of ids) {
-            const p = pos.get(id)!;
-            if (Math.abs(p.y - start.y) < ROW / 2) pos.set(id, { x: p.x, y: p.y + ROW * 0.6 });
-          }
-    }
-  return pos;
 }
