@@ -131,7 +131,10 @@ export interface RunStatus {
   error: EngineErrorInfo | null;
 }
 
-/** Where the caller's view of the metrics stream ends; pass it back to get only what is new. */
+/**
+ * How far the caller has read the run's metrics: it pulls them (`poll`, once per frame or so) and passes
+ * the cursor back to get only what is new; the engine sends nothing unasked.
+ */
 export interface MetricsCursor {
   step: number;
   epoch: number;
@@ -234,7 +237,7 @@ export interface WeightsSummary {
   paramCount: number;
 }
 
-// ---- See backprop (issue 7): a step traced event by event, three gradient methods, a gradient check ----
+// ---- Inside backprop: a step traced event by event, three gradient methods, a gradient check ----
 
 export type { CostPoint } from './explain/cost-curve.ts';
 export type { GradientCheckReport, LayerGradientCheck } from './explain/gradcheck-layers.ts';
@@ -332,7 +335,7 @@ export interface EngineApi {
   /** Continues a run from a checkpoint (after the same `createRun`). */
   restore(checkpoint: Checkpoint): Promise<Result<RunStatus>>;
 
-  // See backprop (issue 7). None of these changes the run: each works on a float64 copy of its weights.
+  // Inside backprop. None of these changes the run: each works on a float64 copy of its weights.
   /** One training step of the run's model on up to 8 rows, event by event (≤ 64 neurons in dense layers). */
   explainStep(request: ExplainStepRequest): Promise<Result<StepTrace>>;
   /** Backprop, the naive forward-order chain rule and finite differences on the run's weights (one row by default). */

@@ -1,5 +1,5 @@
 /**
- * The engine service's explain methods (issue 7): one step traced, the three gradient methods compared,
+ * The engine service's explain methods (Inside backprop): one step traced, the three gradient methods compared,
  * their cost curve, a per-layer gradient check. Requests are checked here; the work is in engine/explain.
  * None of them changes the run: each works on a float64 copy of its weights.
  */

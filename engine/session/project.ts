@@ -1,4 +1,7 @@
-/** The app's half of a project file (name, graph, positions, data, settings), checked on arrival. */
+/**
+ * The app's half of a project file (name, graph, positions, data, settings) checked on arrival, and a
+ * run's epoch records as a project file's per-epoch series and back.
+ */
 import * as z from 'zod';
 import type { ProjectRequest } from '../api.ts';
 import { FILE_LIMITS } from '../formats/limits.ts';

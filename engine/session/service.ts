@@ -1,7 +1,9 @@
 /**
- * The engine behind `EngineApi`: one loaded table and one training run at a time, trained in slices
- * that yield to the host between batches (so pause, stop and metric polls are answered within a few
- * milliseconds), every answer a Result. The host entry points only wrap this in Comlink.
+ * The engine behind `EngineApi`: one loaded table (session/data-loading.ts) and one training run at a
+ * time, trained in slices that yield to the host between batches (so pause, stop and metric polls are
+ * answered within a few milliseconds), every answer a Result. Each step's metrics go into the run's
+ * store, where the app pulls them with `poll`; the engine sends nothing unasked. The host entry points
+ * only wrap this in Comlink.
  */
 import { API_VERSION, ENGINE_VERSION } from '../api.ts';
 import type { EngineApi, RunRequest, RunState, RunStatus } from '../api.ts';
