@@ -8,7 +8,7 @@
 import { activate, activateBackward, sigmoidSoftplus } from '../activations.ts';
 import type { Activation } from '../graph/types.ts';
 import { matmul, matmulTransA, matmulTransBAcc, sumRows } from './matmul.ts';
-import type { FloatArray } from './matmul.ts';
+import type { FloatArray, Matmul, MatmulTransA, MatmulTransBAcc } from './matmul.ts';
 import { allFinite, axpy, relu, reluBackward, sumSquares } from './vector.ts';
 
 /** `relaxed`: WebAssembly SIMD with fused multiply-add; `simd`: WebAssembly SIMD; `ts`: TypeScript. */
@@ -19,20 +19,10 @@ export type KernelChoice = KernelName | 'auto';
 
 export interface MatmulKernels {
   readonly name: KernelName;
-  /** C[m×n] = A[m×k] · B[k×n] (+ bias[n]). */
-  matmul(
-    a: FloatArray,
-    b: FloatArray,
-    c: FloatArray,
-    m: number,
-    k: number,
-    n: number,
-    bias: FloatArray | null,
-  ): void;
-  /** C[k×n] = A[m×k]ᵀ · B[m×n]. */
-  matmulTransA(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number): void;
-  /** C[m×k] += A[m×n] · B[k×n]ᵀ. */
-  matmulTransBAcc(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void;
+  /** The three products of a dense layer (see matmul.ts). */
+  matmul: Matmul;
+  matmulTransA: MatmulTransA;
+  matmulTransBAcc: MatmulTransBAcc;
   /** A faster binding of a dense layer's products than bindDense's, where the set has one (else null). */
   bindDense?(d: DenseBuffers): DenseProducts | null;
 }

@@ -117,7 +117,7 @@ function edge(
 }
 
 /** C[m×n] = A[m×k] · B[k×n] (+ bias[n] broadcast over rows when given). */
-export function matmul(
+export type Matmul = (
   a: FloatArray,
   b: FloatArray,
   c: FloatArray,
@@ -125,33 +125,38 @@ export function matmul(
   k: number,
   n: number,
   bias: FloatArray | null,
-): void {
-  gemm(a, k, 1, b, n, 1, c, m, k, n, bias, false);
-}
+) => void;
 
 /** C[k×n] = A[m×k]ᵀ · B[m×n] (overwrites C). */
-export function matmulTransA(
+export type MatmulTransA = (
   a: FloatArray,
   b: FloatArray,
   c: FloatArray,
   m: number,
   k: number,
   n: number,
-): void {
-  gemm(a, 1, k, b, n, 1, c, k, m, n, null, false);
-}
+) => void;
 
 /** C[m×k] += A[m×n] · B[k×n]ᵀ (accumulates into C). */
-export function matmulTransBAcc(
+export type MatmulTransBAcc = (
   a: FloatArray,
   b: FloatArray,
   c: FloatArray,
   m: number,
   n: number,
   k: number,
-): void {
+) => void;
+
+/** Z = X·W (+ b), tiled. */
+export const matmul: Matmul = (a, b, c, m, k, n, bias) => gemm(a, k, 1, b, n, 1, c, m, k, n, bias, false);
+
+/** dW = Xᵀ·dZ, tiled. */
+export const matmulTransA: MatmulTransA = (a, b, c, m, k, n) =>
+  gemm(a, 1, k, b, n, 1, c, k, m, n, null, false);
+
+/** dX += dZ·Wᵀ, tiled. */
+export const matmulTransBAcc: MatmulTransBAcc = (a, b, c, m, n, k) =>
   gemm(a, n, 1, b, 1, n, c, m, n, k, null, true);
-}
 
 /** out[n] = Σ over the first m rows of A[m×n]. */
 export function sumRows(a: FloatArray, out: FloatArray, m: number, n: number): void {

@@ -3,18 +3,10 @@
  *   forward  Z  = X · W        backward  dW = Xᵀ · dZ      dX += dZ · Wᵀ
  * The reference the tiled and WebAssembly kernels are tested against (same signatures).
  */
-import type { FloatArray } from './matmul.ts';
+import type { Matmul, MatmulTransA, MatmulTransBAcc } from './matmul.ts';
 
-/** C[m×n] = A[m×k] · B[k×n] (+ bias[n] broadcast over rows when given). */
-export function matmulNaive(
-  a: FloatArray,
-  b: FloatArray,
-  c: FloatArray,
-  m: number,
-  k: number,
-  n: number,
-  bias: FloatArray | null,
-): void {
+/** C = A·B (+ bias), the plain way. */
+export const matmulNaive: Matmul = (a, b, c, m, k, n, bias) => {
   for (let i = 0; i < m; i++) {
     const ci = i * n;
     if (bias) for (let j = 0; j < n; j++) c[ci + j] = bias[j]!;
@@ -27,17 +19,10 @@ export function matmulNaive(
       for (let j = 0; j < n; j++) c[ci + j]! += av * b[bp + j]!;
     }
   }
-}
+};
 
-/** C[k×n] = A[m×k]ᵀ · B[m×n] (overwrites C). */
-export function matmulTransANaive(
-  a: FloatArray,
-  b: FloatArray,
-  c: FloatArray,
-  m: number,
-  k: number,
-  n: number,
-): void {
+/** C = Aᵀ·B, the plain way. */
+export const matmulTransANaive: MatmulTransA = (a, b, c, m, k, n) => {
   c.fill(0, 0, k * n);
   for (let i = 0; i < m; i++) {
     const ai = i * k;
@@ -49,17 +34,10 @@ export function matmulTransANaive(
       for (let j = 0; j < n; j++) c[cp + j]! += av * b[bi + j]!;
     }
   }
-}
+};
 
-/** C[m×k] += A[m×n] · B[k×n]ᵀ (accumulates into C). */
-export function matmulTransBAccNaive(
-  a: FloatArray,
-  b: FloatArray,
-  c: FloatArray,
-  m: number,
-  n: number,
-  k: number,
-): void {
+/** C += A·Bᵀ, the plain way. */
+export const matmulTransBAccNaive: MatmulTransBAcc = (a, b, c, m, n, k) => {
   for (let i = 0; i < m; i++) {
     const ai = i * n;
     const ci = i * k;
@@ -70,4 +48,4 @@ export function matmulTransBAccNaive(
       c[ci + p]! += s;
     }
   }
-}
+};

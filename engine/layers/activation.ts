@@ -4,9 +4,7 @@
  */
 import * as z from 'zod';
 import { activateBackward } from '../activations.ts';
-import { activationStep } from '../explain/chain-text.ts';
-import { derivative } from '../explain/derivative.ts';
-import { grid, perRow } from '../explain/rows.ts';
+import { perRow } from '../explain/rows.ts';
 import { ACTIVATIONS } from '../graph/types.ts';
 import type { ActivationNode } from '../graph/types.ts';
 import { bindActivation } from '../kernels/kernel-sets.ts';
@@ -14,6 +12,7 @@ import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
 import {
   activationFields,
+  activationSteps,
   alphaOf,
   checkActivation,
   inputTerm,
@@ -105,11 +104,8 @@ export const activation: LayerKind<ActivationNode> = {
     const node = s.node as ActivationNode;
     const w = s.width;
     const x = s.inputs[0]!;
-    const alpha = alphaOf(node);
-    const fPrime = s.fused
-      ? null
-      : grid(B, w, (r, j) => derivative(node.activation, alpha, x.out[r * w + j]!, s.out[r * w + j]!));
     const dZ = inputTerm(activation, s, B);
+    const { fPrime, dZSteps } = activationSteps(s, node, x.out, dZ, B, lossSteps);
     return {
       ...base,
       kind: 'activation',
@@ -117,23 +113,7 @@ export const activation: LayerKind<ActivationNode> = {
       fused: s.fused,
       fPrime,
       dZ: dZ ? perRow(dZ, B, w) : null,
-      dZSteps: !dZ
-        ? null
-        : s.fused
-          ? lossSteps
-          : grid(B, w, (r, j) => {
-              const q = r * w + j;
-              return activationStep(
-                node.activation,
-                alpha,
-                j,
-                s.dOut[q]!,
-                x.out[q]!,
-                s.out[q]!,
-                fPrime![r]![j]!,
-                dZ[q]!,
-              );
-            }),
+      dZSteps,
     };
   },
 };

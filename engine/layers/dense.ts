@@ -5,8 +5,7 @@
  */
 import * as z from 'zod';
 import { activateBackward } from '../activations.ts';
-import { activationStep, inputStep } from '../explain/chain-text.ts';
-import { derivative } from '../explain/derivative.ts';
+import { inputStep } from '../explain/chain-text.ts';
 import { grid, perNeuron, perRow } from '../explain/rows.ts';
 import { CAP } from '../formats/issues.ts';
 import { LIMITS } from '../graph/limits.ts';
@@ -19,6 +18,7 @@ import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
 import {
   activationFields,
+  activationSteps,
   alphaOf,
   checkActivation,
   inputTerm,
@@ -185,25 +185,7 @@ export const dense: LayerKind<DenseNode> = {
     const w = s.width;
     const x = s.inputs[0]!;
     const nIn = x.width;
-    const alpha = alphaOf(node);
-    const fPrime = s.fused
-      ? null
-      : grid(B, w, (r, j) => derivative(node.activation, alpha, s.z![r * w + j]!, s.out[r * w + j]!));
-    const dZSteps = s.fused
-      ? lossSteps
-      : grid(B, w, (r, j) => {
-          const q = r * w + j;
-          return activationStep(
-            node.activation,
-            alpha,
-            j,
-            s.dOut[q]!,
-            s.z![q]!,
-            s.out[q]!,
-            fPrime![r]![j]!,
-            s.dZ![q]!,
-          );
-        });
+    const { fPrime, dZSteps } = activationSteps(s, node, s.z!, s.dZ!, B, lossSteps);
     const { l1, l2 } = dense.penalties(node);
     const penalized = l1 !== 0 || l2 !== 0;
     const k = s.kernel!;
@@ -215,7 +197,7 @@ export const dense: LayerKind<DenseNode> = {
       fused: s.fused,
       fPrime,
       dZ: perRow(s.dZ!, B, w),
-      dZSteps,
+      dZSteps: dZSteps!,
       dW: perNeuron(s.dKernel!, nIn, w),
       dWPenalty: penalized
         ? grid(w, nIn, (j, i) => {

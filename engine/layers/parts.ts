@@ -3,6 +3,10 @@
  * parameters, no cache and no activation, and the width of a kind that passes its single input's width on.
  */
 import * as z from 'zod';
+import { activationStep } from '../explain/chain-text.ts';
+import { derivative } from '../explain/derivative.ts';
+import { grid } from '../explain/rows.ts';
+import type { ChainStep } from '../explain/trace-types.ts';
 import { ACTIVATIONS, DEFAULT_ALPHA } from '../graph/types.ts';
 import type { Activation, GraphNode } from '../graph/types.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
@@ -103,6 +107,32 @@ export function checkActivation(node: { activation: string; alpha?: number }, ba
 export function alphaOf(node: { activation: string; alpha?: number }): number {
   if (node.alpha !== undefined) return node.alpha;
   return node.activation === 'elu' ? DEFAULT_ALPHA.elu : DEFAULT_ALPHA.leaky_relu;
+}
+
+/**
+ * Explainer: f′(z) for each row and neuron of node `s` (its activation f from `node`, its input z, its
+ * output a = f(z), over B rows), null when it is fused with the loss; and each ∂L/∂z = f′(z)·∂L/∂a as
+ * the chain text writes it, against `dZ` (what the node stored), the loss's own steps when fused (none
+ * without `dZ`).
+ */
+export function activationSteps(
+  s: NodeState,
+  node: { activation: Activation; alpha?: number },
+  z: FloatArray,
+  dZ: ArrayLike<number> | null,
+  B: number,
+  lossSteps: ChainStep[][],
+): { fPrime: number[][] | null; dZSteps: ChainStep[][] | null } {
+  const w = s.width;
+  const alpha = alphaOf(node);
+  if (s.fused) return { fPrime: null, dZSteps: dZ && lossSteps };
+  const fPrime = grid(B, w, (r, j) => derivative(node.activation, alpha, z[r * w + j]!, s.out[r * w + j]!));
+  if (!dZ) return { fPrime, dZSteps: null };
+  const dZSteps = grid(B, w, (r, j) => {
+    const q = r * w + j;
+    return activationStep(node.activation, alpha, j, s.dOut[q]!, z[q]!, s.out[q]!, fPrime[r]![j]!, dZ[q]!);
+  });
+  return { fPrime, dZSteps };
 }
 
 /** The activation fields of the editor (dense and activation kinds): the function, and α where it has one. */
