@@ -1,15 +1,18 @@
 /**
  * `npm run bench [-- --quick] [-- --only W1,W3]`: trains W1–W4 with our engine, TF.js (wasm and cpu
- * backends) and brain.js in one run and prints samples/s, our ratio to the best peer, whether our loss
- * matches TF.js's after the same epochs from the same weights, and the GFLOP/s of our matmul kernels.
- * Exits 1 when a loss check fails. `--no-peers` times only our engine.
+ * backends) and brain.js in one run, every comparison at equal work, and prints samples/s:
+ * - against TF.js: the same network, batch, optimiser, rows and initial weights; our loss must match
+ *   theirs after the same epochs (the run exits 1 when it does not);
+ * - against brain.js, at the work brain.js can do: batch 1, plain SGD, the same rows (it has no
+ *   mini-batches, and its output layer and loss differ, which the table says);
+ * then one core against two, and the GFLOP/s of our matmul kernels. `--no-peers` times only our engine.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runBrain } from './brain.ts';
 import { matmulTable } from './matmul.ts';
-import { runOurs, runPair } from './ours.ts';
+import { runOurs, runOursPerSample, runPair } from './ours.ts';
 import { median } from './timing.ts';
 import type { RunResult } from './timing.ts';
 import { runTfjs, useBackend, wasmSimd } from './tfjs.ts';
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     `First step of a fresh 2-8-8-1 network (compile, allocate, one batch, cold code): median ${median(latencies).toFixed(1)} ms of ${latencies.map((v) => v.toFixed(1)).join(', ')}`,
   );
   const rows: string[] = [];
+  const perSample: string[] = [];
   let failed = false;
   for (const w of ws) {
     const data = syntheticData(w);
@@ -72,9 +76,7 @@ async function main(): Promise<void> {
     const tw = noPeers ? skipped : await runTfjs(w, data, ours.init);
     if (!noPeers) await useBackend('cpu');
     const tc = noPeers ? skipped : await runTfjs(w, data, ours.init);
-    const br = noPeers ? skipped : runBrain(w, data, budgetMs);
-    const peers: RunResult[] = [tw, tc, br];
-    const best = Math.max(...peers.map((p) => p.samplesPerSecond));
+    const best = Math.max(tw.samplesPerSecond, tc.samplesPerSecond);
     const check = (ref: RunResult) => {
       const ok = lossMatches(ours.loss, ref.loss);
       if (!ok) failed = true;
@@ -84,17 +86,31 @@ async function main(): Promise<void> {
     const okC = check(tc);
     rows.push(
       `| ${w.id} ${w.label} | ${fmt(ours.samplesPerSecond)} | ${fmt(tw.samplesPerSecond)}${simd ? '' : ' (no SIMD)'} | ` +
-        `${fmt(tc.samplesPerSecond)} | ${fmt(br.samplesPerSecond)} | ${(ours.samplesPerSecond / best).toFixed(1)}× | ` +
+        `${fmt(tc.samplesPerSecond)} | ${(ours.samplesPerSecond / best).toFixed(1)}× | ` +
         `${ours.loss.toFixed(4)} / ${tw.loss.toFixed(4)} / ${tc.loss.toFixed(4)} ${okW && okC ? 'ok' : 'MISMATCH'} |`,
     );
     console.log(rows.at(-1));
+    const one = runOursPerSample(w, data, budgetMs);
+    const br = noPeers ? skipped : runBrain(w, data, budgetMs);
+    const ourHead = `${w.head} + ${w.head === 'softmax' ? 'categorical' : 'binary'} cross-entropy`;
+    perSample.push(
+      `| ${w.id} ${w.sizes.join('-')}, ${one.note} | ${fmt(one.samplesPerSecond)} | ${fmt(br.samplesPerSecond)} | ` +
+        `${(one.samplesPerSecond / br.samplesPerSecond).toFixed(2)}× | output: ours ${ourHead}, brain.js ${w.activation} + squared error |`,
+    );
+    console.log(perSample.at(-1));
   }
-  console.log(`\nTraining samples/s, median over epochs (${quick ? 'quick run' : 'full run'}):\n`);
   console.log(
-    '| workload | ours | TF.js wasm | TF.js cpu | brain.js | ours / best peer | loss ours / wasm / cpu |',
+    `\nTraining samples/s against TF.js at equal work (same network, batch, optimiser, rows, initial weights), median over epochs (${quick ? 'quick run' : 'full run'}):\n`,
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| workload | ours | TF.js wasm | TF.js cpu | ours / best TF.js | loss ours / wasm / cpu |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(r);
+  console.log(
+    '\nTraining samples/s against brain.js at the work it can do: one sample per update, plain SGD, the same rows and hidden layers:\n',
+  );
+  console.log('| workload | ours, batch 1 | brain.js | ours / brain.js | what differs |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const r of perSample) console.log(r);
   // Both cores: the workloads large enough for the kernel pool, one core and two in turns.
   const pairs = ws.filter((w) => largestProduct(w) >= DEFAULT_MIN_MULTIPLY_ADDS);
   if (pairs.length > 0) {

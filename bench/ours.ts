@@ -56,6 +56,35 @@ export function runOurs(w: Workload, data: Dataset, budgetMs: number): RunResult
   return { samplesPerSecond: median(rates), loss, init };
 }
 
+/** The first `rows` rows of `data`. */
+function firstRows(data: Dataset, rows: number): Dataset {
+  const n = Math.min(rows, data.n);
+  return { ...data, n, x: data.x.slice(0, n * data.nIn), y: data.y.slice(0, n * data.nOut) };
+}
+
+/**
+ * Ours at brain.js's work: batch 1 and plain SGD at the workload's learning rate, on the same
+ * `w.brainRows` rows; a warm-up epoch, then epochs timed until `budgetMs` has passed.
+ */
+export function runOursPerSample(w: Workload, data: Dataset, budgetMs: number): RunResult {
+  const rows = firstRows(data, w.brainRows);
+  const perSample: Workload = {
+    ...w,
+    batch: 1,
+    optimizer: { name: 'sgd', learningRate: w.optimizer.learningRate },
+  };
+  const t = makeTrainer(perSample, rows);
+  t.runEpoch();
+  const rates: number[] = [];
+  const start = now();
+  while (rates.length < 3 || (now() - start < budgetMs && rates.length < 200)) {
+    const t0 = now();
+    t.runEpoch();
+    rates.push(rows.n / ((now() - t0) / 1000));
+  }
+  return { samplesPerSecond: median(rates), loss: NaN, note: `${rows.n} rows, batch 1, SGD` };
+}
+
 export interface PairResult {
   /** Samples/s on one thread and with the helper thread, medians over interleaved epochs. */
   one: number;
