@@ -94,6 +94,19 @@ const RULES: Rule[] = [
       under(e.to, 'engine/host') &&
       !['engine/host/client.ts', 'engine/host/web-worker.ts', 'engine/host/exit-reason.ts'].includes(e.to),
   },
+  {
+    name: "where the window runs is the platform's: only renderer/src/platform/ starts the engine's worker",
+    breaks: (e) =>
+      under(e.from, 'renderer') &&
+      !under(e.from, 'renderer/src/platform') &&
+      e.to === 'engine/host/web-worker.ts',
+  },
+];
+
+/** Words only the platform's implementations may use: the desktop bridge, and the browser's stores. */
+const PLATFORM_WORDS: [RegExp, string][] = [
+  [/\bbackpropDesktop\b/, 'renderer/src/platform/desktop.ts'],
+  [/\bindexedDB\b/, 'renderer/src/platform/browser.ts'],
 ];
 
 const label = (e: Edge) => `${e.from} -> ${e.to}`;
@@ -159,6 +172,16 @@ describe('architecture', () => {
     expect(importCycles(FILES, EDGES).filter((c) => c.some((f) => under(f, dir)))).toEqual([]);
   });
 
+  it.each(PLATFORM_WORDS)(
+    '%s is used only in %s: the window asks nowhere else where it runs',
+    (word, owner) => {
+      const users = FILES.filter(
+        (f) => under(f, 'renderer') && word.test(readFileSync(join(ROOT, f), 'utf8')),
+      );
+      expect(users).toEqual([owner]);
+    },
+  );
+
   it('finds a planted import cycle, type-only imports included', () => {
     // api.ts imports errors.ts for types only; errors.ts importing api.ts back closes a loop.
     expect(importsOf('engine/api.ts')).toContainEqual({ from: 'engine/api.ts', to: 'engine/errors.ts' });
@@ -176,10 +199,12 @@ describe('architecture', () => {
     const host: Edge = { from: 'engine/model/run.ts', to: 'node:fs' };
     expect(RULES.some((r) => r.breaks(host))).toBe(true);
     // The window may import the desktop contract and nothing else of the desktop's.
-    const contract: Edge = { from: 'renderer/src/lib/desktop.ts', to: 'electron/contract.ts' };
+    const contract: Edge = { from: 'renderer/src/platform/desktop.ts', to: 'electron/contract.ts' };
     expect(RULES.some((r) => r.breaks(contract))).toBe(false);
-    const ipc: Edge = { from: 'renderer/src/lib/desktop.ts', to: 'electron/ipc.ts' };
+    const ipc: Edge = { from: 'renderer/src/platform/desktop.ts', to: 'electron/ipc.ts' };
     expect(RULES.some((r) => r.breaks(ipc))).toBe(true);
+    const worker: Edge = { from: 'renderer/src/state/app.svelte.ts', to: 'engine/host/web-worker.ts' };
+    expect(RULES.some((r) => r.breaks(worker))).toBe(true);
     const node: Edge = { from: 'electron/contract.ts', to: 'node:path' };
     expect(RULES.some((r) => r.breaks(node))).toBe(true);
   });
