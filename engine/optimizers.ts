@@ -15,6 +15,12 @@ export interface Optimizer {
   iterations: number;
   /** Applies one update in place. */
   step(params: FloatArray, grads: FloatArray): void;
+  /**
+   * `step`, only if every updated weight is finite (checked before any is written): true when applied,
+   * false when the weights were left untouched (the step still counts); null when this optimiser cannot
+   * check first (then the caller keeps a copy to roll back to).
+   */
+  stepIfFinite(params: FloatArray, grads: FloatArray): boolean | null;
   setLearningRate(lr: number): void;
   /** Moment buffers, for checkpoints. */
   slots: FloatArray[];
@@ -51,6 +57,12 @@ export function createOptimizer(
     config: c,
     iterations: 0,
     slots,
+    stepIfFinite(w, g) {
+      if (c.name !== 'sgd' || !vectors?.axpyIfFinite) return null;
+      const applied = vectors.axpyIfFinite(w, g, -c.learningRate);
+      if (applied !== null) opt.iterations++;
+      return applied;
+    },
     setLearningRate(lr: number) {
       c.learningRate = lr;
     },

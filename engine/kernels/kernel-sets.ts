@@ -25,6 +25,37 @@ export interface MatmulKernels {
   matmulTransBAcc: MatmulTransBAcc;
   /** A faster binding of a dense layer's products than bindDense's, where the set has one (else null). */
   bindDense?(d: DenseBuffers): DenseProducts | null;
+  /**
+   * A new recording of kernel calls (see StepRecorder) into `slot` (0 or 1), replacing what was recorded
+   * there; null when this set cannot record (TypeScript kernels, or a helper thread that takes part in
+   * products as they come).
+   */
+  record?(slot: number): StepRecording | null;
+}
+
+/**
+ * The kernel calls of a pass over a model's buffers for one batch size, appended by the bound layers
+ * (DenseProducts.record, ActivationOps.record) instead of made, to be replayed later with few calls.
+ * The calls depend on the sizes only, never on the numbers, so a replay computes exactly what calling
+ * the kernels one by one would. What the kernels cannot do is appended as a JavaScript step.
+ */
+export interface StepRecorder {
+  /** a = 0 over its first n elements; false when `a` is not in the kernels' memory. */
+  zero(a: FloatArray, n: number): boolean;
+  /** to = from over the first n elements; false when either is not in the kernels' memory. */
+  copy(to: FloatArray, from: FloatArray, n: number): boolean;
+  /** Σ a[i]² over [start, end) as VectorKernels.sumSquares computes it, into `sums[slot]` after a replay. */
+  sumSquares(a: FloatArray, start: number, end: number, slot: number): boolean;
+  /** A step in JavaScript, run in its place when replayed. */
+  js(step: () => void): void;
+}
+
+/** A finished or ongoing recording: its replay, and where its sums of squares land. */
+export interface StepRecording extends StepRecorder {
+  /** The recorded steps in order, each a run of kernel calls or a JavaScript step; null when it overflowed. */
+  finish(): (() => void)[] | null;
+  /** The values of `sumSquares`, by slot, after each replay. */
+  readonly sums: Float64Array;
 }
 
 /** Whole-array passes the trainer runs every step, over the same buffers. */
@@ -35,6 +66,11 @@ export interface VectorKernels {
   allFinite(a: FloatArray): boolean;
   /** y += α·x over the whole of y (x at least as long). */
   axpy(y: FloatArray, x: FloatArray, alpha: number): void;
+  /**
+   * y += α·x as `axpy` computes it, only if every result is finite: true when y was updated, false when
+   * it was left as it was; null when these arrays are not ones the set can check first.
+   */
+  axpyIfFinite?(y: FloatArray, x: FloatArray, alpha: number): boolean | null;
   /** a = z > 0 ? z : 0 over the first n elements (NaN and −0 give +0). */
   relu(z: FloatArray, a: FloatArray, n: number): void;
   /** dz = z > 0 ? da : 0 over the first n elements. */
@@ -67,7 +103,11 @@ export interface DenseProducts {
   forward(B: number): void;
   /** dW = xᵀ·dZ, db = Σ_rows dZ, dX += dZ·Wᵀ. */
   backward(B: number): void;
+  /** Appends forward's or backward's kernel calls for B rows instead (false: they cannot be recorded). */
+  record?(pass: Pass, B: number, r: StepRecorder): boolean;
 }
+
+export type Pass = 'forward' | 'backward';
 
 /** An element-wise activation's buffers, rows of `width`: a = f(z); dZ = f′(z) ⊙ dA. */
 export interface ActivationBuffers {
@@ -85,6 +125,8 @@ export interface ActivationOps {
   readonly vectors: VectorKernels;
   forward(B: number): void;
   backward(B: number): void;
+  /** Appends forward's or backward's kernel calls for B rows instead (false: they cannot be recorded). */
+  record?(pass: Pass, B: number, r: StepRecorder): boolean;
 }
 
 export const tsKernels: MatmulKernels = { name: 'ts', matmul, matmulTransA, matmulTransBAcc };

@@ -74,6 +74,7 @@ export const activation: LayerKind<ActivationNode> = {
   bind: activationBind,
   forward: activationForward,
   backward: activationBackward,
+  record: null,
   logits: (s) => s.inputs[0]!.out,
 
   tangent(s, B, tangentOf, t) {

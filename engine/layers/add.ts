@@ -57,6 +57,7 @@ export const add: LayerKind<AddNode> = {
   cache: PLAIN_CACHE,
   forward: addForward,
   backward: addBackward,
+  record: null,
 
   tangent(s, B, tangentOf, t) {
     const n = B * s.width;

@@ -57,6 +57,7 @@ export const concatenate: LayerKind<ConcatenateNode> = {
   cache: PLAIN_CACHE,
   forward: concatForward,
   backward: concatBackward,
+  record: null,
 
   tangent(s, B, tangentOf, t) {
     let offset = 0;

@@ -13,7 +13,7 @@ import { ACTIVATIONS, INITIALIZERS } from '../graph/types.ts';
 import type { DenseNode } from '../graph/types.ts';
 import { initKernel } from '../init.ts';
 import { bindActivation, bindDense } from '../kernels/kernel-sets.ts';
-import type { DenseProducts } from '../kernels/kernel-sets.ts';
+import type { DenseProducts, Pass, StepRecorder } from '../kernels/kernel-sets.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
 import {
@@ -79,6 +79,21 @@ export function denseBackward(s: NodeState, ctx: RunContext): void {
   products(s).backward(ctx.B);
 }
 
+/** denseForward or denseBackward as kernel calls (an activation the kernels lack as a JavaScript step). */
+export function denseRecord(s: NodeState, pass: Pass, B: number, r: StepRecorder): boolean {
+  const act = s.act!;
+  const p = products(s);
+  if (pass === 'forward') {
+    if (!p.record?.('forward', B, r)) return false;
+    if (!act.record?.('forward', B, r)) r.js(() => act.forward(B));
+    return true;
+  }
+  if (s.fused) {
+    if (!r.copy(s.dZ!, s.dOut, B * s.width)) return false;
+  } else if (!act.record?.('backward', B, r)) r.js(() => act.backward(B));
+  return p.record?.('backward', B, r) ?? false;
+}
+
 export const dense: LayerKind<DenseNode> = {
   ...named('dense'),
   arity: [1, 1],
@@ -130,6 +145,7 @@ export const dense: LayerKind<DenseNode> = {
   bind: denseBind,
   forward: denseForward,
   backward: denseBackward,
+  record: denseRecord,
   logits: (s) => s.z!,
 
   tangent(s, B, tangentOf, t, kernels) {

@@ -61,6 +61,7 @@ export const dropout: LayerKind<DropoutNode> = {
   cache: { ...PLAIN_CACHE, mask: true },
   forward: dropoutForward,
   backward: dropoutBackward,
+  record: null,
 
   tangent(s, B, tangentOf, t) {
     const tx = tangentOf(s.inputs[0]!)!;

@@ -9,7 +9,7 @@ import { CAP } from '../formats/issues.ts';
 import { LIMITS } from '../graph/limits.ts';
 import type { InputNode } from '../graph/types.ts';
 import type { LayerKind } from './kind.ts';
-import { named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { named, nodeSchema, parameterFree, PLAIN_CACHE, recordsNothing } from './parts.ts';
 
 const nothing = (): void => {};
 
@@ -44,6 +44,7 @@ export const input: LayerKind<InputNode> = {
   cache: { ...PLAIN_CACHE, gradient: false },
   forward: nothing,
   backward: nothing,
+  record: recordsNothing,
   // It reads no node, so it is never anyone's tangent or gradient term's source.
   tangent: nothing,
   term: nothing,

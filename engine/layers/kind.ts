@@ -6,7 +6,7 @@
 import type * as z from 'zod';
 import type { ChainStep, BackwardEvent, ForwardEvent } from '../explain/trace-types.ts';
 import type { Activation, GraphNode } from '../graph/types.ts';
-import type { MatmulKernels } from '../kernels/kernel-sets.ts';
+import type { MatmulKernels, Pass, StepRecorder } from '../kernels/kernel-sets.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { MessageParams } from '../i18n.ts';
@@ -121,6 +121,12 @@ export interface LayerKind<N extends GraphNode = GraphNode> {
   forward(s: NodeState, ctx: RunContext): void;
   /** From its complete dOut: its parameter gradients, and adds its terms into its inputs' dOut. */
   backward(s: NodeState, ctx: RunContext): void;
+  /**
+   * Appends to `r` what `forward` or `backward` would do for B rows, as kernel calls (and JavaScript
+   * steps for the rest); false when it cannot (engine/model/training-pass.ts). Null for a kind whose
+   * passes are JavaScript anyway: a recorded pass runs them as JavaScript steps.
+   */
+  record: ((s: NodeState, pass: Pass, B: number, r: StepRecorder) => boolean) | null;
   /** What the loss reads when it fuses with this node's activation: the pre-activation. */
   logits(s: NodeState): FloatArray;
   /** Explainer, forward mode: the node's tangent `t` from its inputs' (a product of the Jacobian). */

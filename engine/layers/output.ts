@@ -8,7 +8,7 @@ import { perRow } from '../explain/rows.ts';
 import { LOSSES } from '../graph/types.ts';
 import type { OutputNode } from '../graph/types.ts';
 import type { LayerKind } from './kind.ts';
-import { inputWidth, named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { inputWidth, named, nodeSchema, parameterFree, PLAIN_CACHE, recordsNothing } from './parts.ts';
 
 const nothing = (): void => {};
 
@@ -33,6 +33,7 @@ export const output: LayerKind<OutputNode> = {
   // The loss reads its buffers; the walks have nothing to do.
   forward: nothing,
   backward: nothing,
+  record: recordsNothing,
   // The explainer ends its tangents at the output's feeder.
   tangent: nothing,
   // The loss's seed, which the feeder holds in full.

@@ -58,6 +58,9 @@ export const PLAIN_CACHE: CacheSpec = {
 
 const nothing = (): void => {};
 
+/** The record of a kind whose forward and backward do nothing: nothing to append. */
+export const recordsNothing = (): boolean => true;
+
 /**
  * What a kind without parameters or activation answers: no parameters, no penalties, no activation,
  * nothing to bind, and no logits or parameter seed (asked only of a fused or parameterised kind).

@@ -11,7 +11,9 @@ import type { KernelChoice, KernelName, MatmulKernels, VectorKernels } from '../
 import type { FloatArray } from '../kernels/matmul.ts';
 import { DEFAULT_MIN_MULTIPLY_ADDS } from '../kernels/wasm/pool.ts';
 import type { KernelPool, ThreadOptions } from '../kernels/wasm/pool.ts';
-import { bestWasmKernels, createWasmKernels, scratchFor } from '../kernels/wasm/runtime.ts';
+import { bestWasmKernels, createWasmKernels, scratchFor, tapeCallsFor } from '../kernels/wasm/runtime.ts';
+import type { TapeSpace } from '../kernels/wasm/runtime.ts';
+import { tapeBytes } from '../kernels/wasm/tape.ts';
 import { createRng } from '../rng.ts';
 import type { Rng } from '../rng.ts';
 import type { NodeState } from './state.ts';
@@ -44,6 +46,8 @@ export interface Model {
   output: NodeState;
   /** The node the loss fuses with (cross-entropy), or null. */
   fused: NodeState | null;
+  /** What the loss reads: the fused node's logits (its pre-activation), else the output itself. */
+  logits: FloatArray;
   params: FloatArray;
   grads: FloatArray;
   layers: ParamLayer[];
@@ -79,8 +83,14 @@ export interface ModelOptions {
 /** Rounds a buffer length up to whole 16-byte vectors. */
 const vec = (n: number) => (n + 3) & ~3;
 
-/** Floats all buffers of the model take (each rounded to whole vectors), and the kernels' scratch. */
-function footprint(compiled: CompiledGraph, maxBatch: number): { floats: number; scratch: number } {
+/**
+ * Floats all buffers of the model take (each rounded to whole vectors), the kernels' scratch, and room
+ * for a recording of a training pass (a few kernel calls per node, one sum of squares per layer).
+ */
+function footprint(
+  compiled: CompiledGraph,
+  maxBatch: number,
+): { floats: number; scratch: number; tape: TapeSpace } {
   let floats = 2 * vec(compiled.paramCount);
   for (const node of compiled.order) {
     const c = layerOf(node.type).cache;
@@ -90,9 +100,13 @@ function footprint(compiled: CompiledGraph, maxBatch: number): { floats: number;
     floats += copies * size;
   }
   let scratch = 0;
-  for (const p of compiled.params)
+  let calls = 4 * compiled.order.length;
+  for (const p of compiled.params) {
     scratch = Math.max(scratch, scratchFor(maxBatch, p.kernel[0], p.kernel[1]));
-  return { floats, scratch };
+    calls += 2 * tapeCallsFor(maxBatch, p.kernel[0], p.kernel[1]) + 1;
+  }
+  const sums = compiled.params.length;
+  return { floats, scratch, tape: { bytes: tapeBytes(calls, sums), sums } };
 }
 
 /** Multiply-adds of the model's largest product at `maxBatch` rows. */
@@ -119,13 +133,13 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   let alloc = (n: number): FloatArray => new Arr(n);
   let pool: ReturnType<typeof createWasmKernels>['pool'] = null;
   if (name !== 'ts') {
-    const { floats, scratch } = footprint(compiled, maxBatch);
+    const { floats, scratch, tape } = footprint(compiled, maxBatch);
     const asked = opts.threads ?? null;
     const threads =
       asked && largestProduct(compiled, maxBatch) >= (asked.minMultiplyAdds ?? DEFAULT_MIN_MULTIPLY_ADDS)
         ? asked
         : null;
-    const set = createWasmKernels(name, floats, scratch, threads);
+    const set = createWasmKernels(name, floats, scratch, threads, tape);
     kernels = set.kernels;
     vectors = set.vectors;
     pool = set.pool;
@@ -220,6 +234,8 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
     offset += kLen + bLen;
   }
   for (const s of states) layerOf(s.node.type).bind(s);
+  const output = byId.get(compiled.outputId)!;
+  const fused = compiled.fusedId ? byId.get(compiled.fusedId)! : null;
   const model: Model = {
     compiled,
     dtype,
@@ -227,8 +243,9 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
     states,
     byId,
     input: byId.get(compiled.inputId)!,
-    output: byId.get(compiled.outputId)!,
-    fused: compiled.fusedId ? byId.get(compiled.fusedId)! : null,
+    output,
+    fused,
+    logits: fused ? layerOf(fused.node.type).logits(fused) : output.out,
     params,
     grads,
     layers,

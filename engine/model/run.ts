@@ -7,11 +7,10 @@
  * its inputs' terms. Nothing is recomputed.
  */
 import type { FloatArray } from '../kernels/matmul.ts';
-import { layerOf } from '../layers/registry.ts';
 import { lossAndGradient } from '../losses.ts';
 import type { OutputNode } from '../graph/types.ts';
 import type { Model } from './model.ts';
-import type { RunContext } from './state.ts';
+import type { NodeState, RunContext } from './state.ts';
 
 /** Copies rows `index[start … start+B)` of a row-major [n × nIn] matrix into the input cache. */
 export function loadRows(
@@ -43,8 +42,24 @@ export function forward(model: Model, ctx: RunContext): FloatArray {
 
 /** The logits the loss reads: the fused node's pre-activation, else the output itself. */
 export function logitsOf(model: Model): FloatArray {
-  const f = model.fused;
-  return f ? layerOf(f.node.type).logits(f) : model.output.out;
+  return model.logits;
+}
+
+/**
+ * Whether the backward pass adds into node s's stored gradient, which must then start at zero: not the
+ * data's (never kept: an empty buffer), nor the output's, which is its feeder's and which the loss writes
+ * whole before any consumer adds to it.
+ */
+export function gradientStartsAtZero(model: Model, s: NodeState): boolean {
+  return s.dOut.length > 0 && s.dOut !== model.output.dOut;
+}
+
+/** Loss of the last forward pass against targets y [B × K], its gradient seeded as seedLoss says. */
+export function lossOf(model: Model, y: ArrayLike<number>, B: number): number {
+  const out = model.output;
+  const loss = (out.node as OutputNode).loss;
+  // Without a gradient the output's own gradient buffer is free to use as scratch.
+  return lossAndGradient(loss, out.out, model.logits, y, out.dOut, B, out.width, model.fused?.softplus);
 }
 
 /**
@@ -52,19 +67,14 @@ export function logitsOf(model: Model): FloatArray {
  * with `withGradient` its gradient seeded into the output's stored gradient after clearing all others.
  */
 export function seedLoss(model: Model, y: ArrayLike<number>, B: number, withGradient: boolean): number {
-  const out = model.output;
   if (withGradient) {
     const states = model.states;
     for (let i = 0; i < states.length; i++) {
       const s = states[i]!;
-      // Not the data's (never kept: an empty buffer), nor the output's, which is its feeder's and which
-      // the loss below writes whole before any consumer adds to it.
-      if (s.dOut.length > 0 && s.dOut !== out.dOut) s.dOut.fill(0, 0, B * s.width);
+      if (gradientStartsAtZero(model, s)) s.dOut.fill(0, 0, B * s.width);
     }
   }
-  const loss = (out.node as OutputNode).loss;
-  // Without a gradient the output's own gradient buffer is free to use as scratch.
-  return lossAndGradient(loss, out.out, logitsOf(model), y, out.dOut, B, out.width, model.fused?.softplus);
+  return lossOf(model, y, B);
 }
 
 /** Backward pass: fills every parameter gradient from the seeded output gradient. */

@@ -15,7 +15,8 @@ import type { DType, Model } from '../model/model.ts';
 import type { KernelChoice } from '../kernels/kernel-sets.ts';
 import type { ThreadOptions } from '../kernels/wasm/pool.ts';
 import { predictAll } from '../model/infer.ts';
-import { computeGradients, forward, loadRows, seedLoss } from '../model/run.ts';
+import { forward, loadRows, seedLoss } from '../model/run.ts';
+import { trainingPass } from '../model/training-pass.ts';
 import type { RunContext } from '../model/state.ts';
 import { createOptimizer } from '../optimizers.ts';
 import type { Optimizer } from '../optimizers.ts';
@@ -129,7 +130,10 @@ export function createTrainer(o: TrainerOptions): Trainer {
   const yBatch = new Float32Array(maxBatch * K);
   const order = new Uint32Array(train.n);
   for (let i = 0; i < train.n; i++) order[i] = i;
-  const backup = model.params.slice();
+  const pass = trainingPass(model);
+  // The weights before a step, for optimisers that cannot check their update before writing it.
+  let backup: typeof model.params | null = null;
+  const sums = new Float64Array(model.layers.length);
   const gradNorms = new Float64Array(model.layers.length);
   const acc = createAccumulator(o.task, K);
   const valAcc = createAccumulator(o.task, K);
@@ -150,7 +154,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
   /** Ends the run; `restore` puts back the weights from before this step's update. */
   function stop(key: string, params: Record<string, string | number>, restore = false): never {
     t.status = 'failed';
-    if (restore) model.params.set(backup);
+    if (restore && backup) model.params.set(backup);
     const err = engineError('NON_FINITE', key, { epoch: t.epoch + 1, step: t.step + 1, ...params });
     t.error = err.toInfo();
     throw err;
@@ -194,18 +198,22 @@ export function createTrainer(o: TrainerOptions): Trainer {
       ctx.training = true;
       loadRows(model, train.x, order, cursor, B);
       loadTargets(train.y, order, cursor, B);
-      const loss = computeGradients(model, yBatch, ctx);
+      const loss = pass.run(yBatch, ctx, sums);
       if (!Number.isFinite(loss)) stop('run.lossNotFinite', { loss: String(loss) });
-      for (let i = 0; i < model.layers.length; i++) {
-        const l = model.layers[i]!;
-        const s = model.vectors.sumSquares(model.grads, l.offset, l.offset + l.length);
+      for (let i = 0; i < sums.length; i++) {
+        const s = sums[i]!;
         gradNorms[i] = Math.sqrt(s);
-        if (!Number.isFinite(s)) stop('run.gradientNotFinite', { nodeId: l.nodeId });
+        if (!Number.isFinite(s)) stop('run.gradientNotFinite', { nodeId: model.layers[i]!.nodeId });
       }
       accumulate(acc, model.output.out, yBatch, B, loss, scale, mean);
-      backup.set(model.params);
-      optimizer.step(model.params, model.grads);
-      if (!model.vectors.allFinite(model.params)) stop('run.weightNotFinite', {}, true);
+      const applied = optimizer.stepIfFinite(model.params, model.grads);
+      if (applied === false) stop('run.weightNotFinite', {});
+      if (applied === null) {
+        backup ??= model.params.slice();
+        backup.set(model.params);
+        optimizer.step(model.params, model.grads);
+        if (!model.vectors.allFinite(model.params)) stop('run.weightNotFinite', {}, true);
+      }
       t.step++;
       cursor += B;
       let epochMetrics: EpochMetrics | null = null;

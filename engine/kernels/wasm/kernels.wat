@@ -17,7 +17,7 @@
 (module
   (import "env" "memory" (memory 1))
 
-  (func (export "gemm")
+  (func $gemm (export "gemm")
     (param $a i32) (param $aRow i32) (param $aRed i32) (param $b i32) (param $bRed i32)
     (param $c i32) (param $cRow i32) (param $m i32) (param $K i32) (param $n i32) (param $bias i32)
     (param $mode i32)
@@ -198,7 +198,7 @@
 
   ;; dst[cols×rows] = src[rows×cols]ᵀ (add 0), or dst += srcᵀ (add 1). 4×4 blocks move as four vectors,
   ;; transposed by two rounds of shuffles; the edges (rows or columns past a multiple of 4) one by one.
-  (func (export "transpose")
+  (func $transpose (export "transpose")
     (param $src i32) (param $sRow i32) (param $dst i32) (param $dRow i32) (param $rows i32) (param $cols i32)
     (param $add i32)
     (local $i i32) (local $j i32) (local $rows4 i32) (local $cols4 i32)
@@ -268,7 +268,7 @@
       (br $iLoop))))
 
   ;; Σ x² over n floats at p, accumulated in f64x2 pairs (as precise as a float64 loop, in another order).
-  (func (export "sumsq") (param $p i32) (param $n i32) (result f64)
+  (func $sumsq (export "sumsq") (param $p i32) (param $n i32) (result f64)
     (local $e4 i32) (local $end i32) (local $a v128) (local $b v128) (local $x v128) (local $s f64)
     (local.set $e4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
@@ -310,7 +310,7 @@
       (f32.eq (local.get $s) (f32.const 0))))
 
   ;; y += α·x over n floats (the SGD update w −= η·g with α = −η), in f32.
-  (func (export "axpy") (param $y i32) (param $x i32) (param $alpha f32) (param $n i32)
+  (func $axpy (export "axpy") (param $y i32) (param $x i32) (param $alpha f32) (param $n i32)
     (local $e4 i32) (local $end i32) (local $va v128)
     (local.set $va (f32x4.splat (local.get $alpha)))
     (local.set $e4 (i32.add (local.get $y) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
@@ -330,7 +330,7 @@
       (local.set $x (i32.add (local.get $x) (i32.const 4)))
       (br $l))))
   ;; a = z > 0 ? z : 0 over n floats (NaN and −0 give +0, as the TypeScript loop does): z masked by z > 0.
-  (func (export "relu") (param $z i32) (param $a i32) (param $n i32)
+  (func $relu (export "relu") (param $z i32) (param $a i32) (param $n i32)
     (local $e4 i32) (local $end i32) (local $v v128)
     (local.set $e4 (i32.add (local.get $z) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 2))))
@@ -351,7 +351,7 @@
       (br $l))))
 
   ;; dz = z > 0 ? da : 0 over n floats (relu's backward): da masked by z > 0.
-  (func (export "reluBackward") (param $z i32) (param $da i32) (param $dz i32) (param $n i32)
+  (func $reluBackward (export "reluBackward") (param $z i32) (param $da i32) (param $dz i32) (param $n i32)
     (local $e4 i32) (local $end i32)
     (local.set $e4 (i32.add (local.get $z) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (local.set $end (i32.add (local.get $z) (i32.shl (local.get $n) (i32.const 2))))
@@ -425,7 +425,7 @@
       (f32x4.demote_f64x2_zero (f64x2.div (f64x2.mul (local.get $c1) (local.get $p1)) (local.get $q1)))))
 
   ;; a = tanh z over n floats, four at a time; the last one to three through a vector loaded lane by lane.
-  (func (export "tanh") (param $z i32) (param $a i32) (param $n i32)
+  (func $tanh (export "tanh") (param $z i32) (param $a i32) (param $n i32)
     (local $e4 i32) (local $r i32) (local $v v128)
     (local.set $e4 (i32.add (local.get $z) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (block $done (loop $l
@@ -449,7 +449,7 @@
       (then (v128.store32_lane offset=8 2 (local.get $a) (local.get $v)))))
 
   ;; dz = da·(1 − a²) over n floats (tanh's backward from its output), two at a time in f64.
-  (func (export "tanhBackward") (param $a i32) (param $da i32) (param $dz i32) (param $n i32)
+  (func $tanhBackward (export "tanhBackward") (param $a i32) (param $da i32) (param $dz i32) (param $n i32)
     (local $e2 i32) (local $end i32) (local $x v128)
     (local.set $e2 (i32.add (local.get $a) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 2))))
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
@@ -471,7 +471,7 @@
 
   ;; out[j] = Σ_i src[i·cols + j] over the rows of src[rows×cols]: each column summed from 0, row by row,
   ;; in f32 (the same order and rounding as matmul.ts's sumRows), four columns at a time.
-  (func (export "sumRows") (param $src i32) (param $out i32) (param $rows i32) (param $cols i32)
+  (func $sumRows (export "sumRows") (param $src i32) (param $out i32) (param $rows i32) (param $cols i32)
     (local $j i32) (local $cols4 i32) (local $rowBytes i32) (local $p i32) (local $end i32)
     (local $v v128) (local $s f32)
     (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
@@ -502,4 +502,88 @@
       (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (local.get $s))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $jLoop))))
+
+  ;; run: the kernel calls of a recorded training step (tape.ts), in order, from $p up to $end. Each call is
+  ;; 13 words: the kernel, then its arguments (unused ones 0): 0 gemm, 1 transpose, 2 tanh, 3 tanhBackward,
+  ;; 4 relu, 5 reluBackward, 6 sumRows (each as its export takes them), 7 zero (address, bytes), 8 copy (to,
+  ;; from, bytes), 9 sumsq (address, n, and where its f64 goes). One call from JavaScript for a whole pass:
+  ;; the same kernels with the same arguments, so the same bits as calling them one by one.
+  (func (export "run") (param $p i32) (param $end i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (block $step
+        (block $sumsq (block $copy (block $zero (block $sumRows (block $reluBackward
+        (block $relu (block $tanhBackward (block $tanh (block $transpose (block $gemm
+          (br_table $gemm $transpose $tanh $tanhBackward $relu $reluBackward $sumRows $zero $copy $sumsq $step
+            (i32.load (local.get $p))))
+        (call $gemm
+          (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p))
+          (i32.load offset=16 (local.get $p)) (i32.load offset=20 (local.get $p)) (i32.load offset=24 (local.get $p))
+          (i32.load offset=28 (local.get $p)) (i32.load offset=32 (local.get $p)) (i32.load offset=36 (local.get $p))
+          (i32.load offset=40 (local.get $p)) (i32.load offset=44 (local.get $p)) (i32.load offset=48 (local.get $p)))
+        (br $step))
+        (call $transpose
+          (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p))
+          (i32.load offset=16 (local.get $p)) (i32.load offset=20 (local.get $p)) (i32.load offset=24 (local.get $p))
+          (i32.load offset=28 (local.get $p)))
+        (br $step))
+        (call $tanh
+          (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p)))
+        (br $step))
+        (call $tanhBackward
+          (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p))
+          (i32.load offset=16 (local.get $p)))
+        (br $step))
+        (call $relu
+          (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p)))
+        (br $step))
+        (call $reluBackward
+          (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p))
+          (i32.load offset=16 (local.get $p)))
+        (br $step))
+        (call $sumRows
+          (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p))
+          (i32.load offset=16 (local.get $p)))
+        (br $step))
+        (memory.fill (i32.load offset=4 (local.get $p)) (i32.const 0) (i32.load offset=8 (local.get $p)))
+        (br $step))
+        (memory.copy
+          (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)) (i32.load offset=12 (local.get $p)))
+        (br $step))
+        (f64.store (i32.load offset=12 (local.get $p))
+          (call $sumsq (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 52)))
+      (br $next))))
+
+  ;; y += α·x over n floats exactly as axpy computes it, but only when every result is finite: a first pass
+  ;; checks the sums (x·0, as finite does) without storing them; 1 when y was updated, 0 when left untouched.
+  (func (export "axpyFinite") (param $y i32) (param $x i32) (param $alpha f32) (param $n i32) (result i32)
+    (local $py i32) (local $px i32) (local $e4 i32) (local $end i32) (local $va v128) (local $a v128) (local $s f32)
+    (local.set $va (f32x4.splat (local.get $alpha)))
+    (local.set $py (local.get $y))
+    (local.set $px (local.get $x))
+    (local.set $e4 (i32.add (local.get $y) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $py) (local.get $e4)))
+      (local.set $a (f32x4.add (local.get $a) (f32x4.mul
+        (f32x4.add (v128.load (local.get $py)) (f32x4.mul (local.get $va) (v128.load (local.get $px))))
+        (v128.const f32x4 0 0 0 0))))
+      (local.set $py (i32.add (local.get $py) (i32.const 16)))
+      (local.set $px (i32.add (local.get $px) (i32.const 16)))
+      (br $l)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $py) (local.get $end)))
+      (local.set $s (f32.add (local.get $s) (f32.mul
+        (f32.add (f32.load (local.get $py)) (f32.mul (local.get $alpha) (f32.load (local.get $px))))
+        (f32.const 0))))
+      (local.set $py (i32.add (local.get $py) (i32.const 4)))
+      (local.set $px (i32.add (local.get $px) (i32.const 4)))
+      (br $l)))
+    (if (i32.eqz (i32.and
+        (i32.eqz (v128.any_true (f32x4.ne (local.get $a) (v128.const f32x4 0 0 0 0))))
+        (f32.eq (local.get $s) (f32.const 0))))
+      (then (return (i32.const 0))))
+    (call $axpy (local.get $y) (local.get $x) (local.get $alpha) (local.get $n))
+    (i32.const 1))
 )

@@ -10,11 +10,13 @@ import { wasmApi } from '../../types/webassembly.ts';
 import type { WasmApi, WasmMemory } from '../../types/webassembly.ts';
 import { matmul, matmulTransA, matmulTransBAcc } from '../matmul.ts';
 import type { FloatArray } from '../matmul.ts';
-import type { KernelName, MatmulKernels, VectorKernels } from '../kernel-sets.ts';
+import type { KernelName, MatmulKernels, StepRecorder, VectorKernels } from '../kernel-sets.ts';
 import { allFinite, axpy, relu, reluBackward, sumSquares } from '../vector.ts';
 import { KERNELS_RELAXED, KERNELS_RELAXED_SHARED, KERNELS_SIMD, KERNELS_SIMD_SHARED } from './modules.ts';
 import { createPool, createProduct, POST, PRE, rowsOfProduct, sharedMemorySupported } from './pool.ts';
 import type { Gemm, PoolRunner, Product, ThreadOptions, Transpose } from './pool.ts';
+import { createTape, OP } from './tape.ts';
+import type { Run, WasmTape } from './tape.ts';
 
 type WasmKernelName = Exclude<KernelName, 'ts'>;
 type Reduce = (p: number, n: number) => number;
@@ -22,6 +24,7 @@ type Axpy = (y: number, x: number, alpha: number, n: number) => void;
 type Relu = (z: number, a: number, n: number) => void;
 type ReluBackward = (z: number, da: number, dz: number, n: number) => void;
 type SumRows = (src: number, out: number, rows: number, cols: number) => void;
+type AxpyFinite = (y: number, x: number, alpha: number, n: number) => number;
 
 const PAGE = 65536;
 /** Reduction slice of the blocked gemm (floats). */
@@ -89,6 +92,12 @@ export function scratchFor(maxBatch: number, nIn: number, units: number): number
   return Math.max(nIn * units, maxBatch * nIn, maxBatch * (nIn + units));
 }
 
+/** Kernel calls a recording of one pass of a [nIn × units] layer on up to `maxBatch` rows may append. */
+export function tapeCallsFor(maxBatch: number, nIn: number, units: number): number {
+  const slices = (k: number) => Math.max(1, Math.ceil(k / KC));
+  return slices(nIn) + slices(maxBatch) + slices(units) + 6;
+}
+
 export interface WasmKernelSet {
   kernels: MatmulKernels;
   vectors: VectorKernels;
@@ -105,23 +114,33 @@ export function supportsThreads(name: WasmKernelName): boolean {
   return api !== null && sharedMemorySupported(api) && moduleFor(api, `${name}-shared`) !== null;
 }
 
+/** Where a model's recordings go (see StepRecorder): two slots of `bytes` each, `sums` sums of squares. */
+export interface TapeSpace {
+  bytes: number;
+  sums: number;
+}
+
 /**
  * MatmulKernels over a fresh memory of at least `floats` float32 values; the last `scratchFloats` of them are
  * reserved for the transposes around a product (Xᵀ, Wᵀ or dZᵀ). With `threads`, where the runtime supports it, the memory is shared and a
- * helper thread takes part in large products (results are bit-identical either way). Throws if the
- * runtime does not support `name`.
+ * helper thread takes part in large products (results are bit-identical either way). With `tape`, two
+ * slots after those for recordings of kernel calls (used only on one thread). Throws if the runtime does
+ * not support `name`.
  */
 export function createWasmKernels(
   name: WasmKernelName,
   floats: number,
   scratchFloats: number,
   threads: ThreadOptions | null = null,
+  tape: TapeSpace | null = null,
 ): WasmKernelSet {
   const api = wasmApi();
   const shared = threads !== null && supportsThreads(name);
   const mod = api && moduleFor(api, shared ? `${name}-shared` : name);
   if (!api || !mod) throw new Error(`This runtime cannot run the ${name} WebAssembly kernels.`);
-  const pages = Math.max(1, Math.ceil(((floats + scratchFloats) * 4) / PAGE));
+  const tapeAt = 8 * Math.ceil(((floats + scratchFloats) * 4) / 8);
+  const slotBytes = tape ? 8 * Math.ceil(tape.bytes / 8) : 0;
+  const pages = Math.max(1, Math.ceil((tapeAt + 2 * slotBytes) / PAGE));
   const memory = new api.Memory({ initial: pages, maximum: pages, ...(shared ? { shared: true } : {}) });
   const inst = new api.Instance(mod, { env: { memory } });
   const gemm = inst.exports['gemm'] as Gemm;
@@ -134,6 +153,8 @@ export function createWasmKernels(
   const tanhWasm = inst.exports['tanh'] as Relu;
   const tanhBackwardWasm = inst.exports['tanhBackward'] as ReluBackward;
   const sumRowsWasm = inst.exports['sumRows'] as SumRows;
+  const runWasm = inst.exports['run'] as Run;
+  const axpyFiniteWasm = inst.exports['axpyFinite'] as AxpyFinite;
   const buf = memory.buffer;
   const scratch = floats * 4;
   const here = (x: FloatArray) => x.buffer === buf && x instanceof Float32Array;
@@ -149,6 +170,14 @@ export function createWasmKernels(
    */
   const run = (p: Product) => {
     if (!pool?.run(p)) rowsOfProduct(gemm, transpose, p, 0, p.m);
+  };
+  /** Recordings this set made: the only ones its bound layers append to. */
+  const tapes = new WeakSet<StepRecorder>();
+  const tapeOf = (r: StepRecorder | null): WasmTape | null => (r && tapes.has(r) ? (r as WasmTape) : null);
+  /** `run`, or with a tape its calls appended to it (one thread: the pool takes no part in a recording). */
+  const runOrRecord = (p: Product, t: WasmTape | null) => {
+    if (t) rowsOfProduct(t.gemm, t.transpose, p, 0, p.m);
+    else run(p);
   };
   /** Column chunks for products wide enough to cut into several, row chunks otherwise. */
   const axisFor = (rows: number, cols: number): 0 | 1 => (cols >= 16 * 8 || cols >= rows ? 1 : 0);
@@ -170,10 +199,10 @@ export function createWasmKernels(
       a: x, aRow: nIn * 4, aRed: 4, b: w, bRed: nOut * 4, c: z, cRow: nOut * 4,
       m: 0, K: nIn, n: nOut, bias, mode, kc: KC, axis: 0,
     });
-    return (B: number) => {
+    return (B: number, t: WasmTape | null = null) => {
       p.m = B;
       p.axis = axisFor(B, nOut);
-      run(p);
+      runOrRecord(p, t);
     };
   };
   /** dW = Xᵀ·dZ (overwrites dW), X [B × nIn], dZ [B × nOut]. */
@@ -192,17 +221,17 @@ export function createWasmKernels(
       m: nIn, K: 0, n: nOut, bias: 0, mode: 0, kc: KC, axis: 0,
       flags: PRE, preSrc: x, preSrcRow: nIn * 4,
     });
-    return (B: number) => {
+    return (B: number, t: WasmTape | null = null) => {
       if (B * nIn > scratchFloats || (B <= KC && B * nIn <= SMALL_X)) {
         // X too large for the scratch, or so small (and the reduction one slice anyway) that
         // transposing it would cost more than it saves. Either way the same sums in the same order.
         inPlace.K = B;
         inPlace.kc = B;
-        run(inPlace);
+        runOrRecord(inPlace, t);
       } else {
         viaXT.K = B;
         viaXT.aRow = B * 4;
-        run(viaXT);
+        runOrRecord(viaXT, t);
       }
     };
   };
@@ -229,25 +258,25 @@ export function createWasmKernels(
       a: dZ, aRow: nOut * 4, aRed: 4, b: scratch, bRed: nIn * 4, c: dX, cRow: nIn * 4,
       m: 0, K: nOut, n: nIn, bias: 0, mode: 2, kc: KC, axis: 0,
     });
-    return (B: number): boolean => {
+    return (B: number, t: WasmTape | null = null): boolean => {
       const viaDZ = B * nOut + nIn * B;
       if (viaDZ <= scratchFloats && viaDZ < nIn * nOut) {
         // Moves B·(nOut + nIn) floats around instead of all nIn·nOut of W.
-        transpose(dZ, nOut * 4, scratch, B * 4, B, nOut, 0);
+        (t ? t.transpose : transpose)(dZ, nOut * 4, scratch, B * 4, B, nOut, 0);
         viaDZT.bRed = B * 4;
         viaDZT.c = scratch + B * nOut * 4;
         viaDZT.cRow = B * 4;
         viaDZT.n = B;
-        run(viaDZT);
+        runOrRecord(viaDZT, t);
       } else if (nOut === 1) {
         column.m = B;
         column.axis = axisFor(B, nIn);
-        run(column);
+        runOrRecord(column, t);
       } else if (nIn * nOut <= scratchFloats) {
-        transpose(w, nOut * 4, scratch, nIn * 4, nIn, nOut, 0);
+        (t ? t.transpose : transpose)(w, nOut * 4, scratch, nIn * 4, nIn, nOut, 0);
         viaWT.m = B;
         viaWT.axis = axisFor(B, nIn);
-        run(viaWT);
+        runOrRecord(viaWT, t);
       } else return false;
       return true;
     };
@@ -284,7 +313,24 @@ export function createWasmKernels(
           if (dBias) sumRowsWasm(dZAt, dBiasAt, B, nOut);
           if (dX && !inputGradient(B)) matmulTransBAcc(dZ, w, dX, B, nOut, nIn);
         },
+        record(pass, B, r) {
+          const t = tapeOf(r);
+          if (!t) return false;
+          if (pass === 'forward') forward(B, t);
+          else {
+            weightGradient(B, t);
+            if (dBias) t.call(OP.sumRows, dZAt, dBiasAt, B, nOut);
+            if (dX && !inputGradient(B, t)) return false;
+          }
+          return true;
+        },
       };
+    },
+    record(slot) {
+      if (!tape || pool || slot < 0 || slot > 1) return null;
+      const t = createTape(buf, tapeAt + slot * slotBytes, slotBytes, tape.sums, here, runWasm);
+      tapes.add(t);
+      return t;
     },
   };
   /**
@@ -323,6 +369,12 @@ export function createWasmKernels(
       if (py < 0 || px < 0 || x.length < y.length) return axpy(y, x, alpha);
       axpyWasm(py, px, alpha, y.length);
     },
+    axpyIfFinite(y, x, alpha) {
+      const py = axpyYAt(y);
+      const px = axpyXAt(x);
+      if (py < 0 || px < 0 || x.length < y.length) return null;
+      return axpyFiniteWasm(py, px, alpha, y.length) === 1;
+    },
     relu(z, a, n) {
       if (!here(z) || !here(a) || z.length < n || a.length < n) return relu(z, a, n);
       reluWasm(z.byteOffset, a.byteOffset, n);
@@ -341,11 +393,25 @@ export function createWasmKernels(
           vectors,
           forward: (B) => reluWasm(zAt, aAt, B * width),
           backward: (B) => reluBackwardWasm(zAt, dAAt, dZAt, B * width),
+          record(pass, B, r) {
+            const t = tapeOf(r);
+            if (!t) return false;
+            if (pass === 'forward') t.call(OP.relu, zAt, aAt, B * width);
+            else t.call(OP.reluBackward, zAt, dAAt, dZAt, B * width);
+            return true;
+          },
         };
       return {
         vectors,
         forward: (B) => tanhWasm(zAt, aAt, B * width),
         backward: (B) => tanhBackwardWasm(aAt, dAAt, dZAt, B * width),
+        record(pass, B, r) {
+          const t = tapeOf(r);
+          if (!t) return false;
+          if (pass === 'forward') t.call(OP.tanh, zAt, aAt, B * width);
+          else t.call(OP.tanhBackward, aAt, dAAt, dZAt, B * width);
+          return true;
+        },
       };
     },
   };

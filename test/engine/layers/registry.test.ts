@@ -42,6 +42,7 @@ const PARTS = [
   'bind',
   'forward',
   'backward',
+  'record',
   'logits',
   'tangent',
   'seedTangent',
