@@ -28,6 +28,7 @@
     (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
     (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
     (local $s f32) (local $isAcc i32) (local $ap i32)
+    (local $s1 f32) (local $s2 f32) (local $s3 f32) (local $bq f32)
     ;; A tile's sums are stored plus the bias (mode 1) or the old C (mode 2): select(sum + load(ap), sum,
     ;; mode), ap the C address in mode 2 and the bias's otherwise (mode 0: bias 0, the load unused). Written
     ;; out at every store rather than called: V8 does not inline wasm calls.
@@ -167,11 +168,55 @@
         (br $rLoop)))
       (local.set $j (local.get $n4))))
 
-    ;; Leftover columns (fewer than 4), one value at a time.
+    ;; Leftover columns (fewer than 4), one value at a time: four rows side by side (four independent sums,
+    ;; each taken in the same order as alone, so the same bits), then the last rows one by one.
     (block $jDone (loop $jLoop
       (br_if $jDone (i32.ge_u (local.get $j) (local.get $n)))
       (local.set $bp (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))
       (local.set $i (i32.const 0))
+      (block $iDone (loop $iLoop
+        (br_if $iDone (i32.ge_u (local.get $i) (local.get $m4)))
+        (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
+        (local.set $pa1 (i32.add (local.get $pa0) (local.get $aRow)))
+        (local.set $pa2 (i32.add (local.get $pa1) (local.get $aRow)))
+        (local.set $pa3 (i32.add (local.get $pa2) (local.get $aRow)))
+        (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $s (f32.const 0)) (local.set $s1 (f32.const 0))
+        (local.set $s2 (f32.const 0)) (local.set $s3 (f32.const 0))
+        (local.set $q (local.get $K))
+        (block $qDone (loop $qLoop
+          (br_if $qDone (i32.eqz (local.get $q)))
+          (local.set $bq (f32.load (local.get $pb)))
+          (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $pa0)) (local.get $bq))))
+          (local.set $s1 (f32.add (local.get $s1) (f32.mul (f32.load (local.get $pa1)) (local.get $bq))))
+          (local.set $s2 (f32.add (local.get $s2) (f32.mul (f32.load (local.get $pa2)) (local.get $bq))))
+          (local.set $s3 (f32.add (local.get $s3) (f32.mul (f32.load (local.get $pa3)) (local.get $bq))))
+          (local.set $pa0 (i32.add (local.get $pa0) (local.get $aRed)))
+          (local.set $pa1 (i32.add (local.get $pa1) (local.get $aRed)))
+          (local.set $pa2 (i32.add (local.get $pa2) (local.get $aRed)))
+          (local.set $pa3 (i32.add (local.get $pa3) (local.get $aRed)))
+          (local.set $pb (i32.add (local.get $pb) (local.get $bRed)))
+          (local.set $q (i32.sub (local.get $q) (i32.const 1)))
+          (br $qLoop)))
+        (local.set $cp (i32.add (local.get $c)
+          (i32.add (i32.mul (local.get $i) (local.get $cRow)) (i32.shl (local.get $j) (i32.const 2)))))
+        (f32.store (local.get $cp)
+          (select (f32.add (local.get $s) (f32.load (select (local.get $cp) (local.get $bp) (local.get $isAcc))))
+            (local.get $s) (local.get $mode)))
+        (local.set $cp (i32.add (local.get $cp) (local.get $cRow)))
+        (f32.store (local.get $cp)
+          (select (f32.add (local.get $s1) (f32.load (select (local.get $cp) (local.get $bp) (local.get $isAcc))))
+            (local.get $s1) (local.get $mode)))
+        (local.set $cp (i32.add (local.get $cp) (local.get $cRow)))
+        (f32.store (local.get $cp)
+          (select (f32.add (local.get $s2) (f32.load (select (local.get $cp) (local.get $bp) (local.get $isAcc))))
+            (local.get $s2) (local.get $mode)))
+        (local.set $cp (i32.add (local.get $cp) (local.get $cRow)))
+        (f32.store (local.get $cp)
+          (select (f32.add (local.get $s3) (f32.load (select (local.get $cp) (local.get $bp) (local.get $isAcc))))
+            (local.get $s3) (local.get $mode)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iLoop)))
       (block $rDone (loop $rLoop
         (br_if $rDone (i32.ge_u (local.get $i) (local.get $m)))
         (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
