@@ -15,7 +15,7 @@ import { GraphState } from './graph.svelte.ts';
 import type { HeadFix } from './graph.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
 import { ExplainState } from './explain.svelte.ts';
-import { EngineRestarts } from './engine-restart.ts';
+import { EngineRestarts } from './engine-restart.svelte.ts';
 import { ProjectFiles } from './project-files.svelte.ts';
 import { Toasts } from './toasts.svelte.ts';
 import type { Toast } from './toasts.svelte.ts';
@@ -37,18 +37,19 @@ export class AppState {
   readonly training = new TrainingState(() => this.engine.api);
   readonly explain = new ExplainState(() => this.engine.api);
   readonly files: ProjectFiles;
+  readonly restarts: EngineRestarts;
   readonly #toasts = new Toasts();
   /** Which view the centre shows: the editor with charts, or one step of backprop up close. */
   mode = $state<'network' | 'explain'>('network');
 
   constructor(options: AppOptions = {}) {
     this.platform = options.platform ?? choosePlatform();
-    const restarts = new EngineRestarts(this);
+    this.restarts = new EngineRestarts(this);
     this.engine =
       options.engine ??
       createEngine(
         () => this.platform.spawnEngine(),
-        (e) => restarts.onEvent(e),
+        (e) => this.restarts.onEvent(e),
       );
     this.files = new ProjectFiles(this, this.platform);
   }
@@ -148,7 +149,9 @@ export class AppState {
   staleRun = $derived(this.training.run !== null && !this.training.madeFrom(this.runKey));
 
   /** Makes the run from the network and data on screen, unless the current one already is. */
-  #ensureRun(): Promise<boolean> {
+  async #ensureRun(): Promise<boolean> {
+    // After an engine restart, its data and run come back first (a run made before would find no data).
+    await this.restarts.settled();
     return this.training.ensureRun(this.graph.spec(), { mapping: this.data.mapping() }, this.runKey);
   }
 

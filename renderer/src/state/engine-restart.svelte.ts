@@ -26,8 +26,16 @@ const WINDOW_MS = 60_000;
 const MAX_STOPS = 3;
 
 export class EngineRestarts {
+  /**
+   * The engine stopped and its data and run are not back yet: training waits (the buttons are off, and
+   * a Train or Step already asked for goes on once they are back).
+   */
+  restoring = $state(false);
   /** When the engine stopped within the last minute. */
   #stops: number[] = [];
+  /** The restore after the latest restart; a newer restart supersedes an older one. */
+  #settled: Promise<void> = Promise.resolve();
+  #restart = 0;
 
   constructor(private readonly app: RestartHost) {}
 
@@ -35,9 +43,20 @@ export class EngineRestarts {
     if (e.type === 'crashed' || e.type === 'hung') {
       const now = Date.now();
       this.#stops = [...this.#stops.filter((at) => now - at < WINDOW_MS), now];
+      this.restoring = true;
       this.app.toast('error', t('toast.engineCrashed', { message: errorText(e.error) }));
     }
-    if (e.type === 'restarted') void this.#afterRestart();
+    if (e.type === 'restarted') {
+      const restart = ++this.#restart;
+      this.#settled = this.#afterRestart().finally(() => {
+        if (restart === this.#restart) this.restoring = false;
+      });
+    }
+  }
+
+  /** Resolves once the engine has its data (and run) back after the latest restart, at once if none. */
+  settled(): Promise<void> {
+    return this.#settled;
   }
 
   async #afterRestart(): Promise<void> {
