@@ -147,3 +147,41 @@ describe('weights through the platform', () => {
     expect(infos(app)).toEqual(['Exported Untitled.weights.json.']);
   });
 });
+
+describe('after an engine restart', () => {
+  const crash = {
+    type: 'crashed' as const,
+    message: 'out of memory',
+    error: {
+      code: 'ENGINE_CRASHED' as const,
+      message: 'out of memory',
+      key: 'host.reason.outOfMemory',
+      params: {},
+    },
+  };
+
+  it('Step waits until the data is back in the engine, then takes its step', async () => {
+    const app = await newApp();
+    await app.stepOnce();
+    expect(app.training.status?.step).toBe(1);
+    // The data reaches the new engine only after a while; a step asked for before must wait for it.
+    const load = app.api.loadData.bind(app.api);
+    const order: string[] = [];
+    app.api.loadData = async (source) => {
+      await new Promise((r) => setTimeout(r, 30));
+      order.push('data back');
+      return load(source);
+    };
+    for (let n = 1; n <= 3; n++) app.restarts.onEvent(crash);
+    app.restarts.onEvent({ type: 'restarted', generation: 3 });
+    expect(app.restarts.restoring).toBe(true);
+    const stepping = app.stepOnce().then(() => order.push('step'));
+    await stepping;
+    expect(order).toEqual(['data back', 'step']);
+    expect(app.restarts.restoring).toBe(false);
+    expect(app.training.status?.step).toBe(1); // a new run: the old one was given up
+    expect(errors(app)).toContain(
+      'The engine stopped three times within a minute, so your run was not restored (it may be too large for this computer). The network, data and settings are unchanged: press Train to start a new run.',
+    );
+  });
+});
