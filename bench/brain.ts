@@ -1,6 +1,6 @@
 /**
  * brain.js 1.6 on one workload, at the work it can do: one sample per update (it has no mini-batches),
- * plain SGD at the workload's learning rate (momentum 0), on `w.brainRows` rows. Its output layer uses
+ * plain SGD at `perSampleRate(w)` (momentum 0), on `w.brainRows` rows. Its output layer uses
  * the hidden layers' activation and it minimises squared error (it has no softmax or cross-entropy), so
  * only its throughput is compared, against ours at the same batch, rows and optimiser (`runOursPerSample`).
  */
@@ -8,6 +8,7 @@ import brain from 'brain.js';
 import type { Dataset } from '../engine/data/types.ts';
 import { median, now } from './timing.ts';
 import type { RunResult } from './timing.ts';
+import { perSampleRate } from './workloads.ts';
 import type { Workload } from './workloads.ts';
 
 interface BrainNet {
@@ -31,10 +32,10 @@ export function runBrain(w: Workload, data: Dataset, budgetMs: number): RunResul
     activation: w.activation === 'relu' ? 'relu' : 'tanh',
   });
   // Sizes and warms up the network. train() resets the training options to brain.js's defaults
-  // (learning rate 0.3, momentum 0.1) and refuses momentum 0, so plain SGD at the workload's rate is
+  // (learning rate 0.3, momentum 0.1) and refuses momentum 0, so plain SGD at the per-sample rate is
   // set on the options the per-sample updates read.
   net.train(samples, { iterations: 1, errorThresh: 1e-6, log: false });
-  net.trainOpts.learningRate = w.optimizer.learningRate;
+  net.trainOpts.learningRate = perSampleRate(w);
   net.trainOpts.momentum = 0;
   const formatted = net.formatData(samples);
   const rates: number[] = [];

@@ -6,7 +6,7 @@ import { createTrainer } from '../engine/train/trainer.ts';
 import type { Trainer } from '../engine/train/trainer.ts';
 import { median, now } from './timing.ts';
 import type { InitialWeights, RunResult } from './timing.ts';
-import { graphOf } from './workloads.ts';
+import { graphOf, perSampleRate } from './workloads.ts';
 import type { Workload } from './workloads.ts';
 
 export function makeTrainer(
@@ -63,7 +63,7 @@ function firstRows(data: Dataset, rows: number): Dataset {
 }
 
 /**
- * Ours at brain.js's work: batch 1 and plain SGD at the workload's learning rate, on the same
+ * Ours at brain.js's work: batch 1 and plain SGD at `perSampleRate(w)`, on the same
  * `w.brainRows` rows; a warm-up epoch, then epochs timed until `budgetMs` has passed.
  */
 export function runOursPerSample(w: Workload, data: Dataset, budgetMs: number): RunResult {
@@ -71,7 +71,7 @@ export function runOursPerSample(w: Workload, data: Dataset, budgetMs: number): 
   const perSample: Workload = {
     ...w,
     batch: 1,
-    optimizer: { name: 'sgd', learningRate: w.optimizer.learningRate },
+    optimizer: { name: 'sgd', learningRate: perSampleRate(w) },
   };
   const t = makeTrainer(perSample, rows);
   t.runEpoch();

@@ -120,6 +120,15 @@ export function syntheticData(w: Workload, seed = 7): Dataset {
   return { n: w.n, nIn, nOut: K, x, y };
 }
 
+/**
+ * The learning rate of the batch-1 comparison with brain.js: the workload's, divided by its batch size
+ * (a step per sample takes the batch's mean step in as many pieces; the workload's own rate, taken per
+ * sample, makes the wide networks diverge).
+ */
+export function perSampleRate(w: Workload): number {
+  return w.optimizer.learningRate / w.batch;
+}
+
 /** Multiply-adds of the workload's largest product (batch × inputs × units of its widest layer). */
 export function largestProduct(w: Workload): number {
   let most = 0;
