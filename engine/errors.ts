@@ -48,6 +48,7 @@ export const ERROR_CODES = [
   'BAD_FORMAT',
   'UNSUPPORTED_VERSION',
   'NON_FINITE_EXPORT',
+  'UNSUPPORTED_EXPORT',
   // engine host
   'BAD_REQUEST',
   'NO_DATA_LOADED',

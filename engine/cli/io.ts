@@ -205,7 +205,7 @@ export function checkWritable(path: string): void {
  * there), fsync, then rename: the target is never half-written. Stale temporary files of killed
  * writes in that folder are removed first.
  */
-export function writeAtomic(path: string, text: string): void {
+export function writeAtomic(path: string, data: string | Uint8Array): void {
   cleanStaleTemps(path);
   const tmp = tempPathFor(path);
   let created = false;
@@ -213,7 +213,8 @@ export function writeAtomic(path: string, text: string): void {
     const fd = openSync(tmp, 'wx', 0o666);
     created = true;
     try {
-      writeSync(fd, text);
+      if (typeof data === 'string') writeSync(fd, data);
+      else for (let at = 0; at < data.length;) at += writeSync(fd, data, at);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -1,4 +1,4 @@
-/** backprop-studio: train, predict, init and inspect from a terminal. Exit 0 ok, 2 bad input, 1 a bug. */
+/** backprop-studio: train, predict, init, inspect and export from a terminal. Exit 0 ok, 2 bad input, 1 a bug. */
 import { EngineError } from '../errors.ts';
 import { nodeThreads } from '../host/node-threads.ts';
 import { formatError } from '../i18n.ts';
@@ -7,6 +7,7 @@ import { langFromEnv, parseLang, translator } from './i18n.ts';
 import type { Translate } from './i18n.ts';
 import { UsageError } from './io.ts';
 import type { Io } from './io-types.ts';
+import { exportCommand, exportHelp } from './commands/export.ts';
 import { initCommand, initHelp } from './commands/init.ts';
 import { inspectCommand, inspectHelp } from './commands/inspect.ts';
 import { predictCommand, predictHelp } from './commands/predict.ts';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => number; help: 
     predict: { run: predictCommand, help: predictHelp },
     init: { run: initCommand, help: initHelp },
     inspect: { run: inspectCommand, help: inspectHelp },
+    export: { run: exportCommand, help: exportHelp },
   };
 
 /** Takes the global `--lang en|zh-CN` (or `--lang=…`) out of `argv`, wherever it is. */

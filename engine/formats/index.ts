@@ -8,3 +8,5 @@ export type { ProjectFile, ProjectInput } from './project-file.ts';
 export type { NodePosition, ProjectData, TrainingHistory } from './schema-project.ts';
 export type { LayerValues, LoadedParameters } from './model-codec.ts';
 export type { StoredLayer } from './schema-model.ts';
+export { exportTfjs, TFJS_WEIGHTS_FILE } from './tfjs-export.ts';
+export type { TfjsWeightSpec } from './tfjs-export.ts';

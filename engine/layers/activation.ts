@@ -17,6 +17,7 @@ import {
   checkActivation,
   inputTerm,
   inputWidth,
+  kerasActivation,
   keepsGradient,
   named,
   nodeSchema,
@@ -76,6 +77,12 @@ export const activation: LayerKind<ActivationNode> = {
   backward: activationBackward,
   record: null,
   logits: (s) => s.inputs[0]!.out,
+  tfjs(n) {
+    const act = kerasActivation(n);
+    if (!act) return null;
+    // Leaky ReLU is its own layer; a linear Activation before it would only copy.
+    return act.after.length ? act.after : [{ className: 'Activation', config: { activation: act.name } }];
+  },
 
   tangent(s, B, tangentOf, t) {
     const x = s.inputs[0]!;

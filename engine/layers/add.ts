@@ -54,6 +54,7 @@ export const add: LayerKind<AddNode> = {
       );
     return out;
   },
+  tfjs: () => [{ className: 'Add', config: {} }],
   cache: PLAIN_CACHE,
   forward: addForward,
   backward: addBackward,

@@ -54,6 +54,7 @@ export const concatenate: LayerKind<ConcatenateNode> = {
       fail('TOO_LARGE', 'graph.concatTooWide', { id: n.id, max: LIMITS.units }, { nodeId: n.id });
     return out;
   },
+  tfjs: () => [{ className: 'Concatenate', config: { axis: -1 } }],
   cache: PLAIN_CACHE,
   forward: concatForward,
   backward: concatBackward,

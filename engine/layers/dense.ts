@@ -10,7 +10,7 @@ import { grid, perNeuron, perRow } from '../explain/rows.ts';
 import { CAP } from '../formats/issues.ts';
 import { LIMITS } from '../graph/limits.ts';
 import { ACTIVATIONS, INITIALIZERS } from '../graph/types.ts';
-import type { DenseNode } from '../graph/types.ts';
+import type { DenseNode, Initializer } from '../graph/types.ts';
 import { initKernel } from '../init.ts';
 import { bindActivation, bindDense } from '../kernels/kernel-sets.ts';
 import type { DenseProducts, Pass, StepRecorder } from '../kernels/kernel-sets.ts';
@@ -24,6 +24,7 @@ import {
   inputTerm,
   isFiniteNonNegative,
   isPositiveInt,
+  kerasActivation,
   keepsGradient,
   named,
   nodeSchema,
@@ -94,6 +95,15 @@ export function denseRecord(s: NodeState, pass: Pass, B: number, r: StepRecorder
   return p.record?.('backward', B, r) ?? false;
 }
 
+/** Keras class names of the initialisers (the bias is zeros, as ours). */
+const KERAS_INITIALIZERS: Record<Initializer, string> = {
+  glorot_uniform: 'GlorotUniform',
+  glorot_normal: 'GlorotNormal',
+  he_uniform: 'HeUniform',
+  he_normal: 'HeNormal',
+  zeros: 'Zeros',
+};
+
 export const dense: LayerKind<DenseNode> = {
   ...named('dense'),
   arity: [1, 1],
@@ -147,6 +157,32 @@ export const dense: LayerKind<DenseNode> = {
   backward: denseBackward,
   record: denseRecord,
   logits: (s) => s.z!,
+  tfjs(n) {
+    const act = kerasActivation(n);
+    if (!act) return null;
+    const init = KERAS_INITIALIZERS[n.kernelInitializer];
+    const l1 = n.l1 ?? 0;
+    const l2 = n.l2 ?? 0;
+    return [
+      {
+        className: 'Dense',
+        config: {
+          units: n.units,
+          activation: act.name,
+          use_bias: n.useBias,
+          kernel_initializer: { class_name: init, config: init === 'Zeros' ? {} : { seed: null } },
+          bias_initializer: { class_name: 'Zeros', config: {} },
+          kernel_regularizer: l1 || l2 ? { class_name: 'L1L2', config: { l1, l2 } } : null,
+          bias_regularizer: null,
+          activity_regularizer: null,
+          kernel_constraint: null,
+          bias_constraint: null,
+        },
+        weights: n.useBias ? ['kernel', 'bias'] : ['kernel'],
+      },
+      ...act.after,
+    ];
+  },
 
   tangent(s, B, tangentOf, t, kernels) {
     const x = s.inputs[0]!;

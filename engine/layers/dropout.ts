@@ -58,6 +58,8 @@ export const dropout: LayerKind<DropoutNode> = {
     if (!(typeof n.rate === 'number' && n.rate >= 0 && n.rate < 1)) bad('graph.node.rateRange');
   },
   outputWidth: inputWidth,
+  // Off at inference, as ours.
+  tfjs: (n) => [{ className: 'Dropout', config: { rate: n.rate } }],
   cache: { ...PLAIN_CACHE, mask: true },
   forward: dropoutForward,
   backward: dropoutBackward,

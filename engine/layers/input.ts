@@ -41,6 +41,12 @@ export const input: LayerKind<InputNode> = {
       fail('TOO_LARGE', 'graph.inputTooWide', { id: n.id, max: LIMITS.units }, { nodeId: n.id });
     return out;
   },
+  tfjs: (_n, { width }) => [
+    {
+      className: 'InputLayer',
+      config: { batch_input_shape: [null, width], dtype: 'float32', sparse: false },
+    },
+  ],
   cache: { ...PLAIN_CACHE, gradient: false },
   forward: nothing,
   backward: nothing,

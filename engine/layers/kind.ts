@@ -82,6 +82,23 @@ export type TangentOf = (s: NodeState) => Float64Array | null;
 /** The fields every backward event has; the kind adds its own. */
 export type BackwardBase = Pick<BackwardEvent, 'nodeId' | 'dA' | 'sum' | 'sumSteps'>;
 
+/**
+ * One Keras layer of a TensorFlow.js layers model, before the exporter names and wires it: its class
+ * name and config (snake_case, as model.json stores it, without `name`), and for a parameterised kind
+ * which of the node's parameters it holds, in the order TF.js lists its weights.
+ */
+export interface KerasLayer {
+  className: string;
+  config: Record<string, unknown>;
+  weights?: readonly ('kernel' | 'bias')[];
+}
+
+/** What the TF.js writer gives a kind: its node's output width and its inputs' widths. */
+export interface TfjsContext {
+  width: number;
+  inputs: readonly number[];
+}
+
 export interface LayerKind<N extends GraphNode = GraphNode> {
   type: N['type'];
   /** Inputs it takes: [min, max]. */
@@ -137,6 +154,12 @@ export interface LayerKind<N extends GraphNode = GraphNode> {
   term(u: NodeState, s: NodeState, B: number, t: Float64Array): void;
   /** Explainer: the forward event of the traced step. */
   forwardEvent(s: NodeState, B: number): ForwardEvent;
+  /**
+   * The node as Keras layers of a TensorFlow.js layers model, applied in order (the first reads the
+   * node's inputs, the last is the node's value); [] for a node that is its single input's value (the
+   * output); null when its settings cannot be expressed (the exporter then fails naming the node).
+   */
+  tfjs(node: N, ctx: TfjsContext): readonly KerasLayer[] | null;
   /** Explainer: the backward event (not asked of the output, which the loss event stands for). */
   backwardEvent(s: NodeState, B: number, base: BackwardBase, lossSteps: ChainStep[][]): BackwardEvent;
 }

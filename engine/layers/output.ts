@@ -29,6 +29,8 @@ export const output: LayerKind<OutputNode> = {
       bad('graph.node.unknownLoss', { loss: String(n.loss) });
   },
   outputWidth: inputWidth,
+  // The model's outputs are its input's value: no layer of its own.
+  tfjs: () => [],
   cache: { ...PLAIN_CACHE, sharesInput: true },
   // The loss reads its buffers; the walks have nothing to do.
   forward: nothing,

@@ -11,7 +11,15 @@ import { ACTIVATIONS, DEFAULT_ALPHA } from '../graph/types.ts';
 import type { Activation, GraphNode } from '../graph/types.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { NodeState } from '../model/state.ts';
-import type { BadSetting, CacheSpec, LayerKind, NodeBase, SettingField, WidthContext } from './kind.ts';
+import type {
+  BadSetting,
+  CacheSpec,
+  KerasLayer,
+  LayerKind,
+  NodeBase,
+  SettingField,
+  WidthContext,
+} from './kind.ts';
 
 /** A kind's type and the catalogue keys of its block's name and hint (`blocks.<type>.label`, `.hint`). */
 export function named<T extends GraphNode['type']>(type: T): { type: T; labelKey: string; hintKey: string } {
@@ -151,4 +159,23 @@ export function activationFields(labelKey: string, values: readonly Activation[]
       whenAbsent: (s) => alphaOf(s as { activation: string }),
     },
   ];
+}
+
+/**
+ * An activation as Keras says it: the name a Dense or Activation layer takes, and any layer that must
+ * follow (leaky ReLU is a LeakyReLU layer after a linear one); null when Keras cannot say it (TF.js
+ * has ELU only with α = 1).
+ */
+export function kerasActivation(node: {
+  activation: Activation;
+  alpha?: number;
+}): { name: string; after: KerasLayer[] } | null {
+  switch (node.activation) {
+    case 'leaky_relu':
+      return { name: 'linear', after: [{ className: 'LeakyReLU', config: { alpha: alphaOf(node) } }] };
+    case 'elu':
+      return alphaOf(node) === 1 ? { name: 'elu', after: [] } : null;
+    default:
+      return { name: node.activation, after: [] };
+  }
 }

@@ -49,6 +49,7 @@ const PARTS = [
   'term',
   'forwardEvent',
   'backwardEvent',
+  'tfjs',
 ] as const;
 type Missing = Exclude<keyof LayerKind, (typeof PARTS)[number]>;
 const allListed: [Missing] extends [never] ? true : Missing = true;
@@ -120,6 +121,9 @@ function problemsOf(kind: LayerKind): string[] {
     problems.push(`${kind.type}: its defaults fail its check (${key})`);
     throw new Error(key);
   });
+  const layers = kind.tfjs(node as never, { width: 2, inputs: node.inputs.map(() => 2) });
+  say(Array.isArray(layers), 'its defaults have no TF.js layers');
+  for (const l of layers ?? []) say(/^[A-Z][A-Za-z]+$/.test(l.className), `TF.js class ${l.className}`);
 
   const graph = networkAround(kind);
   const B = 3;
@@ -199,7 +203,12 @@ describe('layer registry', () => {
     const { forward, backward, type } = LAYERS.dropout;
     const stub = { type, arity: [1, 1], forward, backward } as unknown as LayerKind;
     expect(problemsOf(stub)).toEqual(
-      expect.arrayContaining(['dropout lacks schema', 'dropout lacks tangent', 'dropout lacks term']),
+      expect.arrayContaining([
+        'dropout lacks schema',
+        'dropout lacks tangent',
+        'dropout lacks term',
+        'dropout lacks tfjs',
+      ]),
     );
   });
 
