@@ -388,28 +388,20 @@ export function createWasmKernels(
       const { z, a, dA, dZ, width } = d;
       if ((f !== 'relu' && f !== 'tanh') || ![z, a, dA, dZ].every(here)) return null;
       const [zAt, aAt, dAAt, dZAt] = [z.byteOffset, a.byteOffset, dA.byteOffset, dZ.byteOffset];
-      if (f === 'relu')
-        return {
-          vectors,
-          forward: (B) => reluWasm(zAt, aAt, B * width),
-          backward: (B) => reluBackwardWasm(zAt, dAAt, dZAt, B * width),
-          record(pass, B, r) {
-            const t = tapeOf(r);
-            if (!t) return false;
-            if (pass === 'forward') t.call(OP.relu, zAt, aAt, B * width);
-            else t.call(OP.reluBackward, zAt, dAAt, dZAt, B * width);
-            return true;
-          },
-        };
+      // f′ is read from z for relu and from a = tanh(z) for tanh.
+      const [fwd, fwdOp, bwd, bwdOp, fromAt] =
+        f === 'relu'
+          ? [reluWasm, OP.relu, reluBackwardWasm, OP.reluBackward, zAt]
+          : [tanhWasm, OP.tanh, tanhBackwardWasm, OP.tanhBackward, aAt];
       return {
         vectors,
-        forward: (B) => tanhWasm(zAt, aAt, B * width),
-        backward: (B) => tanhBackwardWasm(aAt, dAAt, dZAt, B * width),
+        forward: (B) => fwd(zAt, aAt, B * width),
+        backward: (B) => bwd(fromAt, dAAt, dZAt, B * width),
         record(pass, B, r) {
           const t = tapeOf(r);
           if (!t) return false;
-          if (pass === 'forward') t.call(OP.tanh, zAt, aAt, B * width);
-          else t.call(OP.tanhBackward, aAt, dAAt, dZAt, B * width);
+          if (pass === 'forward') t.call(fwdOp, zAt, aAt, B * width);
+          else t.call(bwdOp, fromAt, dAAt, dZAt, B * width);
           return true;
         },
       };

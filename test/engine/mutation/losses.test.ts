@@ -1,6 +1,7 @@
 // Each loss's gradient against central differences of its own value, on cases the Keras examples leave
 // out: residuals of exactly zero, soft targets whose rows do not sum to one, B ≠ K.
 import { describe, expect, it } from 'vitest';
+import { centralDifference } from '../../../engine/gradcheck.ts';
 import { lossAndGradient } from '../../../engine/losses.ts';
 import type { LossName } from '../../../engine/graph/types.ts';
 
@@ -18,34 +19,25 @@ const softmaxRows = (z: Float64Array) => {
   return p;
 };
 
-/** The loss at logits (or predictions) v, with p the activated output the loss expects. */
+/** The activated output the loss expects at logits (or predictions) v. */
+const activated = (loss: LossName, v: Float64Array): Float64Array =>
+  loss === 'binary_crossentropy'
+    ? v.map(sigmoid)
+    : loss === 'categorical_crossentropy'
+      ? softmaxRows(v)
+      : Float64Array.from(v);
+
+/** The loss at logits (or predictions) v. */
 function lossAt(loss: LossName, v: Float64Array, y: number[]): number {
-  const p =
-    loss === 'binary_crossentropy'
-      ? v.map(sigmoid)
-      : loss === 'categorical_crossentropy'
-        ? softmaxRows(v)
-        : Float64Array.from(v);
-  return lossAndGradient(loss, p, v, y, new Float64Array(v.length), B, K);
+  return lossAndGradient(loss, activated(loss, v), v, y, new Float64Array(v.length), B, K);
 }
 
 function expectGradientMatchesDifferences(loss: LossName, v0: number[], y: number[]) {
   const v = Float64Array.from(v0);
-  const p =
-    loss === 'binary_crossentropy'
-      ? v.map(sigmoid)
-      : loss === 'categorical_crossentropy'
-        ? softmaxRows(v)
-        : Float64Array.from(v);
   const grad = new Float64Array(v.length);
-  lossAndGradient(loss, p, v, y, grad, B, K);
-  const h = 1e-6;
+  lossAndGradient(loss, activated(loss, v), v, y, grad, B, K);
   for (let i = 0; i < v.length; i++) {
-    const up = Float64Array.from(v);
-    const down = Float64Array.from(v);
-    up[i] = v[i]! + h;
-    down[i] = v[i]! - h;
-    const numeric = (lossAt(loss, up, y) - lossAt(loss, down, y)) / (2 * h);
+    const numeric = centralDifference(v, i, 1e-6, () => lossAt(loss, v, y));
     expect(grad[i], `${loss} ∂/∂v[${i}]`).toBeCloseTo(numeric, 7);
   }
 }
