@@ -6,7 +6,7 @@
 import type { EngineApi } from '../../../engine/api.ts';
 import { desktopErrorText, errorText, t } from '../lib/i18n.svelte.ts';
 import type { TemplateName } from '../lib/templates.ts';
-import type { Platform } from '../platform/index.ts';
+import type { PickedFile, Platform } from '../platform/index.ts';
 import type { DataState } from './data.svelte.ts';
 import type { GraphState } from './graph.svelte.ts';
 import { readRecent, rememberRecent } from './recent-projects.ts';
@@ -128,7 +128,7 @@ export class ProjectFiles {
   async open(): Promise<void> {
     const file = await this.#fileCall(() => this.#platform.openFile('project'));
     if (!file) return;
-    if (await this.openText(new TextDecoder().decode(file.bytes))) this.fileToken = file.token ?? null;
+    await this.#openFile(file);
   }
 
   /** Opens a project the platform granted a token for (the desktop's recent files). */
@@ -144,7 +144,7 @@ export class ProjectFiles {
       this.#app.toast('error', t('toast.fileGone'));
       return;
     }
-    if (await this.openText(new TextDecoder().decode(file.bytes))) this.fileToken = token;
+    await this.#openFile({ ...file, token });
   }
 
   /** A file dropped on the window: a project (.json) opens, anything else loads as data. */
@@ -152,8 +152,13 @@ export class ProjectFiles {
     const file = await this.#fileCall(() => this.#platform.droppedFile(dropped));
     if (!file) return;
     if (/\.json$/i.test(file.name)) {
-      if (await this.openText(new TextDecoder().decode(file.bytes))) this.fileToken = file.token ?? null;
+      await this.#openFile(file);
     } else if (await this.#app.data.loadFile(file.name, file.bytes)) await this.#app.dataChanged();
+  }
+
+  /** Opens a project file; once it is open, saving goes back to it where the platform gave a token. */
+  async #openFile(file: PickedFile): Promise<void> {
+    if (await this.openText(new TextDecoder().decode(file.bytes))) this.fileToken = file.token ?? null;
   }
 
   /** Loads a project file's text: graph, data, settings (trained weights continue the run). */
