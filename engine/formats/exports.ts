@@ -4,6 +4,7 @@
  * loaded weights file (`loadWeights`); the writers of each layer kind live in that kind's module.
  */
 import { exportTfjs, TFJS_WEIGHTS_FILE } from './tfjs-export.ts';
+import type { TrainingConfig } from '../train/config.ts';
 import type { LoadedWeights } from './weights-file.ts';
 
 /** One file of an export: its name (no folder) and its contents. */
@@ -12,13 +13,24 @@ export interface ExportFile {
   data: string | Uint8Array;
 }
 
+/** What an export is written for besides the network. */
+export interface ExportOptions {
+  /** The file-name stem (see `exportStem`). */
+  stem: string;
+  /**
+   * The run's training settings, for formats that carry a training loop (PyTorch); absent when not
+   * known (a weights file alone), and such a format then uses the engine's defaults and says so.
+   */
+  training?: TrainingConfig;
+}
+
 export interface ExportFormat {
   /**
-   * The files written for a network whose file-name stem is `stem` (see `exportStem`), the main one
-   * first (the one a save dialog asks for; the others go beside it under these names, which the main
-   * one refers to). Throws UNSUPPORTED_EXPORT naming the node when the format cannot express it.
+   * The files written for a network, the main one first (the one a save dialog asks for; the others
+   * go beside it under these names, which the main one refers to). Throws UNSUPPORTED_EXPORT naming
+   * the node when the format cannot express it.
    */
-  write(loaded: LoadedWeights, stem: string): ExportFile[];
+  write(loaded: LoadedWeights, options: ExportOptions): ExportFile[];
 }
 
 export const EXPORT_FORMATS = {
