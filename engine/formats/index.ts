@@ -10,3 +10,5 @@ export type { LayerValues, LoadedParameters } from './model-codec.ts';
 export type { StoredLayer } from './schema-model.ts';
 export { exportTfjs, TFJS_WEIGHTS_FILE } from './tfjs-export.ts';
 export type { TfjsWeightSpec } from './tfjs-export.ts';
+export { formatKerasSummary, kerasShape, kerasSummary } from './keras-summary.ts';
+export type { KerasShape, KerasSummary, KerasSummaryRow } from './keras-summary.ts';

@@ -3,7 +3,10 @@ import { describeTable } from '../../data/describe.ts';
 import { inputWidth, tableLength } from '../../data/types.ts';
 import type { Preprocessing } from '../../data/types.ts';
 import { prepareData } from '../../data/prepare.ts';
+import { formatKerasSummary, kerasSummary } from '../../formats/keras-summary.ts';
+import type { KerasSummary } from '../../formats/keras-summary.ts';
 import { parseProject } from '../../formats/project-file.ts';
+import type { LoadedWeights } from '../../formats/weights-file.ts';
 import { loadWeights } from '../../formats/weights-file.ts';
 import { compileGraph } from '../../graph/compile.ts';
 import type { CompiledGraph } from '../../graph/compile.ts';
@@ -87,7 +90,33 @@ function preprocessingLines(p: Preprocessing, t: Translate): string[] {
   ];
 }
 
-function inspectJson(path: string, text: string, t: Translate): { lines: string[]; json: unknown } {
+/**
+ * The Keras-style summary of a weights file's network, as lines, with the summary itself (null, and
+ * the reason said, when the network has no Keras form).
+ */
+function kerasLines(
+  w: LoadedWeights,
+  t: Translate,
+  lang: Lang,
+): { lines: string[]; keras: KerasSummary | null } {
+  try {
+    const keras = kerasSummary(w);
+    const text = formatKerasSummary(keras)
+      .split('\n')
+      .map((l) => l.trimEnd());
+    return { lines: [t('inspect.keras'), ...text], keras };
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    return { lines: [t('inspect.kerasNone', { problem: formatError(e, lang) })], keras: null };
+  }
+}
+
+function inspectJson(
+  path: string,
+  text: string,
+  t: Translate,
+  lang: Lang,
+): { lines: string[]; json: unknown } {
   // Which loader: a project names its format near the top; anything else goes to the weights loader,
   // which says what the file is if it is neither (never a second full parse just to look).
   if (/"format"\s*:\s*"backprop-studio\/project"/.test(text.slice(0, 65536))) {
@@ -135,6 +164,7 @@ function inspectJson(path: string, text: string, t: Translate): { lines: string[
   }
   const w = inFile(path, () => loadWeights(text));
   const tr = w.metadata.training;
+  const keras = kerasLines(w, t, lang);
   const lines = [
     t('inspect.weights', { path, createdBy: w.metadata.createdBy, createdAt: w.metadata.createdAt }),
     ...(tr
@@ -149,6 +179,7 @@ function inspectJson(path: string, text: string, t: Translate): { lines: string[
     t('inspect.layers'),
     ...layerTable(w.compiled, t),
     ...preprocessingLines(w.preprocessing, t),
+    ...keras.lines,
   ];
   return {
     lines,
@@ -157,6 +188,7 @@ function inspectJson(path: string, text: string, t: Translate): { lines: string[
       parameters: w.compiled.paramCount,
       layers: w.compiled.order.length,
       preprocessing: w.preprocessing,
+      keras: keras.keras,
     },
   };
 }
@@ -216,7 +248,7 @@ export function inspectCommand(argv: string[], io: Io): number {
   const looksJson = path.toLowerCase().endsWith('.json') || head[start] === 0x7b;
   const project = /"format"\s*:\s*"backprop-studio\/project"/.test(new TextDecoder().decode(head));
   const r = looksJson
-    ? inspectJson(path, readText(path, project ? 'project file' : 'weights file'), t)
+    ? inspectJson(path, readText(path, project ? 'project file' : 'weights file'), t, io.lang ?? 'en')
     : inspectCsv(path, t, io.lang ?? 'en');
   io.stdout.write(values.json ? `${JSON.stringify(r.json)}\n` : `${r.lines.join('\n')}\n`);
   return 0;
