@@ -20,7 +20,7 @@ import { createFileService } from './files/service.ts';
 import { createTokenStore } from './files/tokens.ts';
 import { registerIpc, senderInfo } from './ipc.ts';
 import type { Handlers } from './ipc.ts';
-import { desktopLang, desktopTranslator, fileFilters } from './i18n.ts';
+import { desktopLang, desktopTranslator, exportFilters, fileFilters } from './i18n.ts';
 import type { DesktopTranslate } from './i18n.ts';
 import { buildMenuTemplate } from './menu.ts';
 import {
@@ -169,6 +169,7 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
     },
     'files:save-dialog': ([kind, name]) => files.saveDialog(kind, name),
     'files:read': ([token]) => files.read(token),
+    'files:export': ([list]) => files.exportFiles(list),
     'files:write': async ([token, text]) => {
       const h = await files.write(token, text);
       void refreshMenu();
@@ -256,11 +257,13 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
           });
           return r.canceled ? null : (r.filePaths[0] ?? null);
         },
-        save: async ({ kind, defaultPath }) => {
+        save: async ({ kind, filters, defaultPath }) => {
           const r = await dialog.showSaveDialog(win!, {
             title: t(`dialog.save.${kind}`),
-            filters: fileFilters(kind, t),
+            filters: kind === 'export' ? exportFilters(filters, t) : fileFilters(kind, t),
             defaultPath,
+            // Shown by macOS: the files written beside the picked one replace files of the same names.
+            ...(kind === 'export' ? { message: t('dialog.exportMessage') } : {}),
             properties: ['showOverwriteConfirmation'],
           });
           return r.canceled ? null : (r.filePath ?? null);

@@ -15,6 +15,7 @@ export const Channel = {
   saveDialog: 'files:save-dialog',
   read: 'files:read',
   write: 'files:write',
+  exportFiles: 'files:export',
   drop: 'files:drop',
   recentList: 'recent:list',
   recoveryList: 'recovery:list',
@@ -57,6 +58,28 @@ export interface RecentFileName {
 
 export interface OpenedFile extends FileHandle {
   bytes: Uint8Array;
+}
+
+/**
+ * One file of an export as the window sends it: a plain name (no folders) and its contents, text or
+ * bytes. The first file is the one the save dialog asks for; the others are written beside it under
+ * their own names (the first refers to them by name).
+ */
+export interface ExportFileData {
+  name: string;
+  data: string | Uint8Array;
+}
+
+/** What an export may hold: how many files, and the file names main writes beside the one picked. */
+export const EXPORT_LIMITS = {
+  files: 8,
+  /** A name of letters, digits, `_`, `-` and `.`, not starting with a dot, with one of these endings. */
+  extensions: ['json', 'bin', 'onnx', 'py', 'npz', 'txt'],
+} as const;
+
+/** Where an export went: the names written (the picked one first). */
+export interface ExportedFiles {
+  names: string[];
 }
 
 export interface RecoveryEntry {
@@ -138,6 +161,12 @@ export interface ChannelTypes {
   [Channel.saveDialog]: { args: [kind: FileKind, suggestedName: string]; result: FileHandle | null };
   [Channel.read]: { args: [token: string]; result: OpenedFile };
   [Channel.write]: { args: [token: string, text: string]; result: FileHandle };
+  /**
+   * Asks where the first file goes (a save dialog filtered by its extension) and writes every file
+   * there, the others beside it under their names (files of those names are replaced); null when the
+   * person cancels.
+   */
+  [Channel.exportFiles]: { args: [files: ExportFileData[]]; result: ExportedFiles | null };
   /** A dropped file's path, looked up in the preload (never by the window). */
   [Channel.drop]: { args: [path: string]; result: OpenedFile };
   [Channel.recentList]: { args: []; result: RecentFileName[] };
@@ -178,6 +207,8 @@ export interface DesktopBridge {
   readToken(token: string): Promise<OpenedFile | null>;
   /** Saves to `token` (Save) or asks where (Save As, no token, or a token that cannot be written). */
   saveFile(kind: FileKind, suggestedName: string, text: string, token?: string): Promise<FileHandle | null>;
+  /** Exports several files: a save dialog for the first, the others beside it; null when cancelled. */
+  saveFiles(files: ExportFileData[]): Promise<ExportedFiles | null>;
   /** Recent files by name (the native menu opens them; a name grants nothing). */
   recentFiles(): Promise<RecentFileName[]>;
   /** Commands from the native menu; `open-recent` comes with the file it granted. */

@@ -25,3 +25,8 @@ export const desktopLang = (locale: string | undefined): Lang => langFromLocale(
 export function fileFilters(kind: FileKind, t: DesktopTranslate): FileFilter[] {
   return FILTERS[kind].map((f) => ({ ...f, name: t(`dialog.filter.${kind}`) }));
 }
+
+/** An export's filter (the extension of the file the dialog asks for), named in the user's language. */
+export function exportFilters(filters: FileFilter[], t: DesktopTranslate): FileFilter[] {
+  return filters.map((f) => ({ ...f, name: t('dialog.filter.export', { ext: f.name }) }));
+}

@@ -5,7 +5,7 @@
  */
 import type { IpcMainInvokeEvent } from 'electron';
 import { z } from 'zod';
-import { Channel, FILE_KINDS } from './contract.ts';
+import { Channel, EXPORT_LIMITS, FILE_KINDS } from './contract.ts';
 import type { ChannelArgs, ChannelResult, IpcErrorCode, IpcErrorParams, IpcResult } from './contract.ts';
 import { FileError, MAX_FILE_BYTES, systemErrorCode } from './files/service.ts';
 import { RECOVERY_ID } from './files/recovery.ts';
@@ -24,6 +24,34 @@ const fileName = z
     'a file name without folders',
   );
 const recoveryId = z.string().regex(RECOVERY_ID);
+/**
+ * An exported file's name, written beside the one the person picked: letters, digits, `_`, `-` and
+ * `.`, not starting with a dot, no `..`, ending in one of the export extensions.
+ */
+const EXPORT_NAME = new RegExp(
+  `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}\\.(${EXPORT_LIMITS.extensions.join('|')})$`,
+);
+const exportName = z
+  .string()
+  .max(128)
+  .refine((n) => EXPORT_NAME.test(n) && !n.includes('..'), 'a plain export file name');
+const byteSize = (d: string | Uint8Array) => (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength);
+const exportFiles = z
+  .array(
+    z
+      .object({
+        name: exportName,
+        data: z.union([text, z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_FILE_BYTES)]),
+      })
+      .strict(),
+  )
+  .min(1)
+  .max(EXPORT_LIMITS.files)
+  .refine(
+    (files) => new Set(files.map((f) => f.name.toLowerCase())).size === files.length,
+    'distinct file names',
+  )
+  .refine((files) => files.reduce((n, f) => n + byteSize(f.data), 0) <= MAX_FILE_BYTES, 'at most 256 MB');
 
 export const argumentSchemas = {
   [Channel.documentState]: z.tuple([z.object({ edited: z.boolean(), title: z.string().max(200) }).strict()]),
@@ -31,6 +59,7 @@ export const argumentSchemas = {
   [Channel.saveDialog]: z.tuple([kind, fileName]),
   [Channel.read]: z.tuple([token]),
   [Channel.write]: z.tuple([token, text]),
+  [Channel.exportFiles]: z.tuple([exportFiles]),
   [Channel.drop]: z.tuple([z.string().min(1).max(4096)]),
   [Channel.recentList]: z.tuple([]),
   [Channel.recoveryList]: z.tuple([]),

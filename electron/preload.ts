@@ -75,6 +75,7 @@ const bridge: DesktopBridge = {
     const target = await call(Channel.saveDialog, kind, suggestedName);
     return target ? call(Channel.write, target.token, text) : null;
   },
+  saveFiles: (files) => call(Channel.exportFiles, files),
   recentFiles: () => call(Channel.recentList),
   onMenu: (listener) => subscribe(RendererEvent.menuCommand, listener),
   async droppedFile(file) {

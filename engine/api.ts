@@ -8,6 +8,7 @@ import type { ColumnSummary } from './data/describe.ts';
 import type { Prediction } from './data/apply.ts';
 import type { BuiltinInfo } from './data/builtin.ts';
 import type { Preprocessing, RowTable, Task } from './data/types.ts';
+import type { ExportFile, ExportFormatId } from './formats/exports.ts';
 import type { ProjectFile } from './formats/project-file.ts';
 import type { NodePosition, ProjectData } from './formats/schema-project.ts';
 import type { EngineErrorInfo, Result } from './errors.ts';
@@ -25,6 +26,7 @@ import type { MethodComparison } from './explain/methods.ts';
 import type { StepTrace } from './explain/trace-types.ts';
 
 export type { Result } from './errors.ts';
+export type { ExportFile, ExportFormatId } from './formats/exports.ts';
 export const API_VERSION = 1;
 export const ENGINE_VERSION = '0.1.0';
 
@@ -325,6 +327,11 @@ export interface EngineApi {
   /** Confusion matrix (classification) or predicted against actual (regression). */
   results(): Promise<Result<ResultsSummary>>;
   exportWeights(name?: string): Promise<Result<string>>;
+  /**
+   * The run's network in an export format (see engine/formats/exports.ts): its files, the main one
+   * first, named from `name`. UNSUPPORTED_EXPORT names a block the format cannot express.
+   */
+  exportModel(format: ExportFormatId, name?: string): Promise<Result<ExportFile[]>>;
   /** Checks a weights file and says what is in it. */
   inspectWeights(text: string): Promise<Result<WeightsSummary>>;
   /** A project file (text) from the app's state plus the run's weights and history, if any. */

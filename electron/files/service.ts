@@ -7,6 +7,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import type {
+  ExportedFiles,
+  ExportFileData,
   FileHandle,
   FileKind,
   IpcErrorCode,
@@ -65,10 +67,10 @@ export function kindOfDroppedFile(path: string): FileKind | null {
   return null;
 }
 
-/** The native dialogs, as main provides them (tests pass fakes). */
+/** The native dialogs, as main provides them (tests pass fakes). `export` saves an exported model. */
 export interface Dialogs {
   open(o: { kind: FileKind; filters: FileFilter[]; defaultPath?: string }): Promise<string | null>;
-  save(o: { kind: FileKind; filters: FileFilter[]; defaultPath: string }): Promise<string | null>;
+  save(o: { kind: FileKind | 'export'; filters: FileFilter[]; defaultPath: string }): Promise<string | null>;
 }
 
 export interface FileServiceOptions {
@@ -85,6 +87,11 @@ export interface FileService {
   saveDialog(kind: FileKind, suggestedName: string): Promise<FileHandle | null>;
   read(token: string): Promise<OpenedFile>;
   write(token: string, text: string): Promise<FileHandle>;
+  /**
+   * An export: a save dialog for the first file (filtered by its extension), the others written beside
+   * it under their names (checked by the IPC schema: plain names); null when cancelled.
+   */
+  exportFiles(files: ExportFileData[]): Promise<ExportedFiles | null>;
   drop(path: string): Promise<OpenedFile>;
   /** The recent files that still exist, newest first, by name only: nothing is granted. */
   recent(): Promise<RecentFileName[]>;
@@ -175,6 +182,34 @@ export function createFileService(o: FileServiceOptions): FileService {
       lastDir = dirname(g.path);
       if (g.kind === 'project') await remember(g.path, g.kind);
       return handle(token);
+    },
+    async exportFiles(files) {
+      const [main, ...others] = files;
+      if (!main || files.some((f) => basename(f.name) !== f.name)) throw new FileError('BAD_ARGUMENT');
+      const ext = extname(main.name).slice(1);
+      const path = await o.dialogs.save({
+        kind: 'export',
+        filters: [{ name: ext.toUpperCase(), extensions: [ext] }],
+        defaultPath: join(lastDir, main.name),
+      });
+      if (!path) return null;
+      const dir = dirname(path);
+      const picked = basename(path);
+      // The picked name must not be one the other files take (one would overwrite the other).
+      if (others.some((f) => f.name.toLowerCase() === picked.toLowerCase()))
+        throw new FileError('NOT_WRITABLE', { name: picked });
+      const size = files.reduce((n, f) => n + Buffer.byteLength(f.data), 0);
+      if (size > maxBytes) throw new FileError('FILE_TOO_LARGE', { name: picked, mb: maxBytes >> 20 });
+      // The files the main one refers to first, so that it never names a file not yet written.
+      for (const f of [...others, { ...main, name: picked }]) {
+        try {
+          await writeFileAtomic(join(dir, f.name), f.data, { backup: false });
+        } catch (e) {
+          throw new FileError('WRITE_FAILED', { name: f.name, errno: errno(e) });
+        }
+      }
+      lastDir = dir;
+      return { names: [picked, ...others.map((f) => f.name)] };
     },
     async drop(path) {
       if (!isAbsolute(path) || path.includes('\0')) throw new FileError('BAD_ARGUMENT');

@@ -7,8 +7,11 @@ import type { ProjectRequest } from '../api.ts';
 import { EngineError, fail } from '../errors.ts';
 import { createProject, parseProject, projectParameters, serializeProject } from '../formats/project-file.ts';
 import { exportWeights, loadWeights, serializeWeights } from '../formats/weights-file.ts';
+import { EXPORT_FORMATS, exportStem, isExportFormat } from '../formats/exports.ts';
+import type { ExportFile, ExportFormat } from '../formats/exports.ts';
 import type { MetricsStore } from '../metrics/store.ts';
 import type { Run } from '../train/run-setup.ts';
+import type { TrainingConfig } from '../train/config.ts';
 import type { EpochMetrics, Trainer } from '../train/trainer.ts';
 import { historyColumns, restoredEpochs } from './project.ts';
 
@@ -37,6 +40,24 @@ export function weightsText(r: Run, name: unknown): string {
     metadata: { ...(typeof name === 'string' && name ? { name: name.slice(0, 200) } : {}), training },
   });
   return serializeWeights(file);
+}
+
+/**
+ * The run exported in one of the export formats (`format` is checked: it comes from another process):
+ * its files, the main one first, named from `name`'s stem; the run's training settings go with it for
+ * the formats that write a training loop.
+ */
+export function exportFiles(
+  r: Run & { request: { training: TrainingConfig } },
+  format: unknown,
+  name: unknown,
+): ExportFile[] {
+  if (!isExportFormat(format))
+    fail('BAD_REQUEST', 'request.unknownExportFormat', { format: String(format).slice(0, 40) });
+  const text = typeof name === 'string' ? name : undefined;
+  const loaded = loadWeights(weightsText(r, text));
+  const writer: ExportFormat = EXPORT_FORMATS[format];
+  return writer.write(loaded, { stem: exportStem(text), training: r.request.training });
 }
 
 /**

@@ -27,7 +27,7 @@ import { summarizeResults } from './results.ts';
 import * as req from './requests.ts';
 import { parseProjectRequest } from './project.ts';
 import { compileFirst, compileSummary } from './graph-check.ts';
-import { loadInit, projectText, resumeFrom, weightsText } from './run-files.ts';
+import { exportFiles, loadInit, projectText, resumeFrom, weightsText } from './run-files.ts';
 import { errorInfo, settle } from './settle.ts';
 
 export interface ServiceOptions {
@@ -350,6 +350,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
         return summarizeResults(r.trainer, data, r.prepared.preprocessing);
       }),
     exportWeights: async (name) => settle(() => weightsText(needRun(), name)),
+    exportModel: async (format, name) => settle(() => exportFiles(needRun(), format, name)),
     inspectWeights: async (text) =>
       settle(() => {
         const w = loadWeights(text);

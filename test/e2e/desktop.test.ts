@@ -24,8 +24,8 @@ const app = useApp();
 
 /** What the stand-in records for the test (`window.__shell`), and how the test scripts failures. */
 interface Shell {
-  saves: { kind: FileKind; name: string; token: string | null; size: number }[];
-  asked: FileKind[];
+  saves: { kind: FileKind | 'export'; name: string; token: string | null; size: number }[];
+  asked: (FileKind | 'export')[];
   documents: DocumentState[];
   engines: number;
   worker: { terminate(): void } | null;
@@ -99,6 +99,14 @@ function installStandIn({ workerUrl, portMessage, errorPrefix }: StandInOptions)
       if (shell.saveCancelled) return null;
       shell.saves.push({ kind, name, token: token ?? null, size: text.length });
       return { token: `token-${shell.saves.length}`, name, kind };
+    },
+    async saveFiles(files) {
+      shell.asked.push('export');
+      if (shell.saveError) throw failure(shell.saveError.code, shell.saveError.params);
+      if (shell.saveCancelled) return null;
+      const size = files.reduce((n, f) => n + f.data.length, 0);
+      shell.saves.push({ kind: 'export', name: files.map((f) => f.name).join(' '), token: null, size });
+      return { names: files.map((f) => f.name) };
     },
     async recentFiles() {
       return [];

@@ -44,6 +44,7 @@ describe('preload', () => {
       openFile: true,
       readToken: true,
       saveFile: true,
+      saveFiles: true,
       recentFiles: true,
       onMenu: true,
       droppedFile: true,
@@ -89,6 +90,19 @@ describe('preload', () => {
     bridge.onMenu(menu);
     fire(RendererEvent.menuCommand, 'open-recent', { token: 't', name: 'a.bps.json', kind: 'project' });
     expect(menu).toHaveBeenCalledWith('open-recent', { token: 't', name: 'a.bps.json', kind: 'project' });
+  });
+
+  it('sends an export to main in one call, and passes a refusal on as a bridge error', async () => {
+    const files = [
+      { name: 'model.json', data: '{}' },
+      { name: 'group1-shard1of1.bin', data: new Uint8Array([1, 2]) },
+    ];
+    e.ipcRenderer.invoke.mockResolvedValueOnce(ok({ names: ['m.json', 'group1-shard1of1.bin'] }));
+    await expect(bridge.saveFiles(files)).resolves.toEqual({ names: ['m.json', 'group1-shard1of1.bin'] });
+    expect(e.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channel.exportFiles, files);
+    e.ipcRenderer.invoke.mockResolvedValueOnce(fail('WRITE_FAILED', { name: 'm.json', errno: 'ENOSPC' }));
+    const error = await bridge.saveFiles(files).catch((x: unknown) => x);
+    expect(desktopFailure(error)).toMatchObject({ code: 'WRITE_FAILED', params: { errno: 'ENOSPC' } });
   });
 
   it('opens and reads files by token; a forgotten token reads as null', async () => {

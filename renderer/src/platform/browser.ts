@@ -26,8 +26,12 @@ export function browserPlatform(): Platform {
     spawnEngine: spawnWebWorker,
     openFile: (kind) => pickFile(ACCEPT[kind]),
     saveFile(kind, name, text) {
-      downloadText(name, text, MIME[kind]);
+      download(name, text, MIME[kind]);
       return Promise.resolve({ name });
+    },
+    saveFiles(files) {
+      for (const f of files) download(f.name, f.data, exportType(f.name));
+      return Promise.resolve(files.map((f) => f.name));
     },
     readToken: () => Promise.resolve(null),
     async droppedFile(file) {
@@ -59,9 +63,17 @@ function spawnWebWorker(): HostProcess {
   };
 }
 
+/** The media type of an exported file, from its name. */
+function exportType(name: string): string {
+  if (name.endsWith('.json')) return 'application/json';
+  if (name.endsWith('.py')) return 'text/x-python';
+  if (name.endsWith('.txt')) return 'text/plain';
+  return 'application/octet-stream';
+}
+
 /** Saves by downloading: the browser puts the file where it puts downloads. */
-function downloadText(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+function download(name: string, data: string | Uint8Array, type: string): void {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;

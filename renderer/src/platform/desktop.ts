@@ -25,6 +25,7 @@ export function desktopPlatform(bridge: DesktopBridge): Platform {
     spawnEngine: () => spawnDesktopHost(bridge),
     openFile: (kind) => bridge.openFile(kind),
     saveFile: (kind, name, text, token) => bridge.saveFile(kind, name, text, token),
+    saveFiles: async (files) => (await bridge.saveFiles(files))?.names ?? null,
     readToken: (token) => bridge.readToken(token),
     async droppedFile(file): Promise<PickedFile> {
       // A file the shell refuses (not a CSV, project or weights file; too large) rejects here; one whose

@@ -6,6 +6,7 @@
  */
 import type { HostProcess } from '../../../engine/host/client.ts';
 import type { DocumentState, FileKind, MenuCommand } from '../../../electron/contract.ts';
+import type { ExportFile } from '../../../engine/formats/exports.ts';
 
 export type { FileKind, MenuCommand } from '../../../electron/contract.ts';
 
@@ -43,6 +44,12 @@ export interface Platform {
    * or a download in the browser). Null when cancelled; rejects when it could not be written.
    */
   saveFile(kind: FileKind, suggestedName: string, text: string, token?: string): Promise<SavedFile | null>;
+  /**
+   * Saves the files of an export: where the person says for the first (a save dialog on the desktop,
+   * which writes the others beside it under their names; downloads in the browser). The names saved
+   * (the first as the person named it), or null when cancelled; rejects when they could not be written.
+   */
+  saveFiles(files: ExportFile[]): Promise<string[] | null>;
   /** A file granted earlier (the desktop's recent files); null when it is gone. */
   readToken(token: string): Promise<PickedFile | null>;
   /** A file dropped on the window; rejects when the platform refuses it (not a kind it opens, too large). */
