@@ -1,5 +1,6 @@
 /** backprop-studio: train, predict, init, inspect and export from a terminal. Exit 0 ok, 2 bad input, 1 a bug. */
 import { EngineError } from '../errors.ts';
+import { EXPORT_FORMAT_IDS } from '../formats/exports.ts';
 import { nodeThreads } from '../host/node-threads.ts';
 import { formatError } from '../i18n.ts';
 import type { Lang } from '../i18n.ts';
@@ -53,7 +54,7 @@ export function main(argvIn: string[], ioIn: Io): number {
   }
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(t('help.main', { version: VERSION }));
+    io.stdout.write(t('help.main', { version: VERSION, formats: EXPORT_FORMAT_IDS.join(', ') }));
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {

@@ -1,6 +1,10 @@
 /** `train`: data + network (project, weights file to continue, or --layers) → trained weights file. */
 import { EngineError } from '../../errors.ts';
-import { exportWeights, serializeWeights } from '../../formats/weights-file.ts';
+import { basename, dirname, join } from 'node:path';
+import { EXPORT_FORMAT_IDS, exportStem } from '../../formats/exports.ts';
+import type { ExportFormatId } from '../../formats/exports.ts';
+import { exportWeights, loadWeights, serializeWeights } from '../../formats/weights-file.ts';
+import type { WeightsFile } from '../../formats/weights-file.ts';
 import { OPTIMIZERS, TRAINING_LIMITS } from '../../train/config.ts';
 import type { TrainingConfig } from '../../train/config.ts';
 import type { EpochMetrics } from '../../train/trainer.ts';
@@ -10,13 +14,22 @@ import type { Io } from '../io-types.ts';
 import { translator } from '../i18n.ts';
 import type { Translate } from '../i18n.ts';
 import { checkWritable, UsageError, writeAtomic } from '../io.ts';
+import {
+  checkDestination,
+  exportDestination,
+  exportFiles,
+  exportFormatOption,
+  writeExport,
+} from '../export-files.ts';
+import type { ExportDestination } from '../export-files.ts';
 import { formatError } from '../../i18n.ts';
 import { createProgress } from '../progress.ts';
 import { networkHelp, NETWORK_OPTIONS, resolveNetwork, weightsMetadata } from './network.ts';
 import { DATA_OPTIONS, dataMapping, namingFiles, readData } from './data-options.ts';
 
 /** `train --help`. */
-export const trainHelp = (t: Translate) => t('help.train', { network: networkHelp(t, true) });
+export const trainHelp = (t: Translate) =>
+  t('help.train', { network: networkHelp(t, true), formats: EXPORT_FORMAT_IDS.join(' | ') });
 
 const OPTIONS = {
   ...NETWORK_OPTIONS,
@@ -30,7 +43,13 @@ const OPTIONS = {
   'no-shuffle': { type: 'boolean' },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  export: { type: 'string' },
+  'export-out': { type: 'string' },
 } as const;
+
+/** The folder an export goes to when --export-out is not given: `<W>-<format>` beside W.json. */
+export const defaultExportOut = (out: string, format: ExportFormatId) =>
+  join(dirname(out), `${exportStem(basename(out))}-${format}`);
 
 export function trainCommand(argv: string[], io: Io): number {
   const t = translator(io.lang);
@@ -39,6 +58,10 @@ export function trainCommand(argv: string[], io: Io): number {
   if (!out) throw new UsageError('usage.trainOutRequired');
   // Where the weights go is checked before anything is read or trained.
   checkWritable(out);
+  const exportFormat = v.export === undefined ? undefined : exportFormatOption('export', v.export);
+  const exportOut = v['export-out'] as string | undefined;
+  if (exportOut !== undefined && exportFormat === undefined)
+    throw new UsageError('usage.exportOutNeedsExport');
   const net = resolveNetwork(v);
   const base: TrainingConfig = net.training;
   const optimizerName = choice('optimizer', v.optimizer, OPTIMIZERS) ?? base.optimizer.name;
@@ -75,6 +98,32 @@ export function trainCommand(argv: string[], io: Io): number {
       threads: io.threads ?? null,
     }),
   );
+  const weightsFile = (): WeightsFile =>
+    exportWeights({
+      graph,
+      parameters: new Map(trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }])),
+      preprocessing: prepared.preprocessing,
+      metadata: weightsMetadata(trainer.history),
+    });
+  // The export is made once from the initial weights, so that a network the format cannot express
+  // or a destination that cannot be written is refused before training.
+  const exportPlan = (
+    file: WeightsFile,
+  ): { files: ReturnType<typeof exportFiles>; dest: ExportDestination } => {
+    const format = exportFormat!;
+    const files = exportFiles(
+      format,
+      loadWeights(serializeWeights(file)),
+      {
+        stem: exportStem(basename(out)),
+        training: config,
+      },
+      net.file,
+    );
+    return { files, dest: exportDestination(format, files, exportOut ?? defaultExportOut(out, format)) };
+  };
+  const readFiles = [out, ...(net.file ? [net.file] : []), ...(typeof v.data === 'string' ? [v.data] : [])];
+  if (exportFormat) checkDestination(exportPlan(weightsFile()).dest, readFiles, false);
   const target = prepared.preprocessing.target;
   const counts = {
     rows: train.n,
@@ -98,18 +147,21 @@ export function trainCommand(argv: string[], io: Io): number {
   trainer.dispose();
   const last: EpochMetrics | undefined = trainer.history.at(-1);
 
-  const file = exportWeights({
-    graph,
-    parameters: new Map(trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }])),
-    preprocessing: prepared.preprocessing,
-    metadata: weightsMetadata(trainer.history),
-  });
+  const file = weightsFile();
   writeAtomic(out, serializeWeights(file));
+  const exported = () => {
+    if (!exportFormat) return '';
+    const { files, dest } = exportPlan(file);
+    const written = writeExport(dest, files, readFiles);
+    return `${t('train.exported', { format: exportFormat, files: written.join(', ') })}\n`;
+  };
   if (failure) {
     io.stderr.write(`${formatError(failure, io.lang ?? 'en')}\n${t('train.wroteLastGood', { out })}\n`);
+    io.stderr.write(exported());
     return 2;
   }
   io.stderr.write(`${t('train.wrote', { out })}\n`);
+  io.stderr.write(exported());
   if (v.json) {
     const samplesPerSecond = seconds > 0 ? (trainer.epoch * train.n) / seconds : null;
     const summary: Record<string, number | null> = {
