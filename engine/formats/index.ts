@@ -10,5 +10,15 @@ export type { LayerValues, LoadedParameters } from './model-codec.ts';
 export type { StoredLayer } from './schema-model.ts';
 export { exportTfjs, TFJS_WEIGHTS_FILE } from './tfjs-export.ts';
 export type { TfjsWeightSpec } from './tfjs-export.ts';
+export {
+  exportOnnx,
+  ONNX_INPUT,
+  ONNX_IR_VERSION,
+  ONNX_METADATA,
+  ONNX_OPSET,
+  ONNX_OUTPUT,
+  onnxInputColumns,
+} from './onnx-export.ts';
+export type { OnnxInputColumn } from './onnx-export.ts';
 export { formatKerasSummary, kerasShape, kerasSummary } from './keras-summary.ts';
 export type { KerasShape, KerasSummary, KerasSummaryRow } from './keras-summary.ts';

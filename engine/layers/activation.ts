@@ -10,6 +10,7 @@ import type { ActivationNode } from '../graph/types.ts';
 import { bindActivation } from '../kernels/kernel-sets.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
+import { onnxActivation } from './onnx-parts.ts';
 import {
   activationFields,
   activationSteps,
@@ -24,6 +25,7 @@ import {
   parameterFree,
   PLAIN_CACHE,
 } from './parts.ts';
+import { torchActivation } from './pytorch-parts.ts';
 
 /** Binds f and f′ to the node's buffers (once, when the model is made). */
 export function activationBind(s: NodeState): void {
@@ -82,6 +84,13 @@ export const activation: LayerKind<ActivationNode> = {
     if (!act) return null;
     // Leaky ReLU is its own layer; a linear Activation before it would only copy.
     return act.after.length ? act.after : [{ className: 'Activation', config: { activation: act.name } }];
+  },
+  pytorch: (n, { inputs }) => ({ value: inputs[0]!, activation: torchActivation(n) }),
+  onnx(n, ctx) {
+    const x = ctx.inputs[0]!;
+    const a = onnxActivation(n, x, ctx);
+    // Linear writes no operator; an Identity keeps the block in the graph under its name.
+    return a === x ? ctx.op('Identity', [x]) : a;
   },
 
   tangent(s, B, tangentOf, t) {

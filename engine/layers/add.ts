@@ -55,6 +55,9 @@ export const add: LayerKind<AddNode> = {
     return out;
   },
   tfjs: () => [{ className: 'Add', config: {} }],
+  pytorch: (_n, { inputs }) => ({ value: inputs.join(' + ') }),
+  // ONNX's Add takes two: ((a + b) + c) + …, summed in our order.
+  onnx: (_n, ctx) => ctx.inputs.slice(1).reduce((sum, x) => ctx.op('Add', [sum, x]), ctx.inputs[0]!),
   cache: PLAIN_CACHE,
   forward: addForward,
   backward: addBackward,

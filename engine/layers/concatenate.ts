@@ -55,6 +55,8 @@ export const concatenate: LayerKind<ConcatenateNode> = {
     return out;
   },
   tfjs: () => [{ className: 'Concatenate', config: { axis: -1 } }],
+  pytorch: (_n, { inputs }) => ({ value: `torch.cat([${inputs.join(', ')}], dim=1)` }),
+  onnx: (_n, ctx) => ctx.op('Concat', ctx.inputs, { axis: { int: -1 } }),
   cache: PLAIN_CACHE,
   forward: concatForward,
   backward: concatBackward,

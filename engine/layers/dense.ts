@@ -16,6 +16,7 @@ import { bindActivation, bindDense } from '../kernels/kernel-sets.ts';
 import type { DenseProducts, Pass, StepRecorder } from '../kernels/kernel-sets.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
+import { onnxActivation } from './onnx-parts.ts';
 import {
   activationFields,
   activationSteps,
@@ -29,6 +30,7 @@ import {
   named,
   nodeSchema,
 } from './parts.ts';
+import { torchActivation } from './pytorch-parts.ts';
 
 /** The layer's products bound to its buffers and its current kernels. */
 function productsOf(s: NodeState): DenseProducts {
@@ -182,6 +184,17 @@ export const dense: LayerKind<DenseNode> = {
       },
       ...act.after,
     ];
+  },
+  pytorch: (n, { name, inputs, width, inputWidths }) => ({
+    module: `nn.Linear(${inputWidths[0]!}, ${width}${n.useBias ? '' : ', bias=False'})`,
+    weights: n.useBias ? ['kernel', 'bias'] : ['kernel'],
+    value: `self.${name}(${inputs[0]!})`,
+    activation: torchActivation(n),
+  }),
+  // Gemm: x·W + b with W [nIn, units] as ours, then the activation.
+  onnx(n, ctx) {
+    const weights = n.useBias ? [ctx.param('kernel'), ctx.param('bias')] : [ctx.param('kernel')];
+    return onnxActivation(n, ctx.op('Gemm', [ctx.inputs[0]!, ...weights]), ctx);
   },
 
   tangent(s, B, tangentOf, t, kernels) {

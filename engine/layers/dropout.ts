@@ -17,6 +17,7 @@ import {
   parameterFree,
   PLAIN_CACHE,
 } from './parts.ts';
+import { pyFloat } from './pytorch-parts.ts';
 
 export function dropoutForward(s: NodeState, ctx: RunContext): void {
   const rate = (s.node as DropoutNode).rate;
@@ -60,6 +61,13 @@ export const dropout: LayerKind<DropoutNode> = {
   outputWidth: inputWidth,
   // Off at inference, as ours.
   tfjs: (n) => [{ className: 'Dropout', config: { rate: n.rate } }],
+  // nn.Dropout is inverted dropout too: off in eval mode.
+  pytorch: (n, { name, inputs }) => ({
+    module: `nn.Dropout(p=${pyFloat(n.rate)})`,
+    value: `self.${name}(${inputs[0]!})`,
+  }),
+  // Inference only: the identity.
+  onnx: (_n, ctx) => ctx.op('Identity', ctx.inputs),
   cache: { ...PLAIN_CACHE, mask: true },
   forward: dropoutForward,
   backward: dropoutBackward,

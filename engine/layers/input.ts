@@ -47,6 +47,10 @@ export const input: LayerKind<InputNode> = {
       config: { batch_input_shape: [null, width], dtype: 'float32', sparse: false },
     },
   ],
+  // The features are forward's argument.
+  pytorch: () => ({ value: null }),
+  // The features after the preprocessing nodes, under the node's name.
+  onnx: (_n, ctx) => ctx.op('Identity', ctx.inputs),
   cache: { ...PLAIN_CACHE, gradient: false },
   forward: nothing,
   backward: nothing,

@@ -99,6 +99,58 @@ export interface TfjsContext {
   inputs: readonly number[];
 }
 
+/** What the PyTorch writer gives a kind: the node's Python name, its inputs' variables and the widths. */
+export interface TorchContext {
+  /** The node's attribute on the nn.Module and its variable in `forward` (a Python identifier). */
+  name: string;
+  /** Its inputs' variables in `forward`, in `node.inputs` order. */
+  inputs: readonly string[];
+  /** Its output width and its inputs' widths. */
+  width: number;
+  inputWidths: readonly number[];
+}
+
+/** One node's piece of a PyTorch nn.Module (engine/formats/pytorch-export.ts names and wires it). */
+export interface TorchPiece {
+  /** The module `__init__` creates as `self.<name>` (`nn.Linear(4, 8)`, `nn.Dropout(p=0.2)`), if any. */
+  module?: string;
+  /**
+   * The node's parameters that module holds, loaded as its `weight` (our kernel [nIn, units],
+   * transposed to nn.Linear's [units, nIn]) and its `bias`.
+   */
+  weights?: readonly ('kernel' | 'bias')[];
+  /**
+   * The node's value before its activation as a Python expression of its inputs' variables
+   * (`self.hidden(x)`, `a + b`); null when the node is its single input's value (the output), or the
+   * model's input (`forward`'s argument).
+   */
+  value: string | null;
+  /** Its activation applied to an expression (`torch.tanh(z)`); absent or null for none. */
+  activation?: ((z: string) => string) | null;
+}
+
+/** An attribute of an ONNX node: a float (LeakyRelu's `alpha`) or an integer (Softmax's `axis`). */
+export type OnnxAttribute = { float: number } | { int: number };
+
+/**
+ * What the ONNX writer gives a kind (engine/formats/onnx-export.ts names and wires what it writes):
+ * the values its node reads, the widths, and how to write ONNX nodes (default domain, opset 13).
+ */
+export interface OnnxContext {
+  /**
+   * The names of its inputs' values, in `node.inputs` order; for the input node, the one value it
+   * stands for: the graph's features after the preprocessing nodes.
+   */
+  inputs: readonly string[];
+  /** Its output width and its inputs' widths. */
+  width: number;
+  inputWidths: readonly number[];
+  /** Appends an ONNX node of operator `opType` reading the values `inputs`; returns its output's name. */
+  op(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, OnnxAttribute>>): string;
+  /** The name of one of the node's parameters, written as an initializer: kernel [nIn, units], bias [units]. */
+  param(which: 'kernel' | 'bias'): string;
+}
+
 export interface LayerKind<N extends GraphNode = GraphNode> {
   type: N['type'];
   /** Inputs it takes: [min, max]. */
@@ -160,6 +212,17 @@ export interface LayerKind<N extends GraphNode = GraphNode> {
    * output); null when its settings cannot be expressed (the exporter then fails naming the node).
    */
   tfjs(node: N, ctx: TfjsContext): readonly KerasLayer[] | null;
+  /**
+   * The node as ONNX nodes, written in order with `ctx.op` from its inputs' values; returns the name
+   * of the value that is the node's output (its input's, writing nothing, for the output node). Every
+   * setting can be expressed.
+   */
+  onnx(node: N, ctx: OnnxContext): string;
+  /**
+   * The node's piece of a PyTorch nn.Module: the module `__init__` creates, the weights it loads, and
+   * its value in `forward` from its inputs' variables (every setting can be expressed).
+   */
+  pytorch(node: N, ctx: TorchContext): TorchPiece;
   /** Explainer: the backward event (not asked of the output, which the loss event stands for). */
   backwardEvent(s: NodeState, B: number, base: BackwardBase, lossSteps: ChainStep[][]): BackwardEvent;
 }

@@ -31,6 +31,9 @@ export const output: LayerKind<OutputNode> = {
   outputWidth: inputWidth,
   // The model's outputs are its input's value: no layer of its own.
   tfjs: () => [],
+  pytorch: () => ({ value: null }),
+  // The model's output is its input's value: no operator of its own.
+  onnx: (_n, ctx) => ctx.inputs[0]!,
   cache: { ...PLAIN_CACHE, sharesInput: true },
   // The loss reads its buffers; the walks have nothing to do.
   forward: nothing,

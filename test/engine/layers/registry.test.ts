@@ -50,6 +50,8 @@ const PARTS = [
   'forwardEvent',
   'backwardEvent',
   'tfjs',
+  'onnx',
+  'pytorch',
 ] as const;
 type Missing = Exclude<keyof LayerKind, (typeof PARTS)[number]>;
 const allListed: [Missing] extends [never] ? true : Missing = true;
@@ -124,6 +126,14 @@ function problemsOf(kind: LayerKind): string[] {
   const layers = kind.tfjs(node as never, { width: 2, inputs: node.inputs.map(() => 2) });
   say(Array.isArray(layers), 'its defaults have no TF.js layers');
   for (const l of layers ?? []) say(/^[A-Z][A-Za-z]+$/.test(l.className), `TF.js class ${l.className}`);
+  const torch = kind.pytorch(node as never, {
+    name: 'k',
+    inputs: node.inputs,
+    width: 2,
+    inputWidths: node.inputs.map(() => 2),
+  });
+  say(torch.value === null || typeof torch.value === 'string', 'its PyTorch piece has no value');
+  say(!torch.module || /^nn\.[A-Z]\w*\(.*\)$/.test(torch.module), `PyTorch module ${torch.module}`);
 
   const graph = networkAround(kind);
   const B = 3;
