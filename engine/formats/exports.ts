@@ -4,6 +4,8 @@
  * loaded weights file (`loadWeights`); the writers of each layer kind live in that kind's module.
  */
 import { exportTfjs, TFJS_WEIGHTS_FILE } from './tfjs-export.ts';
+import { exportOnnx } from './onnx-export.ts';
+import { exportPytorch, pytorchFiles } from './pytorch-export.ts';
 import type { TrainingConfig } from '../train/config.ts';
 import type { LoadedWeights } from './weights-file.ts';
 
@@ -43,6 +45,21 @@ export const EXPORT_FORMATS = {
         { name: TFJS_WEIGHTS_FILE, data: weights },
       ];
     },
+  },
+  /** PyTorch training script train_<stem>.py and its weights <stem>_weights.npz beside it. */
+  pytorch: {
+    write(loaded, options) {
+      const { script, weights } = exportPytorch(loaded, options);
+      const names = pytorchFiles(options.stem);
+      return [
+        { name: names.script, data: script },
+        { name: names.weights, data: weights },
+      ];
+    },
+  },
+  /** ONNX model <stem>.onnx: raw feature rows in (the preprocessing is part of the graph). */
+  onnx: {
+    write: (loaded, options) => [{ name: `${options.stem}.onnx`, data: exportOnnx(loaded) }],
   },
 } as const satisfies Record<string, ExportFormat>;
 
