@@ -123,6 +123,15 @@ function rows(name: string, width: number, doc: string): OnnxMessage {
   };
 }
 
+/** An ONNX NodeProto as the exporter builds it (its output renamed once the node's last is known). */
+interface NodeProto {
+  name: string;
+  op_type: string;
+  input: readonly string[];
+  output: string[];
+  attribute: OnnxMessage[];
+}
+
 function attribute(name: string, a: OnnxAttribute): OnnxMessage {
   return 'float' in a ? { name, type: ATTRIBUTE_FLOAT, f: a.float } : { name, type: ATTRIBUTE_INT, i: a.int };
 }
@@ -153,7 +162,7 @@ export function exportOnnx(loaded: LoadedWeights): Uint8Array {
     used.add(name);
     return name;
   };
-  const nodes: OnnxMessage[] = [];
+  const nodes: NodeProto[] = [];
   const initializers: OnnxMessage[] = [];
   /** Appends an operator named `<prefix>/<opType>`, its output value named the same. */
   const write = (
@@ -210,8 +219,8 @@ export function exportOnnx(loaded: LoadedWeights): Uint8Array {
     });
     // The node's last operator writes its value: under the node's id.
     const last = nodes.length > first ? nodes[nodes.length - 1]! : null;
-    if (last && (last.output as string[])[0] === value) {
-      (last.output as string[])[0] = names.get(node.id)!;
+    if (last?.output[0] === value) {
+      last.output[0] = names.get(node.id)!;
       valueOf.set(node.id, names.get(node.id)!);
     } else valueOf.set(node.id, value);
   }
