@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRows } from '../../../engine/data/apply.ts';
+import { decodeOutput, encodeRows } from '../../../engine/data/apply.ts';
 import type { RowTable } from '../../../engine/data/types.ts';
 import { EXPORT_FORMATS } from '../../../engine/formats/exports.ts';
 import { exportWeights, loadWeights, serializeWeights } from '../../../engine/formats/index.ts';
@@ -324,6 +324,28 @@ const CASES: Case[] = [
       seed: 4,
     },
   },
+  {
+    name: 'a regression by mean absolute error (plain SGD, sigmoid hidden layer)',
+    stem: 'housing_mae',
+    table: housing(),
+    mapping: { target: 'price', task: 'regression', missing: 'impute' },
+    graph: {
+      nodes: [
+        { id: 'in', type: 'input', inputs: [], units: 0 },
+        denseNode('hidden', 'in', 6, 'sigmoid', { l2: 0.01 }),
+        denseNode('price', 'hidden', 1, 'linear', { useBias: false }),
+        { id: 'out', type: 'output', inputs: ['price'], loss: 'mae' },
+      ],
+    },
+    epoch: {
+      optimizer: { name: 'sgd', learningRate: 0.05 },
+      batchSize: 5,
+      epochs: 1,
+      validationSplit: 0,
+      shuffle: false,
+      seed: 6,
+    },
+  },
 ];
 
 describe('PyTorch training script export, run in PyTorch', () => {
@@ -343,7 +365,18 @@ describe('PyTorch training script export, run in PyTorch', () => {
         const ours = predictAll(modelFromWeights(loaded.graph, loaded.parameters), encoded.x, encoded.n);
         expect(json.outputs).toHaveLength(c.table.rows.length);
         expectNear(json.outputs.flat(), ours, 'prediction', PREDICTION_RTOL, PREDICTION_ATOL);
-        expect(json.predictions).toHaveLength(c.table.rows.length);
+        // Labels (or values in the target's units) as the app decodes the same outputs.
+        const K = ours.length / encoded.n;
+        const decoded = decodeOutput(loaded.preprocessing, ours, encoded.n, K);
+        if (loaded.preprocessing.target.task === 'regression')
+          expectNear(
+            json.predictions as number[],
+            decoded.map((d) => ('value' in d ? d.value : NaN)),
+            'value',
+            PREDICTION_RTOL,
+            PREDICTION_ATOL,
+          );
+        else expect(json.predictions).toEqual(decoded.map((d) => ('label' in d ? d.label : '')));
       },
       TIMEOUT,
     );
