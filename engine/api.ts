@@ -332,6 +332,8 @@ export interface EngineApi {
    * first, named from `name`. UNSUPPORTED_EXPORT names a block the format cannot express.
    */
   exportModel(format: ExportFormatId, name?: string): Promise<Result<ExportFile[]>>;
+  /** The run's network as Keras's `model.summary()` prints its TensorFlow.js export (text lines). */
+  modelSummary(): Promise<Result<string>>;
   /** Checks a weights file and says what is in it. */
   inspectWeights(text: string): Promise<Result<WeightsSummary>>;
   /** A project file (text) from the app's state plus the run's weights and history, if any. */

@@ -8,6 +8,7 @@ import { EngineError, fail } from '../errors.ts';
 import { createProject, parseProject, projectParameters, serializeProject } from '../formats/project-file.ts';
 import { exportWeights, loadWeights, serializeWeights } from '../formats/weights-file.ts';
 import { EXPORT_FORMATS, exportStem, isExportFormat } from '../formats/exports.ts';
+import { formatKerasSummary, kerasSummary } from '../formats/keras-summary.ts';
 import type { ExportFile, ExportFormat } from '../formats/exports.ts';
 import type { MetricsStore } from '../metrics/store.ts';
 import type { Run } from '../train/run-setup.ts';
@@ -58,6 +59,11 @@ export function exportFiles(
   const loaded = loadWeights(weightsText(r, text));
   const writer: ExportFormat = EXPORT_FORMATS[format];
   return writer.write(loaded, { stem: exportStem(text), training: r.request.training });
+}
+
+/** The run's network as Keras's `model.summary()` prints its TensorFlow.js export. */
+export function modelSummaryText(r: Run): string {
+  return formatKerasSummary(kerasSummary(loadWeights(weightsText(r, undefined))));
 }
 
 /**

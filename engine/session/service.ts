@@ -27,7 +27,14 @@ import { summarizeResults } from './results.ts';
 import * as req from './requests.ts';
 import { parseProjectRequest } from './project.ts';
 import { compileFirst, compileSummary } from './graph-check.ts';
-import { exportFiles, loadInit, projectText, resumeFrom, weightsText } from './run-files.ts';
+import {
+  exportFiles,
+  loadInit,
+  modelSummaryText,
+  projectText,
+  resumeFrom,
+  weightsText,
+} from './run-files.ts';
 import { errorInfo, settle } from './settle.ts';
 
 export interface ServiceOptions {
@@ -351,6 +358,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
       }),
     exportWeights: async (name) => settle(() => weightsText(needRun(), name)),
     exportModel: async (format, name) => settle(() => exportFiles(needRun(), format, name)),
+    modelSummary: async () => settle(() => modelSummaryText(needRun())),
     inspectWeights: async (text) =>
       settle(() => {
         const w = loadWeights(text);

@@ -196,6 +196,13 @@ export async function nextFrames(page: Page): Promise<void> {
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
 }
 
+/** Exports the weights file through the export dialog (Export…, Weights JSON, Export). */
+export async function exportWeightsFile(page: Page): Promise<void> {
+  await byTestId(page, 'export').click();
+  await byTestId(page, 'export-format-weights').check();
+  await byTestId(page, 'export-confirm').click();
+}
+
 /** A block of the canvas, by id. */
 export const flowNode = (page: Page, id: string): Locator =>
   page.locator(`.svelte-flow__node[data-id="${id}"]`);

@@ -18,7 +18,7 @@ import type {
   IpcErrorParams,
 } from '../../electron/contract.ts';
 import type { MessageRef } from '../../engine/i18n.ts';
-import { byTestId, ready, textOf, useApp } from './app.ts';
+import { byTestId, exportWeightsFile, ready, textOf, useApp } from './app.ts';
 
 const app = useApp();
 
@@ -194,7 +194,7 @@ describe('inside the desktop shell', () => {
     await page.evaluate('window.__shell.saveError = null; window.__shell.saveCancelled = true');
     await byTestId(page, 'step').click();
     await expect.poll(() => page.locator('[data-testid="epoch"]').count()).toBeGreaterThan(0);
-    await byTestId(page, 'export-weights').click();
+    await exportWeightsFile(page);
     await expect.poll(() => page.evaluate('window.__shell.asked')).toEqual(['project', 'weights']);
     await page.waitForTimeout(300);
     expect((await toasts(page, 'info')).filter((t) => t.includes('导出'))).toEqual([]);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createProject, serializeProject } from '../../engine/formats/project-file.ts';
 import { loadWeights } from '../../engine/formats/weights-file.ts';
 import { denseNode } from '../../engine/graph/builders.ts';
-import { byTestId, screenshot, textOf, useApp } from './app.ts';
+import { byTestId, exportWeightsFile, screenshot, textOf, useApp } from './app.ts';
 import type { Page } from 'playwright-core';
 
 const app = useApp();
@@ -94,10 +94,7 @@ describe('Inside backprop', () => {
       .poll(() => byTestId(page, 'run-state').getAttribute('data-state'), { timeout: 20_000 })
       .toBe('done');
     // The trained weights, exported before opening the view: the trace must use exactly these.
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      byTestId(page, 'export-weights').click(),
-    ]);
+    const [download] = await Promise.all([page.waitForEvent('download'), exportWeightsFile(page)]);
     const w = loadWeights(await readFile((await download.path())!, 'utf8'));
     const W1 = w.parameters.get('dense1')!;
     const W2 = w.parameters.get('dense2')!;

@@ -13,6 +13,7 @@ import {
   byTestId,
   dataScatter,
   epoch,
+  exportWeightsFile,
   parseShown,
   runState,
   screenshot,
@@ -187,10 +188,7 @@ describe('training on the two spirals', () => {
     await waitForState(page, 'done');
     expect(await valAccuracy(page)).toBeGreaterThan(0.9);
 
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      byTestId(page, 'export-weights').click(),
-    ]);
+    const [download] = await Promise.all([page.waitForEvent('download'), exportWeightsFile(page)]);
     expect(download.suggestedFilename()).toBe('Untitled.weights.json');
     const text = await readFile((await download.path())!, 'utf8');
     const w = loadWeights(text);

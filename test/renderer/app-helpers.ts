@@ -1,6 +1,6 @@
 /** The whole window state (AppState) on the in-process engine, for tests of what a person does. */
 import { vi } from 'vitest';
-import type { EngineApi } from '../../engine/api.ts';
+import type { EngineApi, ExportFile } from '../../engine/api.ts';
 import type { EngineClient } from '../../engine/host/client.ts';
 import { AppState } from '../../renderer/src/state/app.svelte.ts';
 import type { PickedFile, Platform, SavedFile } from '../../renderer/src/platform/index.ts';
@@ -34,6 +34,10 @@ export function inProcessClient(api: EngineApi = createService()): EngineClient 
 /** A platform held in memory: what was saved, the recovery copy, and the files the person will pick next. */
 export interface MemoryPlatform extends Platform {
   saves: { kind: string; name: string; text: string; token?: string }[];
+  /** Exports saved through `saveFiles`, one list of files each. */
+  exports: ExportFile[][];
+  /** The next answers of `saveFiles` (default: saved under the names given; `null`: cancelled). */
+  exportAnswers: (string[] | null | Error)[];
   /** The next answers of the file dialogs (`null`: cancelled; an Error: the platform fails). */
   picks: (PickedFile | null | Error)[];
   /** The next answers of save dialogs (default: saved under the suggested name, token `t<n>`). */
@@ -51,6 +55,8 @@ export function memoryPlatform(): MemoryPlatform {
   const p: MemoryPlatform = {
     kind: 'browser',
     saves: [],
+    exports: [],
+    exportAnswers: [],
     picks: [],
     saveAnswers: [],
     granted: new Map(),
@@ -67,6 +73,12 @@ export function memoryPlatform(): MemoryPlatform {
         if (saved)
           p.saves.push({ kind, name: saved.name, text, ...(saved.token ? { token: saved.token } : {}) });
         return saved;
+      });
+    },
+    saveFiles(files) {
+      return next<string[] | null>(p.exportAnswers, () => files.map((f) => f.name)).then((names) => {
+        if (names) p.exports.push(files);
+        return names;
       });
     },
     readToken: (token) => Promise.resolve(p.granted.get(token) ?? null),

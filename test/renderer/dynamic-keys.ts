@@ -7,6 +7,7 @@ import { ACTIVATIONS, INITIALIZERS, LOSSES } from '../../engine/graph/types.ts';
 import { LAYERS } from '../../engine/layers/registry.ts';
 import { OPTIMIZERS } from '../../engine/train/config.ts';
 import { IPC_ERROR_CODES } from '../../electron/contract.ts';
+import { EXPORT_CHOICES } from '../../renderer/src/lib/export-formats.ts';
 
 const TEMPLATE_NAMES = ['logistic', 'mlp', 'skip'] as const;
 const RUN_STATES = ['idle', 'ready', 'running', 'paused', 'stopped', 'done', 'failed'] as const;
@@ -45,4 +46,8 @@ export const DYNAMIC_KEYS: readonly string[] = [
   ...IPC_ERROR_CODES.map((c) => `desktopError.codes.${c}`),
   ...(['up', 'down', 'left', 'right'] as const).map((d) => `canvas.flow.directions.${d}`),
   ...ERRNOS.map((e) => `desktopError.errno.${e}`),
+  ...EXPORT_CHOICES.flatMap((c) => [
+    `exportDialog.formats.${c}.label`,
+    `exportDialog.formats.${c}.description`,
+  ]),
 ];

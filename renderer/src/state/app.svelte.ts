@@ -17,6 +17,7 @@ import { TrainingState } from './training.svelte.ts';
 import { ExplainState } from './explain.svelte.ts';
 import { EngineRestarts } from './engine-restart.svelte.ts';
 import { ProjectFiles } from './project-files.svelte.ts';
+import { ModelExport } from './model-export.svelte.ts';
 import { Toasts } from './toasts.svelte.ts';
 import type { Toast } from './toasts.svelte.ts';
 
@@ -37,6 +38,8 @@ export class AppState {
   readonly training = new TrainingState(() => this.engine.api);
   readonly explain = new ExplainState(() => this.engine.api);
   readonly files: ProjectFiles;
+  /** The export dialog: the trained network as a weights file, TensorFlow.js, ONNX or PyTorch. */
+  readonly exporter: ModelExport;
   readonly restarts: EngineRestarts;
   readonly #toasts = new Toasts();
   /** Which view the centre shows: the editor with charts, or one step of backprop up close. */
@@ -52,6 +55,7 @@ export class AppState {
         (e) => this.restarts.onEvent(e),
       );
     this.files = new ProjectFiles(this, this.platform);
+    this.exporter = new ModelExport(this);
   }
 
   get api(): EngineApi {

@@ -4,6 +4,7 @@
  * of unsaved work). Files come and go through the platform (browser or desktop), chosen once.
  */
 import type { EngineApi } from '../../../engine/api.ts';
+import { fileStem, weightsFileName } from '../lib/export-formats.ts';
 import { desktopErrorText, errorText, t } from '../lib/i18n.svelte.ts';
 import type { TemplateName } from '../lib/templates.ts';
 import type { PickedFile, Platform } from '../platform/index.ts';
@@ -29,9 +30,6 @@ export interface FilesHost {
   compile(): Promise<void>;
   dataChanged(fitHead?: boolean): Promise<void>;
 }
-
-/** A name safe in any file system, for the file a save or an export suggests. */
-const fileStem = (name: string, fallback: string) => name.replace(/[^\w.-]+/g, '-') || fallback;
 
 export class ProjectFiles {
   readonly #app: FilesHost;
@@ -251,7 +249,7 @@ export class ProjectFiles {
       app.toast('error', r.error.code === 'NO_RUN' ? t('toast.noWeights') : errorText(r.error));
       return;
     }
-    const name = `${fileStem(this.projectName, 'model')}.weights.json`;
+    const name = weightsFileName(this.projectName);
     const saved = await this.#fileCall(() => this.#platform.saveFile('weights', name, r.value));
     if (saved) app.toast('info', t('toast.exported', { name: saved.name }));
   }

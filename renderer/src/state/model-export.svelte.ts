@@ -1,0 +1,158 @@
+/**
+ * The export dialog's state: which format is chosen (remembered in the window's storage), the files it
+ * writes and the Keras-style summary of the network, both asked of the engine when the dialog opens,
+ * and the export itself. A format that cannot express the network (UNSUPPORTED_EXPORT, naming the
+ * block) or a save that fails is told in the dialog, and nothing is written.
+ */
+import type { EngineApi, ExportFile } from '../../../engine/api.ts';
+import type { EngineErrorInfo, Result } from '../../../engine/errors.ts';
+import { isExportChoice, weightsFileName } from '../lib/export-formats.ts';
+import type { ExportChoice } from '../lib/export-formats.ts';
+import { desktopErrorText, errorText, t } from '../lib/i18n.svelte.ts';
+import type { Platform } from '../platform/index.ts';
+import type { Toast } from './toasts.svelte.ts';
+import type { TrainingState } from './training.svelte.ts';
+
+export const EXPORT_FORMAT_KEY = 'backprop-studio:export-format';
+
+/** What an export needs of the window. */
+export interface ExportHost {
+  readonly api: EngineApi;
+  readonly training: TrainingState;
+  readonly staleRun: boolean;
+  readonly platform: Platform;
+  readonly files: { readonly projectName: string };
+  toast(kind: Toast['kind'], text: string): void;
+}
+
+/** localStorage where there is one; storage refused or missing remembers nothing. */
+const storage = () => (globalThis as { localStorage?: Storage }).localStorage;
+
+function storedChoice(): ExportChoice {
+  try {
+    const v = storage()?.getItem(EXPORT_FORMAT_KEY);
+    return isExportChoice(v) ? v : 'weights';
+  } catch {
+    return 'weights';
+  }
+}
+
+export class ModelExport {
+  readonly #app: ExportHost;
+  /** The dialog is showing. */
+  open = $state(false);
+  format = $state<ExportChoice>(storedChoice());
+  /** The names of the files the chosen format writes (null while the engine is asked, or it cannot). */
+  names = $state.raw<string[] | null>(null);
+  /** The network as Keras's model.summary() prints it; null when there is none (no run, or no TF.js export). */
+  summary = $state<string | null>(null);
+  /** An export is being written. */
+  busy = $state(false);
+  /** Why the last preview or export failed, in the current language (read in markup, it follows a language switch). */
+  #problem = $state.raw<(() => string) | null>(null);
+  /** Answers to an older choice are dropped. */
+  #asked = 0;
+
+  constructor(app: ExportHost) {
+    this.#app = app;
+  }
+
+  /** Why nothing can be exported now (no trained network, or one made from another network or data). */
+  get blocked(): string | null {
+    if (!this.#app.training.run) return t('exportDialog.noRun');
+    if (this.#app.staleRun) return t('exportDialog.staleRun');
+    return null;
+  }
+
+  get problem(): string | null {
+    return this.#problem?.() ?? null;
+  }
+
+  async show(): Promise<void> {
+    this.open = true;
+    this.#problem = null;
+    this.summary = null;
+    await Promise.all([this.#preview(), this.#loadSummary()]);
+  }
+
+  close(): void {
+    if (!this.busy) this.open = false;
+  }
+
+  /** Picks a format (remembered for the next export) and asks which files it writes. */
+  async choose(format: ExportChoice): Promise<void> {
+    this.format = format;
+    try {
+      storage()?.setItem(EXPORT_FORMAT_KEY, format);
+    } catch {
+      // storage refused: the choice lasts for this window
+    }
+    await this.#preview();
+  }
+
+  /** The chosen format's files for the current run, from the engine. */
+  async #files(format: ExportChoice): Promise<Result<ExportFile[]>> {
+    const { api, files } = this.#app;
+    if (format !== 'weights') return api.exportModel(format, files.projectName);
+    const r = await api.exportWeights(files.projectName);
+    return r.ok ? { ok: true, value: [{ name: weightsFileName(files.projectName), data: r.value }] } : r;
+  }
+
+  #fail(error: EngineErrorInfo): void {
+    this.#problem = () => errorText(error);
+  }
+
+  async #preview(): Promise<void> {
+    const asked = ++this.#asked;
+    const format = this.format;
+    this.names = null;
+    this.#problem = null;
+    if (this.blocked) return;
+    const r = await this.#files(format);
+    if (asked !== this.#asked) return;
+    if (r.ok) this.names = r.value.map((f) => f.name);
+    else this.#fail(r.error);
+  }
+
+  async #loadSummary(): Promise<void> {
+    if (this.blocked) return;
+    const r = await this.#app.api.modelSummary();
+    this.summary = r.ok ? r.value : null;
+  }
+
+  /**
+   * Writes the chosen format's files where the person says (the platform's save dialog or downloads);
+   * true when they were written, and the dialog closes. A cancelled save keeps the dialog open.
+   */
+  async export(): Promise<boolean> {
+    if (this.blocked || this.busy) return false;
+    this.busy = true;
+    this.#problem = null;
+    try {
+      const format = this.format;
+      const r = await this.#files(format);
+      if (!r.ok) {
+        this.#fail(r.error);
+        return false;
+      }
+      const { platform } = this.#app;
+      let saved: string[] | null;
+      try {
+        if (format === 'weights') {
+          const [file] = r.value;
+          const done = await platform.saveFile('weights', file!.name, file!.data as string);
+          saved = done ? [done.name] : null;
+        } else saved = await platform.saveFiles(r.value);
+      } catch (e) {
+        this.#problem = () => desktopErrorText(e);
+        return false;
+      }
+      if (!saved) return false;
+      this.open = false;
+      this.#app.toast('info', t('toast.exported', { name: saved.join(', ') }));
+      return true;
+    } finally {
+      this.busy = false;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The export dialog in the browser build: nothing to export before training (and it says why), then
+ * a TF.js export downloaded as its two files (model.json naming its weights shard, the shard holding
+ * every parameter), the loading line copied, the format remembered after a reload, the keyboard
+ * (Escape closes, focus starts inside). Screenshots of the dialog in English and Chinese.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Download, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { byTestId, ready, recordToasts, screenshot, setField, textOf, useApp, waitForState } from './app.ts';
+
+const app = useApp();
+
+const dialogOpen = (page: Page) => page.locator('dialog[open]').count();
+
+/** Trains the default network briefly on the default data. */
+async function trainBriefly(page: Page): Promise<void> {
+  await setField(page, 'Epochs', '20');
+  await byTestId(page, 'train').click();
+  await waitForState(page, 'done');
+}
+
+async function openExport(page: Page): Promise<void> {
+  await byTestId(page, 'export').click();
+  await expect.poll(() => dialogOpen(page)).toBe(1);
+}
+
+describe('the export dialog', () => {
+  it('exports a trained network as a TF.js model, copies its loading line, remembers the format', async () => {
+    const page = await app.open();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+
+    // Before training there is nothing to export: the dialog says why and Export is off.
+    await openExport(page);
+    expect(await page.evaluate("document.activeElement.closest('dialog') !== null")).toBe(true);
+    expect(await textOf(page, 'export-blocked')).toBe(
+      'Train the network first: there are no trained weights to export.',
+    );
+    expect(await byTestId(page, 'export-confirm').isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialogOpen(page)).toBe(0);
+
+    await trainBriefly(page);
+    await openExport(page);
+    expect(await byTestId(page, 'export-blocked').count()).toBe(0);
+    await byTestId(page, 'export-format-tfjs').check();
+    await expect.poll(() => textOf(page, 'export-files')).toMatch(/model\.json\s*group1-shard1of1\.bin/);
+    const summary = await textOf(page, 'export-summary');
+    expect(summary).toContain('dense1 (Dense)');
+    expect(summary).toMatch(/Total params: \d+/);
+
+    // The loading line, copied with the button.
+    const snippet = await textOf(page, 'export-snippet');
+    expect(snippet).toBe("const model = await tf.loadLayersModel('file://./model.json');");
+    await byTestId(page, 'export-copy').click();
+    await expect.poll(() => textOf(page, 'export-copy')).toBe('Copied');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(snippet);
+    await screenshot(page, 'export-dialog.png');
+
+    // Export: both files download; model.json names the shard, which holds every parameter.
+    const toasts = await recordToasts(page);
+    const downloads: Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    await byTestId(page, 'export-confirm').click();
+    await expect.poll(() => downloads.length).toBe(2);
+    const [model, shard] = downloads;
+    expect(model!.suggestedFilename()).toBe('model.json');
+    const json = JSON.parse(await readFile((await model!.path())!, 'utf8')) as {
+      format: string;
+      weightsManifest: { paths: string[]; weights: { name: string; shape: number[] }[] }[];
+    };
+    expect(json.format).toBe('layers-model');
+    expect(json.weightsManifest[0]!.paths).toEqual([shard!.suggestedFilename()]);
+    const floats = json.weightsManifest[0]!.weights.reduce(
+      (n, w) => n + w.shape.reduce((a, b) => a * b, 1),
+      0,
+    );
+    expect((await readFile((await shard!.path())!)).byteLength).toBe(floats * 4);
+    const params = Number((await textOf(page, 'param-count')).replace(/\D/g, ''));
+    expect(floats).toBe(params);
+    await expect.poll(() => dialogOpen(page)).toBe(0);
+    await expect.poll(toasts).toContain('Exported model.json, group1-shard1of1.bin.');
+
+    // The choice outlives the window.
+    await page.reload();
+    await ready(page);
+    await openExport(page);
+    expect(await byTestId(page, 'export-format-tfjs').isChecked()).toBe(true);
+    expect(await textOf(page, 'export-snippet')).toBe(snippet);
+  });
+
+  it('in Chinese', async () => {
+    const page = await app.open({ locale: 'zh-CN' });
+    await setField(page, '训练轮数', '20');
+    await byTestId(page, 'train').click();
+    await expect
+      .poll(() => byTestId(page, 'run-state').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('done');
+    await openExport(page);
+    await byTestId(page, 'export-format-tfjs').check();
+    await expect.poll(() => textOf(page, 'export-files')).toMatch(/model\.json/);
+    await expect.poll(() => byTestId(page, 'export-summary').count()).toBe(1);
+    expect(await page.getByRole('button', { name: '导出', exact: true }).isEnabled()).toBe(true);
+    await screenshot(page, 'export-dialog.zh-CN.png');
+  });
+});
