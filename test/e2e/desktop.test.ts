@@ -202,6 +202,27 @@ describe('inside the desktop shell', () => {
     expect(await page.evaluate('window.__shell.saves.length')).toBe(0);
   });
 
+  it('an export goes to the shell as one request with all its files, which the dialog says replace their namesakes', async () => {
+    const page = await openInShell();
+    await byTestId(page, 'step').click();
+    await expect.poll(() => page.locator('[data-testid="epoch"]').count()).toBeGreaterThan(0);
+    await byTestId(page, 'export').click();
+    await byTestId(page, 'export-format-tfjs').check();
+    await expect.poll(() => byTestId(page, 'export-files').textContent()).toMatch(/group1-shard1of1\.bin/);
+    expect(
+      await page.getByText('the others go beside it, replacing files of the same names there').count(),
+    ).toBe(1);
+    await byTestId(page, 'export-confirm').click();
+    await expect
+      .poll(() => page.evaluate('window.__shell.saves'))
+      .toEqual([
+        { kind: 'export', name: 'model.json group1-shard1of1.bin', token: null, size: expect.any(Number) },
+      ]);
+    expect(await page.evaluate('window.__shell.asked')).toEqual(['export']);
+    await expect.poll(() => toasts(page, 'info')).toContain('Exported model.json, group1-shard1of1.bin.');
+    await expect.poll(() => page.locator('dialog[open]').count()).toBe(0);
+  });
+
   it('a dropped file the shell refuses is named in the refusal and not opened', async () => {
     const page = await openInShell();
     const before = await byTestId(page, 'data-summary').textContent();

@@ -104,6 +104,17 @@ describe('exporting through the dialog', () => {
     expect(platform.exports[0]!.map((f) => f.name)).toEqual(app.exporter.names);
   });
 
+  it('writes ONNX as one binary file named from the project', async () => {
+    const { app, platform } = await trained();
+    await app.exporter.show();
+    await app.exporter.choose('onnx');
+    expect(app.exporter.names).toEqual(['untitled.onnx']);
+    expect(await app.exporter.export()).toBe(true);
+    const [onnx] = platform.exports[0]!;
+    expect(onnx!.data).toBeInstanceOf(Uint8Array);
+    expect((onnx!.data as Uint8Array).byteLength).toBeGreaterThan(app.training.run!.paramCount * 4);
+  });
+
   it('saves the weights file as Export weights did', async () => {
     const { app, platform } = await trained();
     await app.exporter.show();
