@@ -1,4 +1,4 @@
-/** backprop-studio: train, predict, init, inspect and export from a terminal. Exit 0 ok, 2 bad input, 1 a bug. */
+/** backprop-studio: train, predict, init, inspect, export and import from a terminal. Exit 0 ok, 2 bad input, 1 a bug. */
 import { EngineError } from '../errors.ts';
 import { EXPORT_FORMAT_IDS } from '../formats/exports.ts';
 import { nodeThreads } from '../host/node-threads.ts';
@@ -9,6 +9,7 @@ import type { Translate } from './i18n.ts';
 import { UsageError } from './io.ts';
 import type { Io } from './io-types.ts';
 import { exportCommand, exportHelp } from './commands/export.ts';
+import { importCommand, importHelp } from './commands/import.ts';
 import { initCommand, initHelp } from './commands/init.ts';
 import { inspectCommand, inspectHelp } from './commands/inspect.ts';
 import { predictCommand, predictHelp } from './commands/predict.ts';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => number; help: 
     init: { run: initCommand, help: initHelp },
     inspect: { run: inspectCommand, help: inspectHelp },
     export: { run: exportCommand, help: exportHelp },
+    import: { run: importCommand, help: importHelp },
   };
 
 /** Takes the global `--lang en|zh-CN` (or `--lang=…`) out of `argv`, wherever it is. */

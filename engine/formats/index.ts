@@ -10,6 +10,7 @@ export type { LayerValues, LoadedParameters } from './model-codec.ts';
 export type { StoredLayer } from './schema-model.ts';
 export { exportTfjs, TFJS_WEIGHTS_FILE } from './tfjs-export.ts';
 export type { TfjsWeightSpec } from './tfjs-export.ts';
+export { importTfjs, importTfjsFile, TFJS_IMPORT_LAYERS, tfjsWeightPaths } from './tfjs-import.ts';
 export { exportPytorch, pytorchFiles } from './pytorch-export.ts';
 export { npzBytes, npyBytes } from './npz.ts';
 export type { NpyArray } from './npz.ts';

@@ -38,7 +38,7 @@ interface StoredKerasLayer {
  * probabilities, or the standardised regression value). The preprocessing (feature scaling, category
  * encodings, classes, the target's scale) is not part of a layers model: it is written to model.json's
  * `userDefinedMetadata.backpropStudio.preprocessing` (TF.js keeps it as `model.getUserDefinedMetadata()`),
- * with the file's metadata beside it. Throws UNSUPPORTED_EXPORT naming a node whose settings TF.js
+ * with the file's metadata and graph beside it. Throws UNSUPPORTED_EXPORT naming a node whose settings TF.js
  * cannot express (ELU with α other than 1).
  */
 export function exportTfjs(loaded: LoadedWeights): { modelJson: string; weights: Uint8Array } {
@@ -115,7 +115,13 @@ export function exportTfjs(loaded: LoadedWeights): { modelJson: string; weights:
     modelTopology,
     weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights: specs }],
     userDefinedMetadata: {
-      backpropStudio: { preprocessing: loaded.preprocessing, metadata: loaded.metadata },
+      backpropStudio: {
+        preprocessing: loaded.preprocessing,
+        metadata: loaded.metadata,
+        // The graph as the weights file stores it: what a layers model cannot say (the output block
+        // and its loss, initialisers and settings at their defaults) comes back on import.
+        graph: { nodes: loaded.graph.nodes },
+      },
     },
   };
   return { modelJson: `${JSON.stringify(model, null, 2)}\n`, weights: littleEndian(chunks) };
