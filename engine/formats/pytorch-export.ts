@@ -95,14 +95,14 @@ function targetLiteral(p: Preprocessing): string {
 
 /** The loss as the app computes it (Keras's definitions; the cross-entropies from the logits). */
 const LOSS_CODE: Record<LossName, { doc: string; call: string }> = {
-  mse: { doc: 'mean squared error over rows and outputs', call: 'F.mse_loss(model(x), y)' },
-  mae: { doc: 'mean absolute error over rows and outputs', call: 'F.l1_loss(model(x), y)' },
+  mse: { doc: 'Mean squared error over rows and outputs.', call: 'F.mse_loss(model(x), y)' },
+  mae: { doc: 'Mean absolute error over rows and outputs.', call: 'F.l1_loss(model(x), y)' },
   binary_crossentropy: {
-    doc: "binary cross-entropy from the sigmoid's input z (the logits),\n    mean over rows and outputs of max(z, 0) - z*y + log(1 + exp(-|z|)), finite for any z",
+    doc: "Binary cross-entropy from the sigmoid's input z (the logits): the mean over rows and\n    outputs of max(z, 0) - z*y + log(1 + exp(-|z|)), finite for any z.",
     call: 'F.binary_cross_entropy_with_logits(model(x, return_logits=True), y)',
   },
   categorical_crossentropy: {
-    doc: "categorical cross-entropy from the softmax's input z (the logits),\n    mean over rows of -sum(y * log_softmax(z)), finite for any z",
+    doc: "Categorical cross-entropy from the softmax's input z (the logits): the mean over rows of\n    -sum(y * log_softmax(z)), finite for any z.",
     call: 'F.cross_entropy(model(x, return_logits=True), y)',
   },
 };
@@ -215,8 +215,10 @@ function optimizerCode(training: TrainingConfig): { make: string; classes: strin
 }
 
 const RMSPROP_CLASS = `
+
 class KerasRMSprop(torch.optim.Optimizer):
-    """RMSprop as Keras (and the app) define it: s = rho*s + (1 - rho)*g^2; w -= lr*g / sqrt(s + epsilon).
+    """RMSprop as Keras (and the app) define it:
+    s = rho*s + (1 - rho)*g^2; w -= lr*g / sqrt(s + epsilon).
 
     torch.optim.RMSprop adds epsilon after the square root (lr*g / (sqrt(s) + eps)), which differs
     where s is small, so the update is written out here.
@@ -246,6 +248,7 @@ class KerasRMSprop(torch.optim.Optimizer):
 `;
 
 const ADAM_CLASS = `
+
 class KerasAdam(torch.optim.Optimizer):
     """Adam as Keras (and the app) define it, step t:
     m += (1 - beta1)*(g - m); v += (1 - beta2)*(g^2 - v);
@@ -370,9 +373,11 @@ export function exportPytorch(
       case 'LOSS_CALL':
         return loss.call;
       case 'PENALTY':
-        return net.penalties.length
-          ? `    return ${net.penalties.join(' + ')}`
-          : '    return 0.0  # no dense node has a kernel penalty';
+        return net.penalties.length === 0
+          ? '    return 0.0  # no dense node has a kernel penalty'
+          : net.penalties.length === 1
+            ? `    return ${net.penalties[0]!}`
+            : ['    return (', `        ${net.penalties.join('\n        + ')}`, '    )'].join('\n');
       case 'OPTIMIZER':
         return optimizer.make;
       case 'OPTIMIZER_CLASSES':
@@ -390,7 +395,7 @@ const SCRIPT = String.raw`#!/usr/bin/env python3
     python3 @@SCRIPT@@ data.csv                      # train with the settings below
     python3 @@SCRIPT@@ data.csv --epochs 20 --lr 0.001 --out trained.npz
     python3 @@SCRIPT@@ new.csv --predict predictions.json   # predict, no training
-    torchrun --nproc_per_node 2 @@SCRIPT@@ data.csv  # several processes (DistributedDataParallel)
+    torchrun --nproc_per_node 2 @@SCRIPT@@ data.csv  # several processes
 
 It starts from the weights beside it (@@WEIGHTS@@), reads the CSV (a header row with the
 same column names as the app's data), encodes it as the app does, trains with the app's loss and
@@ -443,19 +448,22 @@ LAYERS = @@LAYERS@@
 
 
 def batch_loss(model, x, y):
-    """The mean loss of a batch as the app computes it: @@LOSS_DOC@@.
+    """The mean loss of a batch as the app computes it.
+
+    @@LOSS_DOC@@
     """
     return @@LOSS_CALL@@
 
 
 def penalty(net):
-    """The kernel penalties added to the training loss: l1*sum(|w|) + l2*sum(w^2) per dense node."""
+    """The kernel penalties added to the training loss, l1*sum(|w|) + l2*sum(w^2): each dense
+    node's own, or the run's L2 setting on a dense node without one, as the app adds them.
+    """
 @@PENALTY@@
 
 
 def make_optimizer(parameters, lr):
 @@OPTIMIZER@@
-
 @@OPTIMIZER_CLASSES@@
 
 # ---- Data: the CSV read and encoded as the app reads and encodes it ----
@@ -478,7 +486,7 @@ def as_number(cell):
 
 
 def number_name(value):
-    """A number as JavaScript writes it (1.0 -> "1", 1e-7 -> "1e-7"): the name of a numeric category."""
+    """A number as JavaScript writes it (1.0 -> "1", 1e-7 -> "1e-7"): a numeric category's name."""
     if value == 0:
         return "0"
     if value.is_integer() and abs(value) < 1e21:
@@ -493,7 +501,8 @@ def number_name(value):
     elif -6 < point <= 0:
         text = "0." + "0" * -point + digits
     else:
-        text = digits[0] + ("." + digits[1:] if len(digits) > 1 else "") + "e" + ("+" if point > 0 else "-") + str(abs(point - 1))
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        text = mantissa + "e" + ("+" if point > 0 else "-") + str(abs(point - 1))
     return ("-" if sign else "") + text
 
 
@@ -506,12 +515,13 @@ def as_label(cell):
 
 
 def guess_delimiter(path):
-    """The first of , ; tab | that splits the first ten non-blank records most evenly (and widest)."""
+    """The one of , ; tab | that splits the first ten non-blank records most evenly, then widest."""
     best, best_delta, best_avg = ",", math.inf, 0.0
     for delimiter in (",", ";", "\t", "|"):
         with open(path, newline="", encoding="utf-8-sig") as f:
             try:
-                records = (r for r in csv.reader(f, delimiter=delimiter) if any(c.strip() for c in r))
+                rows = csv.reader(f, delimiter=delimiter)
+                records = (r for r in rows if any(c.strip() for c in r))
                 counts = [len(r) for r in itertools.islice(records, 10)]
             except csv.Error:
                 continue
@@ -534,7 +544,7 @@ def read_csv(path):
 
 
 def encode(header, rows, with_target):
-    """The rows as the network's inputs x [rows, features] and, with_target, its targets y [rows, OUTPUTS]."""
+    """The rows as the network's inputs x [rows, features] and its targets y [rows, OUTPUTS]."""
     column = {name: j for j, name in enumerate(header)}
     needed = [f["name"] for f in FEATURES] + ([TARGET["name"]] if with_target else [])
     for name in needed:
@@ -622,7 +632,7 @@ class Sfc32:
 
 
 def split_rows(n, validation_split, seed, shuffle):
-    """The app's split: a seeded shuffle (when shuffling), then the last validation_split of the rows held out."""
+    """The app's split: a seeded shuffle (when shuffling), then the last rows held out."""
     order = list(range(n))
     if shuffle:
         rng = Sfc32(seed)
@@ -635,7 +645,7 @@ def split_rows(n, validation_split, seed, shuffle):
     return order[:n_train], order[n_train:]
 
 
-# ---- Weights: .npz (float32 .npy files in a zip, read and written without NumPy) or a .pt state_dict ----
+# ---- Weights: .npz (float32 .npy files in a zip, without NumPy) or a .pt state_dict ----
 
 
 def read_npz(path):
@@ -654,7 +664,8 @@ def read_npz(path):
             values.frombytes(data[start + size :])
             if sys.byteorder == "big":
                 values.byteswap()
-            arrays[name[: -len(".npy")]] = torch.tensor(values.tolist(), dtype=torch.float32).reshape(header["shape"])
+            tensor = torch.tensor(values.tolist(), dtype=torch.float32)
+            arrays[name[: -len(".npy")]] = tensor.reshape(header["shape"])
     return arrays
 
 
@@ -664,9 +675,11 @@ def write_npz(path, arrays):
             values = array.array("f", tensor.detach().flatten().tolist())
             if sys.byteorder == "big":
                 values.byteswap()
-            header = "{'descr': '<f4', 'fortran_order': False, 'shape': %r, }" % (tuple(tensor.shape),)
-            header += " " * (63 - (10 + len(header)) % 64) + "\n"
-            z.writestr(name + ".npy", b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode("latin1") + values.tobytes())
+            shape = tuple(tensor.shape)
+            header = "{'descr': '<f4', 'fortran_order': False, 'shape': %r, }" % (shape,)
+            header += " " * (63 - (10 + len(header)) % 64) + "\n"  # data on a 64-byte boundary
+            magic = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little")
+            z.writestr(name + ".npy", magic + header.encode("latin1") + values.tobytes())
 
 
 def load_weights(net, path):
@@ -712,16 +725,16 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data", help="CSV file with a header row, the columns the app trained on")
     parser.add_argument("--epochs", type=int, default=TRAINING["epochs"])
-    parser.add_argument("--batch-size", type=int, default=TRAINING["batch_size"], help="rows per step (per process)")
+    parser.add_argument("--batch-size", type=int, default=TRAINING["batch_size"], help="per process")
     parser.add_argument("--lr", type=float, default=TRAINING["learning_rate"], help="learning rate")
     parser.add_argument("--validation-split", type=float, default=TRAINING["validation_split"])
-    parser.add_argument("--shuffle", dest="shuffle", action="store_true", help="shuffle the rows (split and batches)")
-    parser.add_argument("--no-shuffle", dest="shuffle", action="store_false", help="keep the file's row order")
+    parser.add_argument("--shuffle", action="store_true", help="shuffle the rows (split, batches)")
+    parser.add_argument("--no-shuffle", dest="shuffle", action="store_false", help="keep the row order")
     parser.set_defaults(shuffle=TRAINING["shuffle"])
     parser.add_argument("--seed", type=int, default=TRAINING["seed"])
-    parser.add_argument("--weights", type=Path, default=WEIGHTS_FILE, help="start from these weights (.npz or .pt)")
-    parser.add_argument("--out", type=Path, default=Path("@@STEM@@_trained.pt"), help="trained weights: .pt or .npz")
-    parser.add_argument("--predict", type=Path, metavar="JSON", help="write predictions for the rows to JSON ('-': print) and stop")
+    parser.add_argument("--weights", type=Path, default=WEIGHTS_FILE, help="start from these (.npz, .pt)")
+    parser.add_argument("--out", type=Path, default=Path("@@STEM@@_trained.pt"), help=".pt or .npz")
+    parser.add_argument("--predict", type=Path, metavar="JSON", help="write predictions ('-': print), stop")
     return parser.parse_args()
 
 
@@ -763,7 +776,9 @@ def main():
     else:
         sampler = None
         order = torch.Generator().manual_seed(args.seed)
-        batches = DataLoader(train_set, batch_size=args.batch_size, shuffle=args.shuffle, generator=order)
+        batches = DataLoader(
+            train_set, batch_size=args.batch_size, shuffle=args.shuffle, generator=order
+        )
         model = net
     optimizer = make_optimizer(model.parameters(), args.lr)
 
@@ -784,7 +799,8 @@ def main():
         if validation_rows:
             net.eval()
             with torch.no_grad():
-                line += f"  val_loss {batch_loss(net, x[validation_rows], y[validation_rows]).item():.7g}"
+                val_loss = batch_loss(net, x[validation_rows], y[validation_rows]).item()
+            line += f"  val_loss {val_loss:.7g}"
         if rank == 0:
             print(line, flush=True)
 
