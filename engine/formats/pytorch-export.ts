@@ -684,7 +684,7 @@ def write_npz(path, arrays):
 
 def load_weights(net, path):
     if path.suffix == ".pt":
-        net.load_state_dict(torch.load(path, map_location="cpu"))
+        net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
         return
     arrays = read_npz(path)
     with torch.no_grad():
