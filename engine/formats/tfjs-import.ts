@@ -87,10 +87,15 @@ function readModel(modelJson: string): Json {
 function manifestGroups(model: Json): { paths: string[]; weights: unknown[] }[] {
   const manifest = model.weightsManifest ?? [];
   if (!Array.isArray(manifest)) notModel('weightsManifest is not a list');
+  let paths = 0;
   return (manifest as unknown[]).map((g) => {
     if (!isObject(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights))
       notModel('a weightsManifest entry has no paths or weights');
     const group = g as { paths: unknown[]; weights: unknown[] };
+    // One file per weight at most: a manifest naming more is refused before any is looked for.
+    paths += group.paths.length;
+    if (paths > FILE_LIMITS.nodes * 2)
+      fail('TOO_LARGE', 'file.tfjsTooManyWeights', { max: FILE_LIMITS.parameters.toLocaleString('en') });
     for (const p of group.paths)
       if (typeof p !== 'string' || !/^[^/\\]+$/.test(p) || p === '.' || p === '..' || p.length > 255)
         fail('BAD_FILE', 'file.tfjsWeightsPath', { path: String(p).slice(0, 100) });
