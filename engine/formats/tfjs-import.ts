@@ -457,7 +457,6 @@ export function importTfjsFile(modelJson: string, weights: Uint8Array): WeightsF
   };
   const make = (graph: GraphSpec) =>
     exportWeights({ graph, parameters: built.parameters, preprocessing, metadata });
-  const file = make(derived);
   const stored =
     isObject(kept.graph) && Array.isArray(kept.graph.nodes) ? (kept.graph as unknown as GraphSpec) : null;
   if (stored) {
@@ -471,7 +470,7 @@ export function importTfjsFile(modelJson: string, weights: Uint8Array): WeightsF
       // not ours after all, or edited since: the model as it is
     }
   }
-  return file;
+  return make(derived);
 }
 
 /** `importTfjsFile`, loaded as `loadWeights` loads a weights file. */
