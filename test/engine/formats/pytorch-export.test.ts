@@ -486,6 +486,73 @@ describe('PyTorch training script export, run in PyTorch', () => {
     );
   });
 
+  it(
+    'names modules and variables as Python allows: keywords, nn.Module members, underscores, clashes',
+    async () => {
+      const c: Case = {
+        ...CASES[0]!,
+        stem: 'awkward',
+        graph: {
+          nodes: [
+            { id: 'in', type: 'input', inputs: [], units: 0 },
+            denseNode('train', 'in', 5, 'tanh'),
+            denseNode('_hidden', 'train', 4, 'relu'),
+            denseNode('a-b', 'train', 4, 'sigmoid'),
+            denseNode('a_b', '_hidden', 4, 'linear'),
+            { id: 'class', type: 'add', inputs: ['a-b', 'a_b'] },
+            { id: 'forward', type: 'dropout', inputs: ['class'], rate: 0.1 },
+            denseNode('return_logits', 'forward', 3, 'linear'),
+            { id: 'torch', type: 'activation', inputs: ['return_logits'], activation: 'softmax' },
+            { id: 'out', type: 'output', inputs: ['torch'], loss: 'categorical_crossentropy' },
+          ],
+        },
+      };
+      const loaded = pretrained(c, c.graph);
+      const script = writeExport(c, loaded, 'awkward.csv');
+      const text = readFileSync(join(dir, script), 'utf8');
+      for (const line of [
+        'self.train_ = nn.Linear(3, 5)',
+        'self.n_hidden = nn.Linear(5, 4)',
+        'self.a_b = nn.Linear(5, 4)',
+        'self.a_b_2 = nn.Linear(4, 4)',
+        'self.forward_ = nn.Dropout(p=0.1)',
+        'class_ = a_b + a_b_2',
+        'return return_logits_',
+        'torch_ = torch.softmax(return_logits_, dim=1)',
+      ])
+        expect(text).toContain(line);
+      await succeeded(python([script, 'awkward.csv', '--predict', 'awkward.json']));
+      const json = JSON.parse(readFileSync(join(dir, 'awkward.json'), 'utf8')) as { outputs: number[][] };
+      const encoded = encodeRows(loaded.preprocessing, c.table);
+      const ours = predictAll(modelFromWeights(loaded.graph, loaded.parameters), encoded.x, encoded.n);
+      expectNear(json.outputs.flat(), ours, 'prediction', PREDICTION_RTOL, PREDICTION_ATOL);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "docs/export.md's Python example predicts with an exported script",
+    async () => {
+      const doc = readFileSync(new URL('../../../docs/export.md', import.meta.url), 'utf8');
+      const section = doc.slice(doc.indexOf('## PyTorch training script'));
+      const example = /```python\n([\s\S]*?)```/.exec(section)![1]!;
+      expect(example).toContain('from train_iris import');
+      const c = CASES[0]!;
+      expect(c.stem).toBe('iris');
+      const loaded = pretrained(c, c.graph);
+      writeExport(c, loaded, 'new_rows.csv');
+      writeFileSync(join(dir, 'example.py'), example);
+      const stdout = await succeeded(python(['example.py']));
+      const encoded = encodeRows(loaded.preprocessing, c.table);
+      const ours = predictAll(modelFromWeights(loaded.graph, loaded.parameters), encoded.x, encoded.n);
+      const labels = decodeOutput(loaded.preprocessing, ours, encoded.n, 3).map((d) =>
+        'label' in d ? d.label : '',
+      );
+      expect(stdout.trim()).toBe(`[${labels.map((l) => `'${l}'`).join(', ')}]`);
+    },
+    TIMEOUT,
+  );
+
   it('writes .npy arrays NumPy reads: 64-byte aligned header, float32 little-endian', () => {
     const bytes = npyBytes([2, 3], [1, 2, 3, 4, 5, 6.5]);
     const header = new TextDecoder('latin1').decode(bytes.subarray(10, 10 + bytes[8]!));
