@@ -7,7 +7,17 @@
 import { readFile } from 'node:fs/promises';
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { byTestId, ready, recordToasts, screenshot, setField, textOf, useApp, waitForState } from './app.ts';
+import {
+  byTestId,
+  flowNode,
+  ready,
+  recordToasts,
+  screenshot,
+  setField,
+  textOf,
+  useApp,
+  waitForState,
+} from './app.ts';
 
 const app = useApp();
 
@@ -87,6 +97,27 @@ describe('the export dialog', () => {
     await openExport(page);
     expect(await byTestId(page, 'export-format-tfjs').isChecked()).toBe(true);
     expect(await textOf(page, 'export-snippet')).toBe(snippet);
+  });
+
+  it('a format that cannot express a block names it, and Export stays off', async () => {
+    const page = await app.open();
+    await flowNode(page, 'dense1').click();
+    const inspector = page.getByRole('region', { name: 'Inspector' });
+    await inspector.getByLabel('Activation').selectOption('elu');
+    const alpha = inspector.getByLabel('α');
+    await alpha.fill('0.5');
+    await alpha.press('Tab');
+    await trainBriefly(page);
+    await openExport(page);
+    await byTestId(page, 'export-format-tfjs').check();
+    await expect.poll(() => textOf(page, 'export-error')).toContain('block "dense1" (dense)');
+    expect(await byTestId(page, 'export-confirm').isDisabled()).toBe(true);
+    expect(await byTestId(page, 'export-files').count()).toBe(0);
+    // ONNX expresses it.
+    await byTestId(page, 'export-format-onnx').check();
+    await expect.poll(() => textOf(page, 'export-files')).toBe('untitled.onnx');
+    expect(await byTestId(page, 'export-error').count()).toBe(0);
+    expect(await byTestId(page, 'export-confirm').isEnabled()).toBe(true);
   });
 
   it('in Chinese', async () => {

@@ -142,6 +142,7 @@ describe('exporting through the dialog', () => {
     expect(await app.exporter.export()).toBe(false);
     expect(app.exporter.open).toBe(true);
     expect(app.exporter.problem).toMatch(/model\.json/);
+    expect(app.exporter.attempted).toBe(true);
     expect(app.exporter.problem).not.toContain('backprop-desktop-error');
     expect(platform.exports).toEqual([]);
     expect(app.toasts).toEqual([]);
@@ -164,6 +165,7 @@ describe('exporting through the dialog', () => {
     await app.exporter.choose('tfjs');
     expect(app.exporter.names).toBeNull();
     expect(app.exporter.problem).toContain(`"${dense.id}"`);
+    expect(app.exporter.attempted).toBe(false); // said before any export was asked for
     expect(app.exporter.summary).toBeNull(); // the summary is of the TF.js model
     expect(await app.exporter.export()).toBe(false);
     expect(platform.exports).toEqual([]);

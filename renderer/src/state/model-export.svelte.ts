@@ -46,10 +46,15 @@ export class ModelExport {
   names = $state.raw<string[] | null>(null);
   /** The network as Keras's model.summary() prints it; null when there is none (no run, or no TF.js export). */
   summary = $state<string | null>(null);
+  /** The summary is being asked of the engine. */
+  summaryPending = $state(false);
   /** An export is being written. */
   busy = $state(false);
-  /** Why the last preview or export failed, in the current language (read in markup, it follows a language switch). */
-  #problem = $state.raw<(() => string) | null>(null);
+  /**
+   * Why the chosen format cannot be written, or why the last export failed (`attempted`), in the
+   * current language (worded when read, so it follows a language switch).
+   */
+  #problem = $state.raw<{ text: () => string; attempted: boolean } | null>(null);
   /** Answers to an older choice are dropped. */
   #asked = 0;
 
@@ -65,7 +70,12 @@ export class ModelExport {
   }
 
   get problem(): string | null {
-    return this.#problem?.() ?? null;
+    return this.#problem?.text() ?? null;
+  }
+
+  /** The problem arose in an export the person asked for (rather than in the preview of a format). */
+  get attempted(): boolean {
+    return this.#problem?.attempted ?? false;
   }
 
   async show(): Promise<void> {
@@ -98,8 +108,8 @@ export class ModelExport {
     return r.ok ? { ok: true, value: [{ name: weightsFileName(files.projectName), data: r.value }] } : r;
   }
 
-  #fail(error: EngineErrorInfo): void {
-    this.#problem = () => errorText(error);
+  #fail(error: EngineErrorInfo, attempted: boolean): void {
+    this.#problem = { text: () => errorText(error), attempted };
   }
 
   async #preview(): Promise<void> {
@@ -111,13 +121,18 @@ export class ModelExport {
     const r = await this.#files(format);
     if (asked !== this.#asked) return;
     if (r.ok) this.names = r.value.map((f) => f.name);
-    else this.#fail(r.error);
+    else this.#fail(r.error, false);
   }
 
   async #loadSummary(): Promise<void> {
     if (this.blocked) return;
-    const r = await this.#app.api.modelSummary();
-    this.summary = r.ok ? r.value : null;
+    this.summaryPending = true;
+    try {
+      const r = await this.#app.api.modelSummary();
+      this.summary = r.ok ? r.value : null;
+    } finally {
+      this.summaryPending = false;
+    }
   }
 
   /**
@@ -132,7 +147,7 @@ export class ModelExport {
       const format = this.format;
       const r = await this.#files(format);
       if (!r.ok) {
-        this.#fail(r.error);
+        this.#fail(r.error, true);
         return false;
       }
       const { platform } = this.#app;
@@ -144,7 +159,7 @@ export class ModelExport {
           saved = done ? [done.name] : null;
         } else saved = await platform.saveFiles(r.value);
       } catch (e) {
-        this.#problem = () => desktopErrorText(e);
+        this.#problem = { text: () => desktopErrorText(e), attempted: true };
         return false;
       }
       if (!saved) return false;
