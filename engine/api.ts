@@ -334,6 +334,11 @@ export interface EngineApi {
   exportModel(format: ExportFormatId, name?: string): Promise<Result<ExportFile[]>>;
   /** The run's network as Keras's `model.summary()` prints its TensorFlow.js export (text lines). */
   modelSummary(): Promise<Result<string>>;
+  /**
+   * A TensorFlow.js layers model as a weights file's text: model.json's text and the weights files it
+   * names (picked with it, by name). The file then opens as any weights file does.
+   */
+  importTfjs(modelJson: string, weights: { name: string; bytes: Uint8Array }[]): Promise<Result<string>>;
   /** Checks a weights file and says what is in it. */
   inspectWeights(text: string): Promise<Result<WeightsSummary>>;
   /** A project file (text) from the app's state plus the run's weights and history, if any. */

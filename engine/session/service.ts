@@ -36,6 +36,7 @@ import {
   weightsText,
 } from './run-files.ts';
 import { errorInfo, settle } from './settle.ts';
+import { tfjsWeightsText } from './tfjs-files.ts';
 
 export interface ServiceOptions {
   /** Lets the host's event loop run (pending calls are answered there). */
@@ -359,6 +360,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
     exportWeights: async (name) => settle(() => weightsText(needRun(), name)),
     exportModel: async (format, name) => settle(() => exportFiles(needRun(), format, name)),
     modelSummary: async () => settle(() => modelSummaryText(needRun())),
+    importTfjs: async (modelJson, weights) => settle(() => tfjsWeightsText(modelJson, weights)),
     inspectWeights: async (text) =>
       settle(() => {
         const w = loadWeights(text);

@@ -2,7 +2,8 @@
  * The export dialog in the browser build: nothing to export before training (and it says why), then
  * a TF.js export downloaded as its two files (model.json naming its weights shard, the shard holding
  * every parameter), the loading line copied, the format remembered after a reload, the keyboard
- * (Escape closes, focus starts inside). Screenshots of the dialog in English and Chinese.
+ * (Escape closes, focus starts inside), and the two files opened again with Import weights…. Screenshots
+ * of the dialog in English and Chinese.
  */
 import { readFile } from 'node:fs/promises';
 import type { Download, Page } from 'playwright-core';
@@ -36,7 +37,7 @@ async function openExport(page: Page): Promise<void> {
 }
 
 describe('the export dialog', () => {
-  it('exports a trained network as a TF.js model, copies its loading line, remembers the format', async () => {
+  it('exports a trained network as a TF.js model, copies its loading line, remembers the format; the files import again', async () => {
     const page = await app.open();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
 
@@ -97,6 +98,27 @@ describe('the export dialog', () => {
     await openExport(page);
     expect(await byTestId(page, 'export-format-tfjs').isChecked()).toBe(true);
     expect(await textOf(page, 'export-snippet')).toBe(snippet);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialogOpen(page)).toBe(0);
+
+    // The two files, picked together with Import weights…, bring the trained network back.
+    const loaded = await recordToasts(page);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Import weights…' }).click(),
+    ]);
+    expect(chooser.isMultiple()).toBe(true);
+    await chooser.setFiles(
+      await Promise.all(
+        [model!, shard!].map(async (d) => ({
+          name: d.suggestedFilename(),
+          mimeType: 'application/octet-stream',
+          buffer: await readFile((await d.path())!),
+        })),
+      ),
+    );
+    await expect.poll(loaded).toContain('Loaded model.json: press Train to continue from its weights.');
+    await expect.poll(() => textOf(page, 'param-count')).toBe(`Network: ${params} parameters`);
   });
 
   it('a format that cannot express a block names it, and Export stays off', async () => {

@@ -190,3 +190,69 @@ describe('exporting through the dialog', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 });
+
+describe('opening a TF.js model as weights', () => {
+  /** A trained window's TF.js export, as the files a person would pick. */
+  async function exported() {
+    const { app } = await trained();
+    const r = await app.api.exportModel('tfjs');
+    if (!r.ok) throw new Error(r.error.message);
+    const picked = r.value.map((f) => ({
+      name: f.name,
+      bytes: typeof f.data === 'string' ? new TextEncoder().encode(f.data) : f.data,
+    }));
+    return { source: app, picked };
+  }
+  const errors = (app: AppState) => app.toasts.filter((t) => t.kind === 'error').map((t) => t.text);
+  const rows = {
+    columns: ['x1', 'x2'],
+    rows: [
+      ['0.3', '-0.8'],
+      ['-1', '0.2'],
+      ['0.05', '0.9'],
+    ],
+  };
+
+  it('model.json and its weights, picked together, continue as the network that was exported', async () => {
+    const { source, picked } = await exported();
+    const platform = memoryPlatform();
+    const app = await newApp(platform);
+    platform.multiPicks.push([picked[1]!, picked[0]!]); // in any order
+    await app.files.importWeights();
+    expect(errors(app)).toEqual([]);
+    expect(infos(app)).toEqual(['Loaded model.json: press Train to continue from its weights.']);
+    expect(app.graph.spec()).toEqual(source.graph.spec());
+    const before = await source.api.predict(rows);
+    const after = await app.api.predict(rows);
+    expect(after).toEqual(before);
+  });
+
+  it('model.json without its weights names the file to pick with it, and changes nothing', async () => {
+    const { picked } = await exported();
+    const platform = memoryPlatform();
+    const app = await newApp(platform);
+    const graph = app.graph.spec();
+    platform.multiPicks.push([picked[0]!]);
+    await app.files.importWeights();
+    expect(errors(app)).toEqual([
+      'model.json: model.json names the weights file "group1-shard1of1.bin": pick it together with model.json.',
+    ]);
+    platform.multiPicks.push([picked[0]!, { ...picked[0]!, name: 'other.json' }]);
+    await app.files.importWeights();
+    expect(errors(app)[1]).toMatch(/^Pick one weights file/);
+    expect(app.graph.spec()).toEqual(graph);
+    expect(app.training.run).toBeNull();
+  });
+
+  it('a weights file picked alone opens as before', async () => {
+    const { source } = await exported();
+    const w = await source.api.exportWeights('xor');
+    const platform = memoryPlatform();
+    const app = await newApp(platform);
+    platform.multiPicks.push([
+      { name: 'xor.weights.json', bytes: new TextEncoder().encode(w.ok ? w.value : '') },
+    ]);
+    await app.files.importWeights();
+    expect(infos(app)).toEqual(['Loaded xor.weights.json: press Train to continue from its weights.']);
+  });
+});

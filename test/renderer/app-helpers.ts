@@ -40,6 +40,8 @@ export interface MemoryPlatform extends Platform {
   exportAnswers: (string[] | null | Error)[];
   /** The next answers of the file dialogs (`null`: cancelled; an Error: the platform fails). */
   picks: (PickedFile | null | Error)[];
+  /** The next answers of the dialogs that pick several files at once. */
+  multiPicks: (PickedFile[] | null | Error)[];
   /** The next answers of save dialogs (default: saved under the suggested name, token `t<n>`). */
   saveAnswers: (SavedFile | null | Error)[];
   /** Files granted earlier, by token. */
@@ -58,6 +60,7 @@ export function memoryPlatform(): MemoryPlatform {
     exports: [],
     exportAnswers: [],
     picks: [],
+    multiPicks: [],
     saveAnswers: [],
     granted: new Map(),
     kept: null,
@@ -65,6 +68,7 @@ export function memoryPlatform(): MemoryPlatform {
       throw new Error('the tests give the window an in-process engine');
     },
     openFile: () => next(p.picks, () => null),
+    openFiles: () => next(p.multiPicks, () => null),
     saveFile(kind, name, text, token) {
       return next<SavedFile | null>(p.saveAnswers, () => ({
         name,

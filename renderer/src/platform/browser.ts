@@ -24,7 +24,8 @@ export function browserPlatform(): Platform {
   return {
     kind: 'browser',
     spawnEngine: spawnWebWorker,
-    openFile: (kind) => pickFile(ACCEPT[kind]),
+    openFile: async (kind) => (await pickFiles(ACCEPT[kind], false))?.[0] ?? null,
+    openFiles: (kind) => pickFiles(kind === 'weights' ? `${ACCEPT.weights},.bin` : ACCEPT[kind], true),
     saveFile(kind, name, text) {
       download(name, text, MIME[kind]);
       return Promise.resolve({ name });
@@ -83,15 +84,22 @@ function download(name: string, data: string | Uint8Array, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** Opens the browser's file picker; resolves null when the person cancels. */
-function pickFile(accept: string): Promise<PickedFile | null> {
+/** Opens the browser's file picker (one file, or several); resolves null when the person cancels. */
+function pickFiles(accept: string, multiple: boolean): Promise<PickedFile[] | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
     input.accept = accept;
+    input.multiple = multiple;
     input.addEventListener('change', async () => {
-      const f = input.files?.[0];
-      resolve(f ? { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) } : null);
+      const files = [...(input.files ?? [])];
+      resolve(
+        files.length
+          ? await Promise.all(
+              files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+            )
+          : null,
+      );
     });
     input.addEventListener('cancel', () => resolve(null));
     input.click();

@@ -24,6 +24,10 @@ export function desktopPlatform(bridge: DesktopBridge): Platform {
     kind: 'desktop',
     spawnEngine: () => spawnDesktopHost(bridge),
     openFile: (kind) => bridge.openFile(kind),
+    openFiles: async (kind) => {
+      const f = await bridge.openFile(kind);
+      return f ? [f] : null;
+    },
     saveFile: (kind, name, text, token) => bridge.saveFile(kind, name, text, token),
     saveFiles: async (files) => (await bridge.saveFiles(files))?.names ?? null,
     readToken: (token) => bridge.readToken(token),

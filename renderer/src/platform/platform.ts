@@ -40,6 +40,11 @@ export interface Platform {
   /** Asks for a file of this kind; null when the person cancels. Rejects when the file cannot be read. */
   openFile(kind: FileKind): Promise<PickedFile | null>;
   /**
+   * Asks for one or more files of this kind, picked together (a TensorFlow.js model.json with its
+   * weights files); null when the person cancels.
+   */
+  openFiles(kind: FileKind): Promise<PickedFile[] | null>;
+  /**
    * Saves `text`: over the file `token` names where given (Save), else where the person says (Save As,
    * or a download in the browser). Null when cancelled; rejects when it could not be written.
    */

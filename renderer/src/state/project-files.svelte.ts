@@ -31,6 +31,9 @@ export interface FilesHost {
   dataChanged(fitHead?: boolean): Promise<void>;
 }
 
+/** The opening of a weights file (anything else picked as weights is taken for a TensorFlow.js model). */
+const WEIGHTS_FILE = /"format"\s*:\s*"backprop-studio\/weights"/;
+
 export class ProjectFiles {
   readonly #app: FilesHost;
   readonly #platform: Platform;
@@ -259,9 +262,27 @@ export class ProjectFiles {
    * run is made first; a file that does not fit the data is refused and changes nothing.
    */
   async importWeights(): Promise<void> {
-    const file = await this.#fileCall(() => this.#platform.openFile('weights'));
-    if (!file) return;
-    await this.importWeightsText(file.name, new TextDecoder().decode(file.bytes));
+    const picked = await this.#fileCall(() => this.#platform.openFiles('weights'));
+    if (!picked?.length) return;
+    const json = picked.filter((f) => /\.json$/i.test(f.name));
+    if (json.length !== 1) {
+      this.#app.toast('error', t('toast.pickOneModel'));
+      return;
+    }
+    const main = json[0]!;
+    const text = new TextDecoder().decode(main.bytes);
+    if (picked.length === 1 && WEIGHTS_FILE.test(text.slice(0, 4096))) {
+      await this.importWeightsText(main.name, text);
+      return;
+    }
+    // A TensorFlow.js model: model.json and the weights files it names become a weights file.
+    const others = picked.filter((f) => f !== main).map((f) => ({ name: f.name, bytes: f.bytes }));
+    const r = await this.#app.api.importTfjs(text, others);
+    if (!r.ok) {
+      this.#app.toast('error', t('toast.weightsInvalid', { name: main.name, message: errorText(r.error) }));
+      return;
+    }
+    await this.importWeightsText(main.name, r.value);
   }
 
   async importWeightsText(name: string, text: string): Promise<boolean> {
