@@ -20,7 +20,7 @@ import { createFileService } from './files/service.ts';
 import { createTokenStore } from './files/tokens.ts';
 import { registerIpc, senderInfo } from './ipc.ts';
 import type { Handlers } from './ipc.ts';
-import { desktopLang, desktopTranslator, exportFilters, fileFilters } from './i18n.ts';
+import { desktopLang, desktopTranslator, exportFilters, fileFilters, modelFilters } from './i18n.ts';
 import type { DesktopTranslate } from './i18n.ts';
 import { buildMenuTemplate } from './menu.ts';
 import {
@@ -167,6 +167,7 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
       if (f) void refreshMenu();
       return f;
     },
+    'files:open-many': ([kind]) => files.openManyDialog(kind),
     'files:save-dialog': ([kind, name]) => files.saveDialog(kind, name),
     'files:read': ([token]) => files.read(token),
     'files:export': ([list]) => files.exportFiles(list),
@@ -256,6 +257,15 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
             defaultPath,
           });
           return r.canceled ? null : (r.filePaths[0] ?? null);
+        },
+        openMany: async ({ kind, defaultPath }) => {
+          const r = await dialog.showOpenDialog(win!, {
+            title: t(`dialog.open.${kind}`),
+            properties: ['openFile', 'multiSelections'],
+            filters: kind === 'weights' ? modelFilters(t) : fileFilters(kind, t),
+            defaultPath,
+          });
+          return r.canceled || r.filePaths.length === 0 ? null : r.filePaths;
         },
         save: async ({ kind, filters, defaultPath }) => {
           const r = await dialog.showSaveDialog(win!, {

@@ -12,6 +12,7 @@ import type { MessageRef } from '../engine/i18n.ts';
 export const Channel = {
   documentState: 'window:document-state',
   openDialog: 'files:open-dialog',
+  openManyDialog: 'files:open-many',
   saveDialog: 'files:save-dialog',
   read: 'files:read',
   write: 'files:write',
@@ -158,6 +159,8 @@ export interface DocumentState {
 export interface ChannelTypes {
   [Channel.documentState]: { args: [state: DocumentState]; result: null };
   [Channel.openDialog]: { args: [kind: FileKind]; result: OpenedFile | null };
+  /** Files picked together in one open dialog (weights: a TF.js model.json with its .bin files). */
+  [Channel.openManyDialog]: { args: [kind: FileKind]; result: OpenedFile[] | null };
   [Channel.saveDialog]: { args: [kind: FileKind, suggestedName: string]; result: FileHandle | null };
   [Channel.read]: { args: [token: string]; result: OpenedFile };
   [Channel.write]: { args: [token: string, text: string]; result: FileHandle };
@@ -203,6 +206,8 @@ export interface DesktopBridge {
   /** Called when the engine host exits, with why; returns an unsubscribe function. */
   onEngineExit(listener: (reason: MessageRef) => void): () => void;
   openFile(kind: FileKind): Promise<OpenedFile | null>;
+  /** Several files picked together (read only); null when cancelled. */
+  openFiles(kind: FileKind): Promise<OpenedFile[] | null>;
   /** A granted file's current bytes; null when main no longer knows the token. */
   readToken(token: string): Promise<OpenedFile | null>;
   /** Saves to `token` (Save) or asks where (Save As, no token, or a token that cannot be written). */

@@ -4,7 +4,7 @@ import desktopZh from '../locales/zh-CN/desktop.json' with { type: 'json' };
 import { createTranslator, langFromLocale } from '../engine/i18n.ts';
 import type { Catalogues, Lang, MessageParams } from '../engine/i18n.ts';
 import type { FileKind } from './contract.ts';
-import { FILTERS } from './files/service.ts';
+import { FILTERS, MANY_FILTERS } from './files/service.ts';
 import type { FileFilter } from './files/service.ts';
 
 export const DESKTOP_CATALOGUES: Catalogues = { en: desktopEn, 'zh-CN': desktopZh };
@@ -29,4 +29,9 @@ export function fileFilters(kind: FileKind, t: DesktopTranslate): FileFilter[] {
 /** An export's filter (the extension of the file the dialog asks for), named in the user's language. */
 export function exportFilters(filters: FileFilter[], t: DesktopTranslate): FileFilter[] {
   return filters.map((f) => ({ ...f, name: t('dialog.filter.export', { ext: f.name }) }));
+}
+
+/** The filter of a dialog that picks a weights file or a TF.js model's files, in the user's language. */
+export function modelFilters(t: DesktopTranslate): FileFilter[] {
+  return MANY_FILTERS.weights.map((f) => ({ ...f, name: t('dialog.filter.weightsOrModel') }));
 }

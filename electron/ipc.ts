@@ -56,6 +56,7 @@ const exportFiles = z
 export const argumentSchemas = {
   [Channel.documentState]: z.tuple([z.object({ edited: z.boolean(), title: z.string().max(200) }).strict()]),
   [Channel.openDialog]: z.tuple([kind]),
+  [Channel.openManyDialog]: z.tuple([kind]),
   [Channel.saveDialog]: z.tuple([kind, fileName]),
   [Channel.read]: z.tuple([token]),
   [Channel.write]: z.tuple([token, text]),

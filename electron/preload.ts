@@ -55,6 +55,7 @@ const bridge: DesktopBridge = {
   },
   onEngineExit: (listener) => subscribe(RendererEvent.engineExit, listener),
   openFile: (kind) => call(Channel.openDialog, kind),
+  openFiles: (kind) => call(Channel.openManyDialog, kind),
   async readToken(token) {
     try {
       return await call(Channel.read, token);

@@ -58,6 +58,15 @@ export const FILTERS: Record<FileKind, FileFilter[]> = {
   weights: [{ name: 'Weights (JSON)', extensions: ['json'] }],
 };
 
+/** What a dialog that picks several files at once offers: weights are a file, or a TF.js model's files. */
+export const MANY_FILTERS: Record<FileKind, FileFilter[]> = {
+  ...FILTERS,
+  weights: [{ name: 'Weights (JSON) or TensorFlow.js model', extensions: ['json', 'bin'] }],
+};
+
+/** Files picked together at most (a TF.js model.json and its weights shards). */
+export const MAX_PICKED_FILES = 16;
+
 /** What a dropped file is, from its name; null for files the app does not open. */
 export function kindOfDroppedFile(path: string): FileKind | null {
   const name = basename(path).toLowerCase();
@@ -70,6 +79,8 @@ export function kindOfDroppedFile(path: string): FileKind | null {
 /** The native dialogs, as main provides them (tests pass fakes). `export` saves an exported model. */
 export interface Dialogs {
   open(o: { kind: FileKind; filters: FileFilter[]; defaultPath?: string }): Promise<string | null>;
+  /** One dialog in which several files are picked; without it, `open` picks one. */
+  openMany?(o: { kind: FileKind; filters: FileFilter[]; defaultPath?: string }): Promise<string[] | null>;
   save(o: { kind: FileKind | 'export'; filters: FileFilter[]; defaultPath: string }): Promise<string | null>;
 }
 
@@ -84,6 +95,8 @@ export interface FileServiceOptions {
 
 export interface FileService {
   openDialog(kind: FileKind): Promise<OpenedFile | null>;
+  /** Files picked together, granted for reading only and read; together no larger than one file may be. */
+  openManyDialog(kind: FileKind): Promise<OpenedFile[] | null>;
   saveDialog(kind: FileKind, suggestedName: string): Promise<FileHandle | null>;
   read(token: string): Promise<OpenedFile>;
   write(token: string, text: string): Promise<FileHandle>;
@@ -156,6 +169,23 @@ export function createFileService(o: FileServiceOptions): FileService {
       const file = await readGranted(token);
       if (kind !== 'weights') await remember(path, kind);
       return file;
+    },
+    async openManyDialog(kind) {
+      const options = { kind, filters: MANY_FILTERS[kind], defaultPath: lastDir };
+      const paths = o.dialogs.openMany
+        ? await o.dialogs.openMany(options)
+        : await o.dialogs.open(options).then((p) => (p ? [p] : null));
+      if (!paths?.length) return null;
+      if (paths.length > MAX_PICKED_FILES) throw new FileError('BAD_ARGUMENT');
+      const files: OpenedFile[] = [];
+      let total = 0;
+      for (const path of paths) {
+        const file = await readGranted(o.tokens.grant(path, kind, 'read'));
+        total += file.bytes.byteLength;
+        if (total > maxBytes) throw new FileError('FILE_TOO_LARGE', { name: file.name, mb: maxBytes >> 20 });
+        files.push(file);
+      }
+      return files;
     },
     async saveDialog(kind, suggestedName) {
       const path = await o.dialogs.save({

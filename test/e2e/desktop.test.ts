@@ -90,6 +90,9 @@ function installStandIn({ workerUrl, portMessage, errorPrefix }: StandInOptions)
     async openFile() {
       return null;
     },
+    async openFiles() {
+      return null;
+    },
     async readToken() {
       return null;
     },

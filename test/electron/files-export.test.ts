@@ -32,8 +32,12 @@ const dir = mkdtempSync(join(tmpdir(), 'bps-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (...p: string[]) => join(dir, ...p);
 
-function service(save: string | null, maxBytes = 100_000) {
-  const dialogs: Dialogs = { open: vi.fn(async () => null), save: vi.fn(async () => save) };
+function service(save: string | null, maxBytes = 100_000, picked: string[] | null = null) {
+  const dialogs: Dialogs = {
+    open: vi.fn(async () => null),
+    openMany: vi.fn(async () => picked),
+    save: vi.fn(async () => save),
+  };
   const recent = createRecentFiles(at(`recent-${Math.random().toString(16).slice(2)}.json`));
   const tokens = createTokenStore();
   const files = createFileService({ tokens, recent, dialogs, defaultDir: at('docs'), maxBytes });
@@ -103,6 +107,43 @@ describe('an export through the save dialog', () => {
     await expect(files.exportFiles(tfjs())).rejects.toMatchObject({
       code: 'WRITE_FAILED',
       params: { name: 'group1-shard1of1.bin', errno: 'ENOENT' },
+    });
+  });
+});
+
+describe('files picked together (a TF.js model and its weights)', () => {
+  it('are read in one dialog that offers .json and .bin, granted for reading only', async () => {
+    mkdirSync(at('model'), { recursive: true });
+    writeFileSync(at('model', 'model.json'), '{}');
+    writeFileSync(at('model', 'group1-shard1of1.bin'), shard);
+    const picks = [at('model', 'model.json'), at('model', 'group1-shard1of1.bin')];
+    const { files, dialogs, tokens, recent } = service(null, 100_000, picks);
+    const opened = await files.openManyDialog('weights');
+    expect(vi.mocked(dialogs.openMany!).mock.calls[0]![0].filters).toEqual([
+      { name: 'Weights (JSON) or TensorFlow.js model', extensions: ['json', 'bin'] },
+    ]);
+    expect(opened!.map((f) => [f.name, f.kind, f.bytes.byteLength])).toEqual([
+      ['model.json', 'weights', 2],
+      ['group1-shard1of1.bin', 'weights', 8],
+    ]);
+    expect(JSON.stringify(opened!.map((f) => f.name))).not.toContain(dir);
+    for (const f of opened!) {
+      expect(tokens.canRead(f.token)).toBe(true);
+      expect(tokens.canWrite(f.token)).toBe(false);
+    }
+    expect(await recent.list()).toEqual([]);
+  });
+
+  it('cancelled, give null; together larger than one file may be, are refused', async () => {
+    await expect(service(null, 100_000, null).files.openManyDialog('weights')).resolves.toBeNull();
+    const picks = [at('model', 'model.json'), at('model', 'group1-shard1of1.bin')];
+    await expect(service(null, 9, picks).files.openManyDialog('weights')).rejects.toMatchObject({
+      code: 'FILE_TOO_LARGE',
+      params: { name: 'group1-shard1of1.bin' },
+    });
+    const many = Array.from({ length: 17 }, () => at('model', 'model.json'));
+    await expect(service(null, 100_000, many).files.openManyDialog('weights')).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
     });
   });
 });

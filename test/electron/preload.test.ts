@@ -42,6 +42,7 @@ describe('preload', () => {
       requestEngine: true,
       onEngineExit: true,
       openFile: true,
+      openFiles: true,
       readToken: true,
       saveFile: true,
       saveFiles: true,
@@ -90,6 +91,14 @@ describe('preload', () => {
     bridge.onMenu(menu);
     fire(RendererEvent.menuCommand, 'open-recent', { token: 't', name: 'a.bps.json', kind: 'project' });
     expect(menu).toHaveBeenCalledWith('open-recent', { token: 't', name: 'a.bps.json', kind: 'project' });
+  });
+
+  it('asks main for files picked together', async () => {
+    e.ipcRenderer.invoke.mockResolvedValueOnce(
+      ok([{ token: 't', name: 'model.json', kind: 'weights', bytes: new Uint8Array([1]) }]),
+    );
+    await expect(bridge.openFiles('weights')).resolves.toMatchObject([{ name: 'model.json' }]);
+    expect(e.ipcRenderer.invoke).toHaveBeenLastCalledWith(Channel.openManyDialog, 'weights');
   });
 
   it('sends an export to main in one call, and passes a refusal on as a bridge error', async () => {

@@ -24,10 +24,7 @@ export function desktopPlatform(bridge: DesktopBridge): Platform {
     kind: 'desktop',
     spawnEngine: () => spawnDesktopHost(bridge),
     openFile: (kind) => bridge.openFile(kind),
-    openFiles: async (kind) => {
-      const f = await bridge.openFile(kind);
-      return f ? [f] : null;
-    },
+    openFiles: (kind) => bridge.openFiles(kind),
     saveFile: (kind, name, text, token) => bridge.saveFile(kind, name, text, token),
     saveFiles: async (files) => (await bridge.saveFiles(files))?.names ?? null,
     readToken: (token) => bridge.readToken(token),
