@@ -74,13 +74,15 @@ export const isExportFormat = (id: unknown): id is ExportFormatId =>
 
 /**
  * A file-name stem (and Python identifier) from a network's name: lower-case letters, digits and
- * underscores, not starting with a digit; "model" when nothing is left. "Iris – 2 layers" → "iris_2_layers".
+ * underscores, not starting with a digit; "model" when nothing is left. A file name loses its
+ * `.bps.json`, `.weights.json` or `.json`. "Iris – 2 layers" → "iris_2_layers", "runs/iris.weights.json"'s
+ * base name → "iris".
  */
 export function exportStem(name: string | undefined): string {
   const stem = (name ?? '')
     .normalize('NFKD')
     .toLowerCase()
-    .replace(/\.(bps\.)?json$/, '')
+    .replace(/(\.(bps|weights))?\.json$/, '')
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .slice(0, 60);
