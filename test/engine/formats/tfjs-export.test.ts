@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
+import { decodeOutput, encodeRows } from '../../../engine/data/apply.ts';
+import { prepareData } from '../../../engine/data/prepare.ts';
 import type { Dataset, Preprocessing } from '../../../engine/data/types.ts';
 import { EngineError } from '../../../engine/errors.ts';
 import {
@@ -20,6 +22,7 @@ import { buildMlp, denseNode } from '../../../engine/graph/builders.ts';
 import type { GraphSpec } from '../../../engine/graph/types.ts';
 import { modelFromWeights, predictAll } from '../../../engine/model/infer.ts';
 import { createRng } from '../../../engine/rng.ts';
+import { adaptTargets } from '../../../engine/train/run-setup.ts';
 import { createTrainer } from '../../../engine/train/trainer.ts';
 import { expectClose, useTfjsCpu } from '../tfjs-reference-helpers.ts';
 
@@ -219,6 +222,63 @@ describe('TensorFlow.js layers-model export', () => {
     const graph = buildMlp({ inputs: 4, hidden: [5], outputs: 3, activation: 'relu', head: 'softmax' });
     const data = dataset(4, 3, 'classification', 6);
     await expectSamePredictions(trained(graph, data, pre(4, classes(3))), data);
+  });
+
+  it('a regression with a categorical feature: raw rows encoded from the metadata predict the same value', async () => {
+    // Raw rows as a CSV gives them: a number and a colour; the price depends on both.
+    const rng = createRng(7);
+    const colours = ['red', 'green', 'blue'];
+    const raw = Array.from({ length: ROWS }, () => {
+      const size = Math.fround(rng.normal() * 4 + 20);
+      const colour = colours[rng.int(3)]!;
+      return { size, colour, price: 100 + 3 * size + (colour === 'red' ? 15 : 0) + rng.normal() * 2 };
+    });
+    const table = {
+      columns: ['size', 'colour', 'price'],
+      rows: raw.map((r) => [String(r.size), r.colour, String(r.price)]),
+    };
+    const prepared = prepareData(table, { target: 'price', task: 'regression', validationSplit: 0, seed: 1 });
+    const graph = buildMlp({
+      inputs: prepared.train.nIn,
+      hidden: [8],
+      outputs: 1,
+      activation: 'tanh',
+      head: 'linear',
+    });
+    const loaded = trained(graph, adaptTargets(graph, prepared).train, prepared.preprocessing);
+    const { modelJson, weights } = exportTfjs(loaded);
+
+    // What a user does with the export alone (docs/export.md): encode each row from the metadata's
+    // preprocessing, predict, and scale the output back into the target's units.
+    const meta = (JSON.parse(modelJson) as ModelJson).userDefinedMetadata.backpropStudio.preprocessing;
+    const x = raw.flatMap((row) =>
+      meta.features.flatMap((f) =>
+        f.kind === 'numeric'
+          ? [(row[f.name as 'size'] - f.mean) / f.scale]
+          : f.categories.map((c) => (row[f.name as 'colour'] === c ? 1 : 0)),
+      ),
+    );
+    expect(x.length).toBe(ROWS * 4);
+    const model = await loadInTfjs(modelJson, weights);
+    const input = tf.tensor2d(x, [ROWS, 4]);
+    const out = model.predict(input) as tf.Tensor;
+    const target = meta.target as { mean: number; scale: number };
+    const theirs = Float32Array.from(out.dataSync(), (v) => v * target.scale + target.mean);
+    input.dispose();
+    out.dispose();
+    model.dispose();
+
+    // Ours from the same raw rows, through the engine's own encoding and decoding.
+    const encoded = encodeRows(loaded.preprocessing, table);
+    const mine = modelFromWeights(loaded.graph, loaded.parameters);
+    const predictions = decodeOutput(
+      loaded.preprocessing,
+      predictAll(mine, encoded.x, encoded.n),
+      encoded.n,
+      1,
+    );
+    const ours = Float32Array.from(predictions, (p) => ('value' in p ? p.value : NaN));
+    expectClose(theirs, ours, 'TF.js regression value', 1e-5, 1e-7);
   });
 
   it('refuses, naming the node, what TF.js cannot express (ELU with α other than 1)', () => {
