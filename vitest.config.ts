@@ -33,8 +33,9 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
           hookTimeout: 30_000,
-          // The page answers in milliseconds, but a loaded two-core machine can take a while.
-          expect: { poll: { timeout: 10_000, interval: 25 } },
+          // The page answers in milliseconds, but a loaded two-core machine can take seconds (a step
+          // that waits for the engine while other processes hold both cores).
+          expect: { poll: { timeout: 20_000, interval: 25 } },
         },
       },
     ],
