@@ -2,12 +2,21 @@
  * The export dialog in the browser build: nothing to export before training (and it says why), then
  * a TF.js export downloaded as its two files (model.json naming its weights shard, the shard holding
  * every parameter), the loading line copied, the format remembered after a reload, the keyboard
- * (Escape closes, focus starts inside), and the two files opened again with Import weights…. Screenshots
- * of the dialog in English and Chinese.
+ * (Escape closes, focus starts inside), and the two files opened again with Import weights…; the ONNX
+ * and PyTorch files the window writes (in its worker, under the page's CSP) run in ONNX Runtime and
+ * PyTorch as the engine predicts. Screenshots of the dialog in English and Chinese.
  */
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as ort from 'onnxruntime-node';
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { encodeRows } from '../../engine/data/apply.ts';
+import { loadWeights } from '../../engine/formats/weights-file.ts';
+import { modelFromWeights, predictAll } from '../../engine/model/infer.ts';
 import {
   byTestId,
   flowNode,
@@ -21,6 +30,19 @@ import {
 } from './app.ts';
 
 const app = useApp();
+
+const run = promisify(execFile);
+
+/** Each value within a relative 1e-5 of the engine's (absolute 1e-7 near zero). */
+function expectClose(theirs: ArrayLike<number>, ours: ArrayLike<number>, what: string): void {
+  expect(theirs.length, what).toBe(ours.length);
+  for (let i = 0; i < ours.length; i++) {
+    const d = Math.abs(theirs[i]! - ours[i]!);
+    expect(d <= 1e-5 * Math.abs(ours[i]!) + 1e-7, `${what} output ${i}: ${theirs[i]} vs ${ours[i]}`).toBe(
+      true,
+    );
+  }
+}
 
 const dialogOpen = (page: Page) => page.locator('dialog[open]').count();
 
@@ -141,6 +163,66 @@ describe('the export dialog', () => {
     expect(await byTestId(page, 'export-error').count()).toBe(0);
     expect(await byTestId(page, 'export-confirm').isEnabled()).toBe(true);
   });
+
+  it('the ONNX and PyTorch files the window downloads run in ONNX Runtime and PyTorch as the engine predicts', async () => {
+    const page = await app.open();
+    await trainBriefly(page);
+
+    /** Exports in one format and gives the downloaded files by name. */
+    async function download(format: string, count: number): Promise<Map<string, Buffer>> {
+      await openExport(page);
+      await byTestId(page, `export-format-${format}`).check();
+      await expect.poll(() => byTestId(page, 'export-confirm').isEnabled()).toBe(true);
+      const downloads: Download[] = [];
+      const listen = (d: Download) => downloads.push(d);
+      page.on('download', listen);
+      await byTestId(page, 'export-confirm').click();
+      await expect.poll(() => downloads.length).toBe(count);
+      page.off('download', listen);
+      await expect.poll(() => dialogOpen(page)).toBe(0);
+      const files = new Map<string, Buffer>();
+      for (const d of downloads) files.set(d.suggestedFilename(), await readFile((await d.path())!));
+      return files;
+    }
+    const weights = await download('weights', 1);
+    const onnx = await download('onnx', 1);
+    const pytorch = await download('pytorch', 2);
+    expect([...onnx.keys()]).toEqual(['untitled.onnx']);
+    expect([...pytorch.keys()].sort()).toEqual(['train_untitled.py', 'untitled_weights.npz']);
+
+    // The engine's predictions from the weights file of the same run, on raw rows of the plane.
+    const loaded = loadWeights([...weights.values()][0]!.toString('utf8'));
+    expect(loaded.preprocessing.features.map((f) => f.name)).toEqual(['x1', 'x2']);
+    const points = Array.from({ length: 25 }, (_, i) => [
+      Math.fround(-6 + (i % 5) * 3),
+      Math.fround(-6 + Math.floor(i / 5) * 3),
+    ]);
+    const table = { columns: ['x1', 'x2'], rows: points.map((p) => p.map(String)) };
+    const encoded = encodeRows(loaded.preprocessing, table, { requireTarget: false });
+    const ours = predictAll(modelFromWeights(loaded.graph, loaded.parameters), encoded.x, encoded.n);
+    expect(ours.length).toBe(points.length * 2);
+
+    // ONNX Runtime takes the raw rows.
+    const session = await ort.InferenceSession.create([...onnx.values()][0]!);
+    const result = await session.run({
+      features: new ort.Tensor('float32', Float32Array.from(points.flat()), [points.length, 2]),
+    });
+    expectClose(result[session.outputNames[0]!]!.data as Float32Array, ours, 'ONNX Runtime');
+
+    // The PyTorch script predicts the same rows from a CSV, with its weights beside it.
+    const dir = await mkdtemp(join(tmpdir(), 'export-e2e-'));
+    try {
+      for (const [name, bytes] of pytorch) await writeFile(join(dir, name), bytes);
+      await writeFile(join(dir, 'rows.csv'), `x1,x2\n${points.map((p) => p.join(',')).join('\n')}\n`);
+      const { stdout } = await run('/usr/bin/python3', ['train_untitled.py', 'rows.csv', '--predict', '-'], {
+        cwd: dir,
+      });
+      const { outputs } = JSON.parse(stdout) as { outputs: number[][] };
+      expectClose(Float32Array.from(outputs.flat()), ours, 'PyTorch');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('in Chinese', async () => {
     const page = await app.open({ locale: 'zh-CN' });
