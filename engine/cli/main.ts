@@ -13,19 +13,23 @@ import { importCommand, importHelp } from './commands/import.ts';
 import { initCommand, initHelp } from './commands/init.ts';
 import { inspectCommand, inspectHelp } from './commands/inspect.ts';
 import { predictCommand, predictHelp } from './commands/predict.ts';
+import { sweepCommand, sweepHelp } from './commands/sweep.ts';
 import { trainCommand, trainHelp } from './commands/train.ts';
 
 const VERSION = '0.1.0';
 
-const COMMANDS: Record<string, { run: (argv: string[], io: Io) => number; help: (t: Translate) => string }> =
-  {
-    train: { run: trainCommand, help: trainHelp },
-    predict: { run: predictCommand, help: predictHelp },
-    init: { run: initCommand, help: initHelp },
-    inspect: { run: inspectCommand, help: inspectHelp },
-    export: { run: exportCommand, help: exportHelp },
-    import: { run: importCommand, help: importHelp },
-  };
+const COMMANDS: Record<
+  string,
+  { run: (argv: string[], io: Io) => number | Promise<number>; help: (t: Translate) => string }
+> = {
+  train: { run: trainCommand, help: trainHelp },
+  sweep: { run: sweepCommand, help: sweepHelp },
+  predict: { run: predictCommand, help: predictHelp },
+  init: { run: initCommand, help: initHelp },
+  inspect: { run: inspectCommand, help: inspectHelp },
+  export: { run: exportCommand, help: exportHelp },
+  import: { run: importCommand, help: importHelp },
+};
 
 /** Takes the global `--lang en|zh-CN` (or `--lang=…`) out of `argv`, wherever it is. */
 function takeLang(argv: string[]): { argv: string[]; lang?: string } {
@@ -44,8 +48,11 @@ function takeLang(argv: string[]): { argv: string[]; lang?: string } {
   return lang === undefined ? { argv: rest } : { argv: rest, lang };
 }
 
-/** Runs one command line; returns the exit code. Never throws for user error. */
-export function main(argvIn: string[], ioIn: Io): number {
+/**
+ * Runs one command line; returns the exit code, or a promise of it for a command that works in worker
+ * threads (`sweep`). Never throws (or rejects) for user error.
+ */
+export function main(argvIn: string[], ioIn: Io): number | Promise<number> {
   const { argv, lang: asked } = takeLang(argvIn);
   const lang: Lang = (asked !== undefined ? parseLang(asked) : undefined) ?? langFromEnv(ioIn.env ?? {});
   const io: Io = { ...ioIn, lang };
@@ -72,15 +79,19 @@ export function main(argvIn: string[], ioIn: Io): number {
     io.stdout.write(command.help(t));
     return 0;
   }
-  try {
-    return command.run(rest, io);
-  } catch (e) {
+  const refused = (e: unknown) => {
     if (e instanceof UsageError || e instanceof EngineError) {
       const message = e instanceof UsageError ? t(e.key, e.params) : formatError(e, lang);
       io.stderr.write(`${t('main.error', { command: name, message })}\n`);
       return 2;
     }
     throw e;
+  };
+  try {
+    const code = command.run(rest, io);
+    return typeof code === 'number' ? code : code.catch(refused);
+  } catch (e) {
+    return refused(e);
   }
 }
 
@@ -96,15 +107,19 @@ export function runFromProcess(): void {
     // products; `main` alone, as tests call it, uses one).
     threads: nodeThreads,
   };
-  let code: number;
-  try {
-    code = main(process.argv.slice(2), io);
-  } catch (e) {
+  const internal = (e: unknown) => {
     const lang = langFromEnv(process.env);
     process.stderr.write(
       `${translator(lang)('main.internal', { stack: (e as Error).stack ?? String(e) })}\n`,
     );
-    code = 1;
+    return 1;
+  };
+  let code: number | Promise<number>;
+  try {
+    code = main(process.argv.slice(2), io);
+  } catch (e) {
+    code = internal(e);
   }
-  process.exitCode = code;
+  if (typeof code === 'number') process.exitCode = code;
+  else void code.catch(internal).then((c) => (process.exitCode = c));
 }

@@ -10,10 +10,25 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Runs a command that answers at once (every command but `sweep`). */
 export function run(...argv: string[]): CliResult {
   let stdout = '';
   let stderr = '';
   const code = main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    isTTY: false,
+    columns: 80,
+  });
+  if (typeof code !== 'number') throw new Error(`${argv[0]} answers later: use runAsync`);
+  return { code, stdout, stderr };
+}
+
+/** Runs any command, `sweep` included (its runs go to worker threads). */
+export async function runAsync(...argv: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     isTTY: false,
