@@ -3,7 +3,7 @@
  * mapping, the training configuration and the per-epoch history.
  */
 import * as z from 'zod';
-import { MAX_PACE, OPTIMIZERS, TRAINING_LIMITS } from '../train/config.ts';
+import { MAX_PACE, MONITOR_MODES, MONITORS, OPTIMIZERS, TRAINING_LIMITS } from '../train/config.ts';
 import type { TrainingConfig } from '../train/config.ts';
 import { CAP, issueText } from './issues.ts';
 import { FILE_LIMITS } from './limits.ts';
@@ -11,6 +11,50 @@ import { finite, nodeIdSchema } from './schema-graph.ts';
 import { labelSchema } from './schema-model.ts';
 
 const fraction = z.number().min(0).lt(1);
+const epochCount = z.int().min(0).max(TRAINING_LIMITS.patience, CAP);
+const stepCount = z.int().min(1).max(TRAINING_LIMITS.scheduleSteps, CAP);
+const monitor = z.enum(MONITORS).optional();
+const mode = z.enum(MONITOR_MODES).optional();
+const rate = z.number().positive().max(TRAINING_LIMITS.learningRate);
+const unitFactor = z.number().positive().max(1);
+
+/** Early stopping (engine/train/early-stopping.ts). */
+const earlyStoppingSchema = z.strictObject({
+  monitor,
+  patience: epochCount,
+  minDelta: z.number().min(0).optional(),
+  mode,
+  restoreBestWeights: z.boolean().optional(),
+  startFromEpoch: epochCount.optional(),
+});
+
+/** A learning-rate schedule (engine/train/lr-schedule.ts). */
+const lrScheduleSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('step'), dropEvery: stepCount, factor: unitFactor }),
+  z.strictObject({
+    type: z.literal('exponential'),
+    decaySteps: stepCount,
+    decayRate: unitFactor,
+    staircase: z.boolean().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('cosine'),
+    decaySteps: stepCount,
+    alpha: z.number().min(0).max(1).optional(),
+    warmupSteps: z.int().min(0).max(TRAINING_LIMITS.scheduleSteps, CAP).optional(),
+    warmupTarget: rate.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('plateau'),
+    monitor,
+    mode,
+    factor: z.number().positive().lt(1).optional(),
+    patience: epochCount.optional(),
+    minDelta: z.number().min(0).optional(),
+    cooldown: epochCount.optional(),
+    minLr: z.number().min(0).max(TRAINING_LIMITS.learningRate).optional(),
+  }),
+]);
 
 /**
  * Hyper-parameters, within the limits the engine trains with (TRAINING_LIMITS); option fields that the
@@ -36,6 +80,10 @@ export const trainingSchema: z.ZodType<TrainingConfig> = z.strictObject({
   pace: z.number().positive().max(MAX_PACE).optional(),
   /** L2 penalty on every dense layer without its own. */
   l2: z.number().min(0).optional(),
+  /** Stop when a metric stops improving; absent in files from before it existed. */
+  earlyStopping: earlyStoppingSchema.optional(),
+  /** How the learning rate changes while training; absent: constant. */
+  lrSchedule: lrScheduleSchema.optional(),
 });
 
 /** Where the rows come from: a generated dataset (reproducible from its seed) or a CSV file. */

@@ -30,6 +30,11 @@ const trainingSummarySchema = z.strictObject({
   valLoss: finite.optional(),
   accuracy: finite.optional(),
   valAccuracy: finite.optional(),
+  /**
+   * Present when early stopping put back the best epoch's weights: the weights and the metrics above
+   * are that epoch's (`epochs` still counts every epoch trained).
+   */
+  bestEpoch: z.int().min(1).optional(),
 });
 /** How a training run ended, as the weights file records it (all optional but `epochs`). */
 export type TrainingSummary = z.output<typeof trainingSummarySchema>;
@@ -41,6 +46,30 @@ const metadataSchema = z.strictObject({
   description: z.string().max(FILE_LIMITS.textField, CAP).optional(),
   training: trainingSummarySchema.optional(),
 });
+/** An epoch's metrics, as the trainer records them (engine/train/trainer.ts EpochMetrics). */
+interface EpochRecord {
+  epoch: number;
+  loss: number;
+  valLoss?: number;
+  accuracy?: number;
+  valAccuracy?: number;
+}
+
+/**
+ * A run's `metadata.training`: the last epoch's finite metrics, or with `best` (the epoch whose weights
+ * early stopping put back) that epoch's, and its number as `bestEpoch`.
+ */
+export function trainingSummary(history: readonly EpochRecord[], best?: EpochRecord | null): TrainingSummary {
+  const from = best ?? history.at(-1);
+  const training: TrainingSummary = { epochs: history.length };
+  for (const k of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) {
+    const v = from?.[k];
+    if (v !== undefined && Number.isFinite(v)) training[k] = v;
+  }
+  if (best) training.bestEpoch = best.epoch;
+  return training;
+}
+
 /** Who made a weights file, when, and optionally how training ended. */
 export type WeightsMetadata = z.output<typeof metadataSchema>;
 

@@ -25,7 +25,7 @@ export function epochOverview(epochs: readonly EpochMetrics[], maxPoints: number
   return { stride, epochs: out };
 }
 
-const FIELDS = ['loss', 'accuracy', 'mae', 'r2', 'valLoss', 'valAccuracy', 'valMae', 'valR2'] as const;
+const FIELDS = ['loss', 'accuracy', 'mae', 'r2', 'valLoss', 'valAccuracy', 'valMae', 'valR2', 'lr'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** Epoch records as columns: `epoch` and each metric the run has (a metric some epoch lacks is NaN there). */

@@ -6,7 +6,7 @@
 import type { ProjectRequest } from '../api.ts';
 import { EngineError, fail } from '../errors.ts';
 import { createProject, parseProject, projectParameters, serializeProject } from '../formats/project-file.ts';
-import { exportWeights, loadWeights, serializeWeights } from '../formats/weights-file.ts';
+import { exportWeights, loadWeights, serializeWeights, trainingSummary } from '../formats/weights-file.ts';
 import { EXPORT_FORMATS, exportStem, isExportFormat } from '../formats/exports.ts';
 import { formatKerasSummary, kerasSummary } from '../formats/keras-summary.ts';
 import type { ExportFile, ExportFormat } from '../formats/exports.ts';
@@ -20,20 +20,14 @@ import { historyColumns, restoredEpochs } from './project.ts';
 const parameters = (r: Run) =>
   new Map(r.trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }]));
 
-/** The run as a weights file, with its last epoch's finite metrics; `name` (if a string) is cut to 200 characters. */
+/**
+ * The run as a weights file, with its last epoch's finite metrics (the best epoch's, and its number, when early
+ * stopping put its weights back); `name` (if a string) is cut to 200 characters.
+ */
 export function weightsText(r: Run, name: unknown): string {
-  const last = r.trainer.history.at(-1);
-  const training: {
-    epochs: number;
-    loss?: number;
-    valLoss?: number;
-    accuracy?: number;
-    valAccuracy?: number;
-  } = { epochs: r.trainer.epoch };
-  for (const k of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) {
-    const v = last?.[k];
-    if (v !== undefined && Number.isFinite(v)) training[k] = v;
-  }
+  const t = r.trainer;
+  const training = trainingSummary(t.history, t.restoredBest ? t.bestEpochMetrics() : null);
+  training.epochs = t.epoch;
   const file = exportWeights({
     graph: r.graph,
     parameters: parameters(r),

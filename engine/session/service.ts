@@ -263,7 +263,8 @@ export function createEngineService(o: ServiceOptions): EngineService {
     setLearningRate: async (lr) =>
       settle(() => {
         const v = req.parseLearningRate(lr);
-        needRun().trainer.optimizer.setLearningRate(v);
+        // The base rate a schedule multiplies; the trainer records the step it changed at.
+        needRun().trainer.setLearningRate(v);
         return status();
       }),
     setPace: async (stepsPerSecond) =>

@@ -2,6 +2,8 @@
  * A training run: mini-batches in seeded order, one gradient evaluation (forward, loss, backward) and one
  * optimiser step per batch, metrics per epoch. Steppable one batch at a time so a host can yield between
  * batches. A non-finite loss, gradient or weight stops the run and the last good weights are kept.
+ * Optionally the learning rate follows a schedule (lr-schedule.ts) and the run stops early when a
+ * metric stops improving (early-stopping.ts), both as Keras 3 defines them.
  */
 import type { Task } from '../data/types.ts';
 import type { Dataset } from '../data/types.ts';
@@ -21,7 +23,16 @@ import type { RunContext } from '../model/state.ts';
 import { createOptimizer } from '../optimizers.ts';
 import type { Optimizer } from '../optimizers.ts';
 import { createRng, shuffle } from '../rng.ts';
-import type { TrainingConfig } from './config.ts';
+import type { MonitorName, TrainingConfig } from './config.ts';
+import {
+  earlyStoppingDefaults,
+  earlyStoppingStep,
+  initialEarlyStopping,
+  monitoredValue,
+} from './early-stopping.ts';
+import type { EarlyStoppingState } from './early-stopping.ts';
+import { initialPlateau, plateauDefaults, plateauStep, scheduledLr } from './lr-schedule.ts';
+import type { PlateauState } from './lr-schedule.ts';
 import { accumulate, copyAccumulator, createAccumulator, resetAccumulator, summarize } from './metrics.ts';
 import type { MetricAccumulator, MetricValues } from './metrics.ts';
 import { validateTrainingConfig } from './validate.ts';
@@ -32,6 +43,15 @@ export interface EpochMetrics extends MetricValues {
   valAccuracy?: number;
   valMae?: number;
   valR2?: number;
+  /** The learning rate of the epoch's last step. */
+  lr?: number;
+}
+
+/** A learning rate set by hand while training: from step `step` + 1 on (`epoch` epochs were complete). */
+export interface LrChange {
+  step: number;
+  epoch: number;
+  lr: number;
 }
 
 export interface StepInfo {
@@ -93,6 +113,21 @@ export interface Trainer {
   restore(s: TrainerSnapshot): void;
   /** Ends the model's helper thread, if it has one (the trainer keeps working, on one thread). */
   dispose(): void;
+  /**
+   * The base learning rate: the optimiser's, or with a schedule the rate the schedule multiplies (for
+   * `plateau`, the current rate).
+   */
+  readonly learningRate: number;
+  /** Sets the base learning rate from the next step on, and records the change in `lrChanges`. */
+  setLearningRate(lr: number): void;
+  /** Learning rates set by hand while training, in order. */
+  lrChanges: LrChange[];
+  /** Early stopping's state (null without early stopping): best epoch and value, wait, stopped epoch. */
+  readonly earlyStopping: Readonly<EarlyStoppingState> | null;
+  /** The record of the best epoch so far under early stopping (null without one). */
+  bestEpochMetrics(): EpochMetrics | null;
+  /** Whether the weights are the best epoch's, put back at the end of the run (restoreBestWeights). */
+  readonly restoredBest: boolean;
 }
 
 export interface TrainerSnapshot {
@@ -108,6 +143,20 @@ export interface TrainerSnapshot {
   status: TrainerStatus;
   /** The epoch's running metrics so far. */
   running: MetricAccumulator;
+  /** The base learning rate and the hand changes (absent in snapshots from before schedules). */
+  baseLr?: number;
+  lrChanges?: LrChange[];
+  plateau?: PlateauState | null;
+  /** Early stopping: its state, the best epoch's weights (if kept) and whether they were put back. */
+  earlyStopping?: EarlyStoppingState | null;
+  bestParams?: Float32Array | Float64Array | null;
+  restoredBest?: boolean;
+}
+
+/** The metric names an epoch of this run reports, by their Keras log names. */
+function reportedMetrics(task: Task, validation: boolean): MonitorName[] {
+  const names: MonitorName[] = task === 'classification' ? ['loss', 'accuracy'] : ['loss', 'mae', 'r2'];
+  return validation ? [...names, ...names.map((n) => `val_${n}` as MonitorName)] : names;
 }
 
 /** Compiles the graph against the data, allocates everything and initialises the weights from the seed. */
@@ -115,6 +164,14 @@ export function createTrainer(o: TrainerOptions): Trainer {
   validateTrainingConfig(o.config);
   const { train, config } = o;
   if (train.n === 0) fail('NO_DATA', 'run.noRows');
+  const schedule = config.lrSchedule;
+  const es = config.earlyStopping ? earlyStoppingDefaults(config.earlyStopping) : null;
+  const plateauCfg = schedule?.type === 'plateau' ? plateauDefaults(schedule) : null;
+  // A watched metric this run does not report is refused before anything is allocated.
+  const reported = reportedMetrics(o.task, (o.validation?.n ?? 0) > 0);
+  for (const m of [es?.monitor, plateauCfg?.monitor])
+    if (m !== undefined && !reported.includes(m))
+      fail('BAD_HYPERPARAMETER', 'train.monitorAbsent', { monitor: m, names: reported });
   const compiled = compileGraph(o.graph, { inputWidth: train.nIn, outputWidth: train.nOut });
   const rng = createRng(config.seed);
   const maxBatch = Math.min(config.batchSize, Math.max(train.n, o.validation?.n ?? 0));
@@ -142,6 +199,34 @@ export function createTrainer(o: TrainerOptions): Trainer {
   const mean = o.targetMean ?? 0;
   let cursor = 0;
   const info: StepInfo = { step: 0, epoch: 0, loss: 0, rows: 0, gradNorms, epochMetrics: null };
+  let baseLr = config.optimizer.learningRate;
+  let plateau: PlateauState | null = plateauCfg ? initialPlateau(baseLr) : null;
+  let early: EarlyStoppingState | null = es ? initialEarlyStopping() : null;
+  let bestParams: typeof model.params | null = null;
+  let restoredBest = false;
+
+  /** The learning rate of the next step (the base without a schedule). */
+  function currentLr(): number {
+    if (!schedule) return baseLr;
+    if (schedule.type === 'plateau') return plateau!.lr;
+    return scheduledLr(schedule, baseLr, t.step, t.epoch);
+  }
+
+  /** After an epoch: the plateau's and early stopping's decisions; the best weights back at the end. */
+  function afterEpoch(m: EpochMetrics): void {
+    if (plateauCfg && plateau) plateauStep(plateauCfg, plateau, monitoredValue(m, plateauCfg.monitor));
+    if (es && early) {
+      const d = earlyStoppingStep(es, early, m.epoch, monitoredValue(m, es.monitor));
+      if (d.improved && es.restoreBestWeights) (bestParams ??= model.params.slice()).set(model.params);
+      if (d.stop) t.status = 'done';
+    }
+    if (t.epoch >= config.epochs) t.status = 'done';
+    // Keras 3 puts the best weights back when training ends, whether or not it stopped early.
+    if (t.status === 'done' && es?.restoreBestWeights && bestParams) {
+      model.params.set(bestParams);
+      restoredBest = true;
+    }
+  }
 
   function loadTargets(y: Float32Array, index: Uint32Array | null, start: number, B: number): void {
     for (let r = 0; r < B; r++) {
@@ -193,6 +278,7 @@ export function createTrainer(o: TrainerOptions): Trainer {
         if (config.shuffle) shuffle(rng, order);
         resetAccumulator(acc);
       }
+      if (schedule) optimizer.setLearningRate(currentLr());
       const B = Math.min(maxBatch, train.n - cursor);
       ctx.B = B;
       ctx.training = true;
@@ -228,8 +314,9 @@ export function createTrainer(o: TrainerOptions): Trainer {
           if (v.mae !== undefined) epochMetrics.valMae = v.mae;
           if (v.r2 !== undefined) epochMetrics.valR2 = v.r2;
         }
+        epochMetrics.lr = optimizer.config.learningRate;
         t.history.push(epochMetrics);
-        if (t.epoch >= config.epochs) t.status = 'done';
+        afterEpoch(epochMetrics);
       }
       info.step = t.step;
       info.epoch = epochMetrics ? t.epoch : t.epoch + 1;
@@ -270,6 +357,12 @@ export function createTrainer(o: TrainerOptions): Trainer {
         history: t.history.map((h) => ({ ...h })),
         status: t.status === 'failed' ? 'ready' : t.status,
         running: copyAccumulator(acc),
+        baseLr,
+        lrChanges: t.lrChanges.map((c) => ({ ...c })),
+        plateau: plateau ? { ...plateau } : null,
+        earlyStopping: early ? { ...early } : null,
+        bestParams: bestParams ? bestParams.slice() : null,
+        restoredBest,
       };
     },
     restore(snap) {
@@ -293,9 +386,36 @@ export function createTrainer(o: TrainerOptions): Trainer {
       t.status = snap.status;
       t.error = null;
       Object.assign(acc, copyAccumulator(snap.running));
+      if (snap.bestParams) same(snap.bestParams, model.params, 'run.checkpointPart.weights');
+      baseLr = snap.baseLr ?? config.optimizer.learningRate;
+      t.lrChanges = (snap.lrChanges ?? []).map((c) => ({ ...c }));
+      plateau = plateauCfg ? (snap.plateau ? { ...snap.plateau } : initialPlateau(baseLr)) : null;
+      early = es ? (snap.earlyStopping ? { ...snap.earlyStopping } : initialEarlyStopping()) : null;
+      bestParams = snap.bestParams && es?.restoreBestWeights ? snap.bestParams.slice() : null;
+      restoredBest = snap.restoredBest ?? false;
+      if (snap.baseLr !== undefined || schedule) optimizer.setLearningRate(currentLr());
     },
     dispose() {
       model.dispose();
+    },
+    get learningRate() {
+      return baseLr;
+    },
+    setLearningRate(lr) {
+      baseLr = lr;
+      if (plateau) plateau.lr = lr;
+      t.lrChanges.push({ step: t.step, epoch: t.epoch, lr });
+      optimizer.setLearningRate(currentLr());
+    },
+    lrChanges: [],
+    get earlyStopping() {
+      return early;
+    },
+    bestEpochMetrics() {
+      return early && early.bestEpoch > 0 ? (t.history[early.bestEpoch - 1] ?? null) : null;
+    },
+    get restoredBest() {
+      return restoredBest;
     },
   };
   return t;

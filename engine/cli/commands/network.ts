@@ -3,7 +3,7 @@ import { inputWidth } from '../../data/types.ts';
 import type { Preprocessing } from '../../data/types.ts';
 import type { ColumnMapping } from '../../train/run-setup.ts';
 import { loadWeights } from '../../formats/weights-file.ts';
-import { CREATED_BY } from '../../formats/weights-file.ts';
+import { CREATED_BY, trainingSummary } from '../../formats/weights-file.ts';
 import type { LoadedWeights, WeightsMetadata } from '../../formats/weights-file.ts';
 import { parseProject } from '../../formats/project-file.ts';
 import { buildMlp } from '../../graph/builders.ts';
@@ -112,13 +112,14 @@ export function resolveNetwork(
   };
 }
 
-/** What a weights file records about how it was made. */
-export function weightsMetadata(history: EpochMetrics[]): WeightsMetadata {
-  const last = history.at(-1);
-  const training: NonNullable<WeightsMetadata['training']> = { epochs: history.length };
-  for (const k of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) {
-    const v = last?.[k];
-    if (v !== undefined && Number.isFinite(v)) training[k] = v;
-  }
-  return { createdBy: CREATED_BY, createdAt: new Date().toISOString(), training };
+/**
+ * What a weights file records about how it was made: the last epoch's metrics, or with `best` (the
+ * epoch whose weights early stopping put back) that epoch's, and its number.
+ */
+export function weightsMetadata(history: EpochMetrics[], best?: EpochMetrics | null): WeightsMetadata {
+  return {
+    createdBy: CREATED_BY,
+    createdAt: new Date().toISOString(),
+    training: trainingSummary(history, best),
+  };
 }

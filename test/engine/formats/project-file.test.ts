@@ -238,3 +238,54 @@ describe('parseProject refuses a broken file and says where', () => {
     });
   });
 });
+
+describe('early stopping and learning-rate schedules in the training settings', () => {
+  const training = {
+    ...DEFAULT_TRAINING,
+    earlyStopping: { monitor: 'val_accuracy', patience: 5, minDelta: 0.001, restoreBestWeights: false },
+    lrSchedule: { type: 'cosine', decaySteps: 1000, alpha: 0.1, warmupSteps: 50 },
+  } as const;
+
+  it('round-trips them', () => {
+    const p = createProject(input({ training }));
+    const back = parseProject(serializeProject(p));
+    expect(back.training).toEqual(training);
+    for (const lrSchedule of [
+      { type: 'step', dropEvery: 10, factor: 0.5 },
+      { type: 'exponential', decaySteps: 100, decayRate: 0.96, staircase: true },
+      { type: 'plateau', monitor: 'loss', factor: 0.2, patience: 3, minDelta: 0, cooldown: 1, minLr: 1e-5 },
+    ] as const) {
+      const q = createProject(input({ training: { ...DEFAULT_TRAINING, lrSchedule } }));
+      expect(parseProject(serializeProject(q)).training.lrSchedule).toEqual(lrSchedule);
+    }
+  });
+
+  it('a file from before them (no earlyStopping, no lrSchedule) still opens', () => {
+    const p = projectJson();
+    expect('earlyStopping' in p.training).toBe(false);
+    expect('lrSchedule' in p.training).toBe(false);
+    const back = parseProject(JSON.stringify(p));
+    expect(back.training.earlyStopping).toBeUndefined();
+    expect(back.training.lrSchedule).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'an unknown monitor',
+      { earlyStopping: { monitor: 'f1', patience: 2 } },
+      'training.earlyStopping.monitor',
+    ],
+    ['a negative patience', { earlyStopping: { patience: -1 } }, 'training.earlyStopping.patience'],
+    [
+      'an unknown field',
+      { earlyStopping: { patience: 1, baseline: 0.5 } },
+      'training.earlyStopping.baseline',
+    ],
+    ['an unknown schedule', { lrSchedule: { type: 'warm' } }, 'training.lrSchedule.type'],
+    ['a plateau factor of 1', { lrSchedule: { type: 'plateau', factor: 1 } }, 'training.lrSchedule.factor'],
+  ])('refuses %s', (_name, extra, path) => {
+    const p = projectJson();
+    Object.assign(p.training, extra);
+    expectEngineError(() => parseProject(JSON.stringify(p)), 'BAD_FILE', { path });
+  });
+});
