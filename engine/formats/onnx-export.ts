@@ -12,6 +12,7 @@ import { encodeOnnx } from './onnx/proto.ts';
 import type { OnnxMessage } from './onnx/proto.ts';
 import { CREATED_BY } from './weights-file.ts';
 import type { LoadedWeights } from './weights-file.ts';
+import { uniqueNamer } from './unique-names.ts';
 
 /** ONNX IR version 7 (ONNX 1.7): read by every ONNX Runtime 1.x and by ONNX's checker. */
 export const ONNX_IR_VERSION = 7;
@@ -155,13 +156,7 @@ export function exportOnnx(loaded: LoadedWeights): Uint8Array {
   const { compiled, parameters, preprocessing } = loaded;
   const task = preprocessing.target.task;
   const outputName = ONNX_OUTPUT[task];
-  const used = new Set<string>([ONNX_INPUT, outputName]);
-  const unique = (base: string) => {
-    let name = base;
-    for (let k = 2; used.has(name); k++) name = `${base}_${k}`;
-    used.add(name);
-    return name;
-  };
+  const unique = uniqueNamer([ONNX_INPUT, outputName]);
   const nodes: NodeProto[] = [];
   const initializers: OnnxMessage[] = [];
   /** Appends an operator named `<prefix>/<opType>`, its output value named the same. */

@@ -13,6 +13,7 @@ import { DEFAULT_TRAINING } from '../train/config.ts';
 import type { TrainingConfig } from '../train/config.ts';
 import { npzBytes } from './npz.ts';
 import type { NpyArray } from './npz.ts';
+import { uniqueNamer } from './unique-names.ts';
 import type { LoadedWeights } from './weights-file.ts';
 
 /** The script's and its weights' file names for a stem. */
@@ -58,13 +59,7 @@ function pythonNames(ids: readonly string[]): {
   nameOf: Map<string, string>;
   unique: (base: string) => string;
 } {
-  const used = new Set<string>();
-  const unique = (base: string) => {
-    let name = base;
-    for (let k = 2; used.has(name); k++) name = `${base}_${k}`;
-    used.add(name);
-    return name;
-  };
+  const unique = uniqueNamer();
   const nameOf = new Map<string, string>();
   for (const id of ids) {
     let name = id.replace(/[^A-Za-z0-9_]/g, '_');

@@ -5,6 +5,7 @@
  */
 import { fail } from '../errors.ts';
 import { layerOf } from '../layers/registry.ts';
+import { uniqueNamer } from './unique-names.ts';
 import type { KerasLayer } from '../layers/kind.ts';
 import { CREATED_BY } from './weights-file.ts';
 import type { LoadedWeights } from './weights-file.ts';
@@ -43,19 +44,12 @@ interface StoredKerasLayer {
  */
 export function exportTfjs(loaded: LoadedWeights): { modelJson: string; weights: Uint8Array } {
   const { compiled, parameters } = loaded;
-  const used = new Set<string>();
-  const unique = (base: string) => {
-    let name = base;
-    for (let k = 2; used.has(name); k++) name = `${base}_${k}`;
-    used.add(name);
-    return name;
-  };
+  const unique = uniqueNamer(compiled.order.map((n) => n.id));
   // The Keras name of the layer that holds each node's value.
   const valueOf = new Map<string, string>();
   const layers: StoredKerasLayer[] = [];
   const specs: TfjsWeightSpec[] = [];
   const chunks: Float32Array[] = [];
-  for (const n of compiled.order) used.add(n.id);
 
   for (const node of compiled.order) {
     const width = compiled.width.get(node.id)!;

@@ -16,6 +16,7 @@ import type { LayerValues } from './model-codec.ts';
 import { exportTfjs } from './tfjs-export.ts';
 import { CREATED_BY, exportWeights, loadWeights, serializeWeights } from './weights-file.ts';
 import type { LoadedWeights, WeightsFile, WeightsMetadata } from './weights-file.ts';
+import { uniqueNamer } from './unique-names.ts';
 
 /** The layer classes an import takes. */
 export const TFJS_IMPORT_LAYERS = [
@@ -222,15 +223,12 @@ function activationOf(layer: Layer): Activation {
 
 /** The node id for a layer name: the name when it is a valid id, else a cleaned and unique one. */
 function idMaker(): (name: string) => string {
-  const used = new Set<string>();
+  const unique = uniqueNamer();
   return (name) => {
     let id = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, FILE_LIMITS.idLength - 4);
     if (!/^[A-Za-z_]/.test(id)) id = `_${id}`;
     if (id === '__proto__') id = '_proto_';
-    let unique = id;
-    for (let k = 2; used.has(unique); k++) unique = `${id}_${k}`;
-    used.add(unique);
-    return unique;
+    return unique(id);
   };
 }
 
