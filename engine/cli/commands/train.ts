@@ -5,8 +5,9 @@ import { EXPORT_FORMAT_IDS, exportStem } from '../../formats/exports.ts';
 import type { ExportFormatId } from '../../formats/exports.ts';
 import { exportWeights, loadWeights, serializeWeights } from '../../formats/weights-file.ts';
 import type { WeightsFile } from '../../formats/weights-file.ts';
-import { OPTIMIZERS, TRAINING_LIMITS } from '../../train/config.ts';
-import type { TrainingConfig } from '../../train/config.ts';
+import { MONITORS, OPTIMIZERS, TRAINING_LIMITS } from '../../train/config.ts';
+import type { EarlyStoppingConfig, LrSchedule, TrainingConfig } from '../../train/config.ts';
+import { validateTrainingConfig } from '../../train/validate.ts';
 import type { EpochMetrics } from '../../train/trainer.ts';
 import { setupRun } from '../../train/run-setup.ts';
 import { choice, intOption, numOption, parse } from '../args.ts';
@@ -27,6 +28,21 @@ import { createProgress } from '../progress.ts';
 import { networkHelp, NETWORK_OPTIONS, resolveNetwork, weightsMetadata } from './network.ts';
 import { DATA_OPTIONS, dataMapping, namingFiles, readData } from './data-options.ts';
 
+/** An epoch's metrics by their Keras log names, as the --json summary gives them. */
+function jsonMetrics(m: EpochMetrics, task: 'classification' | 'regression'): Record<string, number | null> {
+  const out: Record<string, number | null> = { loss: m.loss, val_loss: m.valLoss ?? null };
+  if (task === 'classification') {
+    out.accuracy = m.accuracy ?? null;
+    out.val_accuracy = m.valAccuracy ?? null;
+  } else {
+    out.mae = m.mae ?? null;
+    out.val_mae = m.valMae ?? null;
+    out.r2 = m.r2 ?? null;
+    out.val_r2 = m.valR2 ?? null;
+  }
+  return out;
+}
+
 /** `train --help`. */
 export const trainHelp = (t: Translate) =>
   t('help.train', { network: networkHelp(t, true), formats: EXPORT_FORMAT_IDS.join(' | ') });
@@ -41,6 +57,11 @@ const OPTIONS = {
   seed: { type: 'string' },
   'validation-split': { type: 'string' },
   'no-shuffle': { type: 'boolean' },
+  'early-stopping': { type: 'string' },
+  monitor: { type: 'string' },
+  'min-delta': { type: 'string' },
+  'no-restore-best': { type: 'boolean' },
+  'lr-schedule': { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
   export: { type: 'string' },
@@ -50,6 +71,94 @@ const OPTIONS = {
 /** The folder an export goes to when --export-out is not given: `<W>-<format>` beside W.json. */
 export const defaultExportOut = (out: string, format: ExportFormatId) =>
   join(dirname(out), `${exportStem(basename(out))}-${format}`);
+
+/** A number in an --lr-schedule part (range checks are the engine's, naming the setting). */
+function schedulePart(part: string | undefined, spec: string, whole = false): number {
+  const ok = part !== undefined && (whole ? /^\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/).test(part);
+  if (!ok) throw new UsageError('args.lrSchedule', { value: spec });
+  return Number(part);
+}
+
+/**
+ * `--lr-schedule`: step:EVERY:FACTOR | exponential:STEPS:RATE[:staircase] | cosine:STEPS[:ALPHA[:WARMUP]]
+ * | plateau[:PATIENCE[:FACTOR]] | none (null: no schedule, even if the project has one).
+ */
+export function lrScheduleOption(
+  v: unknown,
+  monitor?: EarlyStoppingConfig['monitor'],
+): LrSchedule | null | undefined {
+  if (v === undefined) return undefined;
+  const spec = String(v).trim();
+  const [type, ...p] = spec.split(':');
+  const bad = () => new UsageError('args.lrSchedule', { value: spec });
+  switch (type) {
+    case 'none':
+      if (p.length) throw bad();
+      return null;
+    case 'step':
+      if (p.length !== 2) throw bad();
+      return { type, dropEvery: schedulePart(p[0], spec, true), factor: schedulePart(p[1], spec) };
+    case 'exponential':
+      if (p.length < 2 || p.length > 3 || (p.length === 3 && p[2] !== 'staircase')) throw bad();
+      return {
+        type,
+        decaySteps: schedulePart(p[0], spec, true),
+        decayRate: schedulePart(p[1], spec),
+        ...(p.length === 3 ? { staircase: true } : {}),
+      };
+    case 'cosine':
+      if (p.length < 1 || p.length > 3) throw bad();
+      return {
+        type,
+        decaySteps: schedulePart(p[0], spec, true),
+        ...(p.length > 1 ? { alpha: schedulePart(p[1], spec) } : {}),
+        ...(p.length > 2 ? { warmupSteps: schedulePart(p[2], spec, true) } : {}),
+      };
+    case 'plateau':
+      if (p.length > 2) throw bad();
+      return {
+        type,
+        ...(monitor ? { monitor } : {}),
+        ...(p.length > 0 ? { patience: schedulePart(p[0], spec, true) } : {}),
+        ...(p.length > 1 ? { factor: schedulePart(p[1], spec) } : {}),
+      };
+    default:
+      throw bad();
+  }
+}
+
+/**
+ * Early stopping from --early-stopping (patience, or `none`), --monitor, --min-delta and
+ * --no-restore-best over the project's own (null: none).
+ */
+function earlyStoppingOption(
+  v: Record<string, string | boolean | undefined>,
+  base: EarlyStoppingConfig | undefined,
+): EarlyStoppingConfig | null {
+  const given = v['early-stopping'];
+  if (given === 'none') {
+    if (v['min-delta'] !== undefined || v['no-restore-best'])
+      throw new UsageError('usage.needsEarlyStopping', {
+        name: v['no-restore-best'] ? 'no-restore-best' : 'min-delta',
+      });
+    return null;
+  }
+  const patience = intOption('early-stopping', given, 0, TRAINING_LIMITS.patience);
+  const from = patience !== undefined ? { ...base, patience } : base;
+  if (!from) {
+    for (const name of ['min-delta', 'no-restore-best'] as const)
+      if (v[name] !== undefined) throw new UsageError('usage.needsEarlyStopping', { name });
+    return null;
+  }
+  const monitor = choice('monitor', v.monitor, MONITORS);
+  const minDelta = numOption('min-delta', v['min-delta'], 0, Number.MAX_VALUE);
+  return {
+    ...from,
+    ...(monitor ? { monitor } : {}),
+    ...(minDelta !== undefined ? { minDelta } : {}),
+    ...(v['no-restore-best'] ? { restoreBestWeights: false } : {}),
+  };
+}
 
 export function trainCommand(argv: string[], io: Io): number {
   const t = translator(io.lang);
@@ -85,6 +194,23 @@ export function trainCommand(argv: string[], io: Io): number {
     shuffle: v['no-shuffle'] ? false : base.shuffle,
     seed: intOption('seed', v.seed, 0, TRAINING_LIMITS.seed) ?? base.seed,
   };
+  // Early stopping and the schedule: the project's, changed or replaced by the options.
+  const baseSchedule = base.lrSchedule;
+  const earlyStopping = earlyStoppingOption(v, base.earlyStopping);
+  const monitor = choice('monitor', v.monitor, MONITORS);
+  const schedule = lrScheduleOption(v['lr-schedule'], monitor);
+  const lrSchedule =
+    schedule === undefined
+      ? baseSchedule && baseSchedule.type === 'plateau' && monitor
+        ? { ...baseSchedule, monitor }
+        : baseSchedule
+      : schedule;
+  if (monitor && !earlyStopping && lrSchedule?.type !== 'plateau')
+    throw new UsageError('usage.monitorUnused');
+  if (earlyStopping) config.earlyStopping = earlyStopping;
+  if (lrSchedule) config.lrSchedule = lrSchedule;
+  // Every setting is checked before anything is read or trained.
+  validateTrainingConfig(config);
   const data = readData(v, net, config.seed);
   const mapping = dataMapping(v, net);
   // The graph is compiled here, before training: a network no weights file can hold is refused now.
@@ -103,7 +229,7 @@ export function trainCommand(argv: string[], io: Io): number {
       graph,
       parameters: new Map(trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }])),
       preprocessing: prepared.preprocessing,
-      metadata: weightsMetadata(trainer.history),
+      metadata: weightsMetadata(trainer.history, trainer.restoredBest ? trainer.bestEpochMetrics() : null),
     });
   // The export is made once from the initial weights, so that a network the format cannot express
   // or a destination that cannot be written is refused before training.
@@ -160,11 +286,22 @@ export function trainCommand(argv: string[], io: Io): number {
     io.stderr.write(exported());
     return 2;
   }
+  const es = trainer.earlyStopping;
+  const best = trainer.bestEpochMetrics();
+  const watched = config.earlyStopping?.monitor ?? 'val_loss';
+  if (es?.stoppedEpoch)
+    io.stderr.write(
+      `${t('train.stoppedEarly', { epoch: es.stoppedEpoch, monitor: watched, patience: config.earlyStopping!.patience })}\n`,
+    );
+  if (best && trainer.restoredBest)
+    io.stderr.write(
+      `${t('train.bestRestored', { epoch: best.epoch, monitor: watched, value: String(Number(es!.best!.toPrecision(6))) })}\n`,
+    );
   io.stderr.write(`${t('train.wrote', { out })}\n`);
   io.stderr.write(exported());
   if (v.json) {
     const samplesPerSecond = seconds > 0 ? (trainer.epoch * train.n) / seconds : null;
-    const summary: Record<string, number | null> = {
+    const summary: Record<string, number | boolean | null | Record<string, number | null>> = {
       epochs: trainer.epoch,
       loss: last?.loss ?? null,
       val_loss: last?.valLoss ?? null,
@@ -178,6 +315,12 @@ export function trainCommand(argv: string[], io: Io): number {
       summary.r2 = last?.r2 ?? null;
       summary.val_r2 = last?.valR2 ?? null;
     }
+    // The learning rate of the last step; early stopping's best epoch (its metrics) and where it stopped.
+    summary.lr = last?.lr ?? null;
+    summary.best_epoch = best?.epoch ?? null;
+    summary.best = best ? jsonMetrics(best, target.task) : null;
+    summary.stopped_early = es?.stoppedEpoch ? es.stoppedEpoch : null;
+    summary.restored_best = trainer.restoredBest;
     summary.samples_per_second = samplesPerSecond === null ? null : Math.round(samplesPerSecond);
     summary.seconds = Number(seconds.toFixed(3));
     io.stdout.write(`${JSON.stringify(summary)}\n`);
