@@ -11,6 +11,8 @@ import type { Preprocessing, RowTable, Task } from './data/types.ts';
 import type { ExportFile, ExportFormatId } from './formats/exports.ts';
 import type { ProjectFile } from './formats/project-file.ts';
 import type { NodePosition, ProjectData } from './formats/schema-project.ts';
+import type { RunRecord } from './formats/schema-runs.ts';
+export type { RunHistory, RunMetrics, RunRecord, RunRecordState } from './formats/schema-runs.ts';
 import type { EngineErrorInfo, Result } from './errors.ts';
 import type { CompileOptions } from './graph/compile.ts';
 import type { GraphSpec, NodeType } from './graph/types.ts';
@@ -231,6 +233,8 @@ export interface ProjectRequest {
    * its weights do not fit the graph, the project is saved without weights and history.
    */
   withRun?: boolean;
+  /** The training runs kept with the project (saved as they are). */
+  runs?: RunRecord[];
 }
 
 export interface WeightsSummary {

@@ -19,6 +19,8 @@ import { labelSchema, parametersSchema, preprocessingSchema } from './schema-mod
 import type { StoredLayer } from './schema-model.ts';
 import { dataSchema, historySchema, positionsSchema, trainingSchema } from './schema-project.ts';
 import type { NodePosition, ProjectData, TrainingHistory } from './schema-project.ts';
+import { runsSchema } from './schema-runs.ts';
+import type { RunRecord } from './schema-runs.ts';
 import { timestampSchema } from './weights-file.ts';
 
 const graphSchema = z
@@ -48,6 +50,8 @@ const projectSchema = z.strictObject({
   training: trainingSchema,
   weights: z.strictObject({ parameters: parametersSchema, preprocessing: preprocessingSchema }).optional(),
   history: historySchema.optional(),
+  /** Every training run kept with the project; absent in files from before runs were kept. */
+  runs: runsSchema.optional(),
 });
 
 /**
@@ -65,6 +69,7 @@ export interface ProjectFile {
   training: TrainingConfig;
   weights?: { parameters: Record<string, StoredLayer>; preprocessing: Preprocessing };
   history?: TrainingHistory;
+  runs?: RunRecord[];
 }
 
 /** What `createProject` takes: the app's state, with parameters as float arrays and history as numbers. */
@@ -81,6 +86,8 @@ export interface ProjectInput {
   };
   createdAt?: string;
   modifiedAt?: string;
+  /** The training runs kept with the project. */
+  runs?: RunRecord[];
 }
 
 const WEIGHT_PATHS = {
@@ -96,6 +103,20 @@ function validate(value: unknown): ProjectFile {
   const p = parsed.data as ProjectFile;
   if (p.weights !== undefined)
     checkModel(p.graph.nodes, p.weights.parameters, p.weights.preprocessing, WEIGHT_PATHS, false);
+  p.runs?.forEach((run, i) => {
+    if (run.weights)
+      checkModel(
+        run.graph.nodes as GraphNode[],
+        run.weights.parameters,
+        run.weights.preprocessing,
+        {
+          nodes: `runs.${i}.graph.nodes`,
+          parameters: `runs.${i}.weights.parameters`,
+          preprocessing: `runs.${i}.weights.preprocessing`,
+        },
+        false,
+      );
+  });
   return p;
 }
 
@@ -141,6 +162,7 @@ export function createProject(input: ProjectInput): ProjectFile {
     training: input.training ?? DEFAULT_TRAINING,
     weights,
     history,
+    ...(input.runs?.length ? { runs: input.runs } : {}),
   });
 }
 

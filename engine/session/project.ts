@@ -8,6 +8,7 @@ import { FILE_LIMITS } from '../formats/limits.ts';
 import { draftNodesSchema } from '../formats/schema-graph.ts';
 import { dataSchema, positionsSchema, trainingSchema } from '../formats/schema-project.ts';
 import type { TrainingHistory } from '../formats/schema-project.ts';
+import { runsSchema } from '../formats/schema-runs.ts';
 import type { EpochMetrics } from '../train/trainer.ts';
 import { check } from './requests.ts';
 
@@ -18,6 +19,7 @@ const schema = z.strictObject({
   data: dataSchema.optional(),
   training: trainingSchema,
   withRun: z.boolean().optional(),
+  runs: runsSchema.optional(),
 });
 
 export function parseProjectRequest(v: unknown): ProjectRequest {

@@ -17,6 +17,7 @@ import { TrainingState } from './training.svelte.ts';
 import { ExplainState } from './explain.svelte.ts';
 import { EngineRestarts } from './engine-restart.svelte.ts';
 import { ProjectFiles } from './project-files.svelte.ts';
+import { RunsState } from './runs.svelte.ts';
 import { ModelExport } from './model-export.svelte.ts';
 import { Toasts } from './toasts.svelte.ts';
 import type { Toast } from './toasts.svelte.ts';
@@ -38,12 +39,14 @@ export class AppState {
   readonly training = new TrainingState(() => this.engine.api);
   readonly explain = new ExplainState(() => this.engine.api);
   readonly files: ProjectFiles;
+  /** Every training run kept with the project. */
+  readonly runs: RunsState = new RunsState(this);
   /** The export dialog: the trained network as a weights file, TensorFlow.js, ONNX or PyTorch. */
   readonly exporter: ModelExport;
   readonly restarts: EngineRestarts;
   readonly #toasts = new Toasts();
   /** Which view the centre shows: the editor with charts, or one step of backprop up close. */
-  mode = $state<'network' | 'explain'>('network');
+  mode = $state<'network' | 'explain' | 'runs'>('network');
 
   constructor(options: AppOptions = {}) {
     this.platform = options.platform ?? choosePlatform();
@@ -56,6 +59,7 @@ export class AppState {
       );
     this.files = new ProjectFiles(this, this.platform);
     this.exporter = new ModelExport(this);
+    this.training.onChange = () => this.runs.observe();
   }
 
   get api(): EngineApi {

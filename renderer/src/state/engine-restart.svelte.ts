@@ -17,6 +17,8 @@ export interface RestartHost {
   readonly api: EngineApi;
   readonly data: DataState;
   readonly training: TrainingState;
+  /** The runs table: a run the engine stopped under is kept as interrupted. */
+  readonly runs: { interrupt(): void };
   toast(kind: Toast['kind'], text: string): void;
   compile(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export class EngineRestarts {
       const now = Date.now();
       this.#stops = [...this.#stops.filter((at) => now - at < WINDOW_MS), now];
       this.restoring = true;
+      this.app.runs.interrupt();
       this.app.toast('error', t('toast.engineCrashed', { message: errorText(e.error) }));
     }
     if (e.type === 'restarted') {

@@ -9,6 +9,7 @@ import { desktopErrorText, errorText, t } from '../lib/i18n.svelte.ts';
 import type { TemplateName } from '../lib/templates.ts';
 import type { PickedFile, Platform } from '../platform/index.ts';
 import type { DataState } from './data.svelte.ts';
+import type { RunsState } from './runs.svelte.ts';
 import type { GraphState } from './graph.svelte.ts';
 import { readRecent, rememberRecent } from './recent-projects.ts';
 import type { RecentProject } from './recent-projects.ts';
@@ -21,6 +22,8 @@ export interface FilesHost {
   readonly graph: GraphState;
   readonly data: DataState;
   readonly training: TrainingState;
+  /** The training runs kept with the project. */
+  readonly runs: RunsState;
   /** The network and data a current run is made from (see AppState.runKey). */
   readonly runKey: string;
   /** The panels show a run made from another network or data. */
@@ -64,8 +67,8 @@ export class ProjectFiles {
 
   /** What a saved file holds (network, data, name, training settings); compared with the last save to mark unsaved changes. */
   revisionKey = $derived.by(() => {
-    const { graph, data, training } = this.#app;
-    return `${graph.revision}|${data.revision}|${this.#givenName ?? ''}|${JSON.stringify(training.config())}`;
+    const { graph, data, training, runs } = this.#app;
+    return `${graph.revision}|${data.revision}|${this.#givenName ?? ''}|${JSON.stringify(training.config())}|${runs.revision}`;
   });
   dirty = $derived(this.revisionKey !== this.savedRevision);
 
@@ -98,6 +101,7 @@ export class ProjectFiles {
       ...(data ? { data } : {}),
       training: app.training.config(),
       withRun: app.training.run !== null && !app.staleRun,
+      ...(app.runs.list.length ? { runs: app.runs.list } : {}),
     });
     if (!r.ok) {
       app.toast('error', t('toast.saveFailed', { message: errorText(r.error) }));
@@ -180,6 +184,7 @@ export class ProjectFiles {
       return false;
     }
     const p = r.value;
+    this.#app.runs.load(p.runs ?? []);
     this.projectName = p.name;
     training.setConfig(p.training);
     const src = p.data?.source;
@@ -223,6 +228,7 @@ export class ProjectFiles {
     if (this.dirty) await this.autosave();
     this.#givenName = null;
     this.fileToken = null;
+    this.#app.runs.load([]);
     this.#app.applyTemplate('mlp');
     this.#app.training.clearMetrics();
     await this.#app.dataChanged();

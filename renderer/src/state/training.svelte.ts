@@ -60,6 +60,15 @@ export class TrainingState {
   /** Steps seen through the live stream (for the "steps" counter). */
   stepsSeen = $state(0);
 
+  /** Which engine run the state follows: a new number for each run made, adopted, reset or dropped. */
+  runToken = 0;
+  /** The graph and settings the current run was made from (null: a run adopted from a file). */
+  runRequest: Pick<RunRequest, 'graph' | 'training'> | null = null;
+  /** The run last asked to train (its `runToken`), and when (performance.now()). */
+  trained: { token: number; at: number } | null = null;
+  /** Called after each status or metrics update (the runs table records the run from it). */
+  onChange: (() => void) | null = null;
+
   /** The graph/data/settings key the current run was made from. */
   #runKey = $state('');
   #cursor: MetricsCursor | null = null;
@@ -135,8 +144,11 @@ export class TrainingState {
     }
     this.error = null;
     this.run = r.value;
+    this.runToken++;
+    this.runRequest = { graph, training };
     this.#runKey = fullKey;
     this.clearMetrics();
+    this.onChange?.();
     return true;
   }
 
@@ -155,7 +167,10 @@ export class TrainingState {
     this.status = null;
     this.error = null;
     this.#runKey = '';
+    this.runToken++;
+    this.runRequest = null;
     this.clearMetrics();
+    this.onChange?.();
   }
 
   /** The run's identity: the pace is left out, it changes how fast the run goes, not the run. */
@@ -180,7 +195,10 @@ export class TrainingState {
     this.#runKey = this.#keyFor(key);
     this.error = null;
     this.status = null;
+    this.runToken++;
+    this.runRequest = null;
     this.clearMetrics();
+    this.onChange?.();
   }
 
   clearMetrics(): void {
@@ -202,18 +220,26 @@ export class TrainingState {
       this.status = r.value;
       this.error = r.value.error;
     } else this.error = r.error;
+    this.onChange?.();
     this.#watch();
   }
 
-  start = () => this.#do(() => this.api().start());
+  start = () => {
+    this.trained = { token: this.runToken, at: performance.now() };
+    return this.#do(() => this.api().start());
+  };
   pause = () => this.#do(() => this.api().pause());
-  resume = () => this.#do(() => this.api().resume());
+  resume = () => {
+    this.trained = { token: this.runToken, at: performance.now() };
+    return this.#do(() => this.api().resume());
+  };
   stop = () => this.#do(() => this.api().stop());
   async step(): Promise<void> {
     await this.#do(() => this.api().step());
     await this.refresh(true);
   }
   async reset(): Promise<void> {
+    this.runToken++;
     await this.#do(() => this.api().reset());
     this.clearMetrics();
     await this.refresh(true);
@@ -295,6 +321,7 @@ export class TrainingState {
       );
     }
     await Promise.all(asks);
+    if (generation === this.#generation) this.onChange?.();
   }
 
   /** Set by the app when the data has two numeric inputs. */

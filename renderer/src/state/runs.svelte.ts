@@ -1,0 +1,288 @@
+/**
+ * Every training run kept with the project: a record begins when a run starts training, follows it
+ * while it trains (the current run is the last record) and is completed when it ends (done, stopped,
+ * failed, or interrupted by its engine stopping). Records can be renamed, starred, deleted (and the
+ * deletion undone), compared, and put back into the editor.
+ */
+import type { EngineApi, RunRecord, RunRecordState } from '../../../engine/api.ts';
+import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
+import type { TrainingConfig } from '../../../engine/train/config.ts';
+import { bestMetric, finalMetrics, historyColumns } from '../lib/runs.ts';
+import { t } from '../lib/i18n.svelte.ts';
+import type { DataState } from './data.svelte.ts';
+import type { GraphState } from './graph.svelte.ts';
+import type { TrainingState } from './training.svelte.ts';
+
+/** What the runs need of the window. */
+export interface RunsHost {
+  readonly api: EngineApi;
+  readonly graph: GraphState;
+  readonly data: DataState;
+  readonly training: TrainingState;
+}
+
+/** Epochs of a finished run's history asked of the engine (the project schema's cap). */
+const HISTORY_POINTS = 4096;
+/** A run's final weights are kept when its network has at most this many parameters (1 MB as float32). */
+export const DEFAULT_WEIGHT_LIMIT = 262_144;
+const LIMIT_KEY = 'backprop-studio:run-weight-limit';
+
+function storedLimit(): number {
+  try {
+    const v = Number(globalThis.localStorage?.getItem(LIMIT_KEY));
+    return Number.isFinite(v) && v >= 0 && globalThis.localStorage?.getItem(LIMIT_KEY) !== null
+      ? v
+      : DEFAULT_WEIGHT_LIMIT;
+  } catch {
+    return DEFAULT_WEIGHT_LIMIT;
+  }
+}
+
+const ENDED: readonly RunRecordState[] = ['done', 'stopped', 'failed', 'interrupted'];
+
+export class RunsState {
+  readonly #app: RunsHost;
+  /** The runs, oldest first. */
+  list = $state.raw<RunRecord[]>([]);
+  /** Bumped by every change a person makes to the list (rename, star, delete, undo), for unsaved changes. */
+  revision = $state(0);
+  /** Parameters up to which a run's final weights are kept with it. */
+  weightLimit = $state(storedLimit());
+  /** The last deletion, until it is undone or another one replaces it. */
+  deleted = $state.raw<{ runs: RunRecord[]; at: number[] } | null>(null);
+  /** The record following the engine's run, and since when it has been training. */
+  #active: { id: string; token: number; since: number | null } | null = null;
+  /** The record of each engine run of this session (a stopped run that goes on continues its record). */
+  readonly #byToken = new Map<number, string>();
+  #historyShown: unknown = null;
+  #next = 1;
+
+  constructor(app: RunsHost) {
+    this.#app = app;
+  }
+
+  /** The runs of a project being opened (or none, for a new one). */
+  load(runs: readonly RunRecord[]): void {
+    this.list = [...runs];
+    this.deleted = null;
+    this.#active = null;
+    this.#byToken.clear();
+    this.#next = runs.length + 1;
+  }
+
+  setWeightLimit(limit: number): void {
+    if (!Number.isFinite(limit) || limit < 0) return;
+    this.weightLimit = Math.round(limit);
+    try {
+      globalThis.localStorage?.setItem(LIMIT_KEY, String(this.weightLimit));
+    } catch {
+      // Not kept for the next session; the limit still holds for this one.
+    }
+  }
+
+  get activeId(): string | null {
+    return this.#active?.id ?? null;
+  }
+
+  #update(id: string, change: (r: RunRecord) => RunRecord): void {
+    this.list = this.list.map((r) => (r.id === id ? change(r) : r));
+  }
+
+  rename(id: string, name: string): void {
+    const n = name.trim().slice(0, 256);
+    if (!n) return;
+    this.#update(id, (r) => ({ ...r, name: n }));
+    this.revision++;
+  }
+
+  toggleStar(id: string): void {
+    this.#update(id, (r) => {
+      const { starred, ...rest } = r;
+      return starred ? rest : { ...rest, starred: true };
+    });
+    this.revision++;
+  }
+
+  /** Deletes runs; `undoDelete` brings them back where they were. */
+  remove(ids: readonly string[]): void {
+    const gone = new Set(ids);
+    const at: number[] = [];
+    const runs: RunRecord[] = [];
+    this.list.forEach((r, i) => {
+      if (gone.has(r.id)) {
+        at.push(i);
+        runs.push(r);
+      }
+    });
+    if (!runs.length) return;
+    if (this.#active && gone.has(this.#active.id)) this.#active = null;
+    this.list = this.list.filter((r) => !gone.has(r.id));
+    this.deleted = { runs, at };
+    this.revision++;
+  }
+
+  undoDelete(): void {
+    const d = this.deleted;
+    if (!d) return;
+    const list = [...this.list];
+    d.at.forEach((i, k) => list.splice(Math.min(i, list.length), 0, d.runs[k]!));
+    this.list = list;
+    this.deleted = null;
+    this.revision++;
+  }
+
+  /** What a restore replaced, until it is undone. */
+  restored = $state.raw<{ id: string; training: TrainingConfig } | null>(null);
+
+  /** Puts a run's network and settings back into the editor (the network as one undoable edit). */
+  restore(id: string): void {
+    const r = this.list.find((x) => x.id === id);
+    if (!r) return;
+    const { graph, training } = this.#app;
+    this.restored = { id, training: training.config() };
+    graph.load({ nodes: r.graph.nodes as GraphNode[] }, r.graph.positions);
+    training.setConfig(r.training);
+    training.invalidate();
+  }
+
+  /** Takes back the last restore: the network as it was (one undo) and the settings. */
+  undoRestore(): void {
+    const r = this.restored;
+    if (!r) return;
+    this.restored = null;
+    this.#app.graph.undo();
+    this.#app.training.setConfig(r.training);
+    this.#app.training.invalidate();
+  }
+
+  /** The engine stopped under the run: its record keeps what it had (up to its last epoch) and says so. */
+  interrupt(): void {
+    const a = this.#active;
+    if (!a) return;
+    this.#active = null;
+    this.#update(a.id, (r) => ({ ...r, state: 'interrupted', durationMs: r.durationMs + this.#elapsed(a) }));
+  }
+
+  #elapsed(a: { since: number | null }): number {
+    return a.since === null ? 0 : Math.max(0, performance.now() - a.since);
+  }
+
+  /** Follows the training state: called after each of its updates. */
+  observe(): void {
+    const tr = this.#app.training;
+    const state = tr.status?.state ?? null;
+    const token = tr.runToken;
+    let a = this.#active;
+    if (a && a.token !== token) {
+      // Another run (or none) now: the record ends as it was.
+      this.#end(a, a.since === null ? null : 'stopped');
+      a = this.#active = null;
+    }
+    if (!a) {
+      // A record begins when a run is asked to train (it may have ended by the time the engine answers).
+      const trained = tr.trained;
+      if (trained?.token !== token || state === null || state === 'ready' || state === 'idle') return;
+      const id = this.#byToken.get(token);
+      const rec = id === undefined ? undefined : this.list.find((r) => r.id === id);
+      if (id !== undefined && !rec) return; // its record was deleted
+      if (!rec) a = this.#begin(token, trained.at);
+      else if (rec.state === 'stopped' && (state === 'running' || state === 'done' || state === 'failed'))
+        a = { id: rec.id, token, since: trained.at }; // a stopped run goes on
+      else if (rec.state === 'interrupted' && state === 'running')
+        a = this.#begin(token, trained.at); // a run restored after its engine stopped goes on
+      else return;
+      this.#active = a;
+    }
+    const h = tr.history;
+    const fresh = h !== null && h !== this.#historyShown;
+    this.#historyShown = h;
+    const id = a.id;
+    const recordState: RunRecordState =
+      state === 'done' || state === 'stopped' || state === 'failed'
+        ? state
+        : state === 'paused'
+          ? 'paused'
+          : 'running';
+    // Written when there is something new (not every frame); time spent training, pauses left out.
+    if (!fresh && this.list.find((r) => r.id === id)?.state === recordState) return;
+    const now = performance.now();
+    const spent = a.since === null ? 0 : now - a.since;
+    a.since = state === 'running' ? now : null;
+    this.#update(id, (r) => {
+      const history = fresh ? historyColumns(h.epochs) : r.history;
+      return this.#summarized({ ...r, state: recordState, durationMs: r.durationMs + spent, history });
+    });
+    if (ENDED.includes(recordState)) {
+      this.#active = null;
+      void this.#complete(id, token);
+    }
+  }
+
+  #summarized(r: RunRecord): RunRecord {
+    const { final: _f, best: _b, ...rest } = r;
+    const final = finalMetrics(r.history);
+    const best = bestMetric(r.history, r.training);
+    return { ...rest, ...(final ? { final } : {}), ...(best ? { best } : {}) };
+  }
+
+  #end(a: { id: string; since: number | null }, state: RunRecordState | null): void {
+    this.#update(a.id, (r) => ({
+      ...r,
+      durationMs: r.durationMs + this.#elapsed(a),
+      state: state ?? (r.state === 'running' || r.state === 'paused' ? 'stopped' : r.state),
+    }));
+  }
+
+  #begin(token: number, since: number): { id: string; token: number; since: number | null } {
+    const { graph, data, training } = this.#app;
+    const req = training.runRequest;
+    const spec: GraphSpec = req?.graph ?? graph.spec();
+    const projectData = data.projectData();
+    const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const n = Math.max(this.#next, this.list.length + 1);
+    this.#next = n + 1;
+    const record: RunRecord = {
+      id,
+      name: t('runs.defaultName', { n }),
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      state: 'running',
+      graph: {
+        nodes: $state.snapshot(spec.nodes) as RunRecord['graph']['nodes'],
+        positions: graph.positions().map(({ id, x, y }) => ({ id, x, y })),
+      },
+      ...(projectData ? { data: $state.snapshot(projectData) } : {}),
+      training: $state.snapshot(req?.training ?? training.config()),
+      history: { epoch: [], loss: [] },
+    };
+    this.list = [...this.list, record];
+    this.#byToken.set(token, id);
+    return { id, token, since };
+  }
+
+  /** A run that ended: its whole history (up to the schema's cap) and, when small enough, its weights. */
+  async #complete(id: string, token: number): Promise<void> {
+    const { api, training } = this.#app;
+    const same = () => training.runToken === token && this.list.some((r) => r.id === id);
+    const h = await api.history(HISTORY_POINTS);
+    if (!same()) return;
+    if (h.ok) this.#update(id, (r) => this.#summarized({ ...r, history: historyColumns(h.value.epochs) }));
+    const params = training.run?.paramCount ?? Infinity;
+    if (params > this.weightLimit) return;
+    const w = await api.exportWeights();
+    if (!w.ok || !same()) return;
+    try {
+      const file = JSON.parse(w.value) as { parameters?: unknown; preprocessing?: unknown };
+      if (file.parameters && file.preprocessing)
+        this.#update(id, (r) => ({
+          ...r,
+          weights: {
+            parameters: file.parameters,
+            preprocessing: file.preprocessing,
+          } as NonNullable<RunRecord['weights']>,
+        }));
+    } catch {
+      // Not kept: the run's record stands without its weights.
+    }
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Every training run is kept with the project: a record per run with its settings, per-epoch history,
+ * best and final metrics and duration; renamed, starred, deleted (and undone), restored into the
+ * editor, saved with the project and opened again, and kept as interrupted when the engine stops.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AppState } from '../../renderer/src/state/app.svelte.ts';
+import { memoryPlatform, newApp, settle, stubBrowser } from './app-helpers.ts';
+
+beforeAll(stubBrowser);
+afterAll(() => vi.unstubAllGlobals());
+
+async function trainOnce(app: AppState): Promise<void> {
+  await app.train();
+  await settle(app);
+  // The record is completed (its whole history, its weights) once the run has ended.
+  for (let i = 0; i < 200; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+/** Sets a dense layer's units through the editor, as the inspector does. */
+function setUnits(app: AppState, id: string, units: number): void {
+  const node = app.graph.nodes.find((n) => n.id === id)!;
+  const layer = node.data.layer as { kind: 'dense'; units: number };
+  app.graph.update(id, { ...layer, units } as typeof node.data.layer);
+}
+
+describe('recording runs', () => {
+  it('keeps each run with its settings, history, best and final metrics; the table says what changed', async () => {
+    const app = await newApp();
+    await trainOnce(app);
+    app.training.learningRate = 0.001;
+    setUnits(app, 'dense1', 16);
+    await trainOnce(app);
+
+    const [a, b] = app.runs.list;
+    expect(app.runs.list).toHaveLength(2);
+    expect(a).toMatchObject({ name: 'Run 1', state: 'done' });
+    expect(b).toMatchObject({ name: 'Run 2', state: 'done' });
+    expect(a!.training.optimizer.learningRate).toBe(0.01);
+    expect(b!.training.optimizer.learningRate).toBe(0.001);
+    expect(a!.training.seed).toBe(1);
+    expect(a!.data?.source).toMatchObject({ kind: 'builtin', name: 'xor' });
+    expect(b!.graph.nodes.find((n) => n.id === 'dense1')).toMatchObject({ units: 16 });
+    expect(a!.history.epoch).toEqual([1, 2, 3]);
+    expect(a!.history.loss).toHaveLength(3);
+    expect(a!.history.valAccuracy).toHaveLength(3);
+    expect(a!.final).toMatchObject({ epoch: 3 });
+    expect(a!.final!.loss).toBeCloseTo(a!.history.loss[2]!, 6);
+    // The best validation accuracy, and the epoch it was first reached at.
+    const acc = a!.history.valAccuracy!.map((v) => v!);
+    const best = Math.max(...acc);
+    expect(a!.best).toEqual({ metric: 'val_accuracy', value: best, epoch: acc.indexOf(best) + 1 });
+    expect(a!.durationMs).toBeGreaterThan(0);
+    expect(Date.parse(a!.startedAt)).toBeLessThanOrEqual(Date.parse(b!.startedAt));
+    // Small networks keep their final weights.
+    expect(Object.keys(a!.weights!.parameters)).toContain('dense1');
+
+    const { runDiff } = await import('../../renderer/src/lib/runs.ts');
+    expect(runDiff(a!, b!)).toEqual(['lr 0.01 → 0.001', 'dense1 8 → 16 units']);
+    expect(runDiff(a!, a!)).toEqual([]);
+  });
+
+  it('the current run is the last record while it trains; a stopped run that goes on continues it', async () => {
+    const app = await newApp();
+    app.training.epochs = 100_000;
+    await app.train();
+    for (let i = 0; i < 10_000 && (app.runs.list.at(-1)?.history.epoch.length ?? 0) < 2; i++)
+      await new Promise((r) => setTimeout(r, 1));
+    expect(app.runs.list).toHaveLength(1);
+    expect(app.runs.list[0]!.state).toBe('running');
+    expect(app.runs.activeId).toBe(app.runs.list[0]!.id);
+    await app.training.stop();
+    await settle(app);
+    expect(app.runs.list[0]!.state).toBe('stopped');
+    const epochs = app.runs.list[0]!.history.epoch.length;
+    await app.train(); // the same run goes on
+    for (let i = 0; i < 10_000 && app.runs.list[0]!.history.epoch.length <= epochs + 1; i++)
+      await new Promise((r) => setTimeout(r, 1));
+    expect(app.runs.list).toHaveLength(1);
+    expect(app.runs.list[0]!.state).toBe('running');
+    await app.training.stop();
+    await settle(app);
+  });
+
+  it('weights are kept only up to the limit set in the runs panel', async () => {
+    const app = await newApp();
+    app.runs.setWeightLimit(10);
+    await trainOnce(app);
+    expect(app.runs.list[0]!.weights).toBeUndefined();
+    expect(app.runs.list[0]!.state).toBe('done');
+  });
+
+  it('a run the engine stopped under is kept up to its last epoch and marked interrupted', async () => {
+    const app = await newApp();
+    app.training.epochs = 100_000;
+    await app.train();
+    for (let i = 0; i < 10_000 && (app.runs.list.at(-1)?.history.epoch.length ?? 0) < 2; i++)
+      await new Promise((r) => setTimeout(r, 1));
+    const kept = app.runs.list[0]!.history.epoch.length;
+    app.restarts.onEvent({
+      type: 'crashed',
+      message: 'out of memory',
+      error: { code: 'ENGINE_CRASHED', message: 'out of memory', key: 'host.reason.outOfMemory', params: {} },
+    });
+    await app.api.stop();
+    await settle(app);
+    const r = app.runs.list[0]!;
+    expect(r.state).toBe('interrupted');
+    expect(r.history.epoch.length).toBeGreaterThanOrEqual(kept);
+    expect(r.history.loss).toHaveLength(r.history.epoch.length);
+    expect(app.runs.activeId).toBeNull();
+  });
+});
+
+describe('editing the list', () => {
+  it('renames, stars, deletes with undo; each marks the project changed', async () => {
+    const app = await newApp();
+    await trainOnce(app);
+    await trainOnce(app);
+    app.files.markSaved();
+    const [a, b] = app.runs.list.map((r) => r.id);
+    app.runs.rename(a!, '  baseline  ');
+    expect(app.runs.list[0]!.name).toBe('baseline');
+    expect(app.files.dirty).toBe(true);
+    app.runs.rename(a!, '   '); // an empty name is refused
+    expect(app.runs.list[0]!.name).toBe('baseline');
+    app.runs.toggleStar(b!);
+    expect(app.runs.list[1]!.starred).toBe(true);
+    app.runs.toggleStar(b!);
+    expect(app.runs.list[1]!.starred).toBeUndefined();
+
+    app.runs.remove([a!]);
+    expect(app.runs.list.map((r) => r.id)).toEqual([b]);
+    expect(app.runs.deleted?.runs.map((r) => r.name)).toEqual(['baseline']);
+    app.runs.undoDelete();
+    expect(app.runs.list.map((r) => r.id)).toEqual([a, b]);
+    expect(app.runs.deleted).toBeNull();
+    // The next run's default name does not repeat an existing one.
+    await trainOnce(app);
+    expect(app.runs.list.at(-1)!.name).toBe('Run 3');
+  });
+
+  it("Restore puts a run's network and settings back; undoing it brings the edited ones back", async () => {
+    const app = await newApp();
+    await trainOnce(app);
+    const before = JSON.stringify(app.graph.spec());
+    setUnits(app, 'dense1', 4);
+    app.training.learningRate = 0.05;
+    app.training.batchSize = 8;
+    const edited = JSON.stringify(app.graph.spec());
+    app.runs.restore(app.runs.list[0]!.id);
+    expect(JSON.stringify(app.graph.spec())).toBe(before);
+    expect(app.training.learningRate).toBe(0.01);
+    expect(app.training.batchSize).toBe(32);
+    app.runs.undoRestore();
+    expect(JSON.stringify(app.graph.spec())).toBe(edited);
+    expect(app.training.learningRate).toBe(0.05);
+    expect(app.training.batchSize).toBe(8);
+    // The network's restore is one edit: undo in the editor takes it back too.
+    app.runs.restore(app.runs.list[0]!.id);
+    app.graph.undo();
+    expect(JSON.stringify(app.graph.spec())).toBe(edited);
+  });
+});
+
+describe('saving runs with the project', () => {
+  it('save and reopen keeps every run, its name, star, history and weights', async () => {
+    const platform = memoryPlatform();
+    const app = await newApp(platform);
+    await trainOnce(app);
+    app.training.learningRate = 0.001;
+    await trainOnce(app);
+    app.runs.rename(app.runs.list[0]!.id, 'fast');
+    app.runs.toggleStar(app.runs.list[1]!.id);
+    await app.files.save();
+    const text = platform.saves.at(-1)!.text;
+    const saved = JSON.parse(text) as { runs: unknown[] };
+    expect(saved.runs).toHaveLength(2);
+
+    const other = await newApp(memoryPlatform());
+    expect(await other.files.openText(text)).toBe(true);
+    expect(other.runs.list).toEqual(JSON.parse(JSON.stringify(app.runs.list)));
+    expect(other.runs.list.map((r) => [r.name, r.starred ?? false])).toEqual([
+      ['fast', false],
+      ['Run 2', true],
+    ]);
+    expect(other.files.dirty).toBe(false);
+    // The next run continues the numbering.
+    await trainOnce(other);
+    expect(other.runs.list.at(-1)!.name).toBe('Run 3');
+  });
+
+  it('a failed save keeps the runs; a new project starts with none', async () => {
+    const platform = memoryPlatform();
+    const app = await newApp(platform);
+    await trainOnce(app);
+    platform.saveAnswers.push(new Error('disk full'));
+    await app.files.save();
+    expect(app.runs.list).toHaveLength(1);
+    await app.files.newProject();
+    expect(app.runs.list).toEqual([]);
+  });
+
+  it('a project saved before runs were kept opens with none', async () => {
+    const platform = memoryPlatform();
+    const app = await newApp(platform);
+    await app.files.save();
+    const text = platform.saves[0]!.text;
+    expect(JSON.parse(text)).not.toHaveProperty('runs');
+    const other = await newApp(memoryPlatform());
+    await trainOnce(other);
+    expect(await other.files.openText(text)).toBe(true);
+    expect(other.runs.list).toEqual([]);
+  });
+});
