@@ -87,15 +87,13 @@ export function projectText(p: ProjectRequest, r: Run | null): string {
 
 /**
  * Puts a saved run's epochs back into a new run on the saved weights: the trainer counts them, the
- * metrics store shows them. The run is done if it had reached its epochs, else paused part-way.
+ * metrics store shows them. The run is done if it had reached its epochs or stopped early, else paused
+ * part-way (early stopping and a plateau schedule pick up where they were).
  */
 export function resumeFrom(trainer: Trainer, store: MetricsStore, epochs: EpochMetrics[]): 'done' | 'paused' {
-  trainer.history = epochs.map((e) => ({ ...e }));
-  trainer.epoch = epochs.length;
+  trainer.resumeHistory(epochs);
   for (const e of epochs) store.recordEpoch(e);
-  if (trainer.epoch < trainer.config.epochs) return 'paused';
-  trainer.status = 'done';
-  return 'done';
+  return trainer.status === 'done' ? 'done' : 'paused';
 }
 
 /**

@@ -128,6 +128,13 @@ export interface Trainer {
   bestEpochMetrics(): EpochMetrics | null;
   /** Whether the weights are the best epoch's, put back at the end of the run (restoreBestWeights). */
   readonly restoredBest: boolean;
+  /**
+   * Takes a saved run's epochs (a reopened project, its weights already loaded): counts them and
+   * replays early stopping's and the plateau's decisions over them, so the run continues (or is over)
+   * as it would have. Only the last epoch's weights are at hand: they are kept as the best if it was
+   * the best epoch.
+   */
+  resumeHistory(epochs: EpochMetrics[]): void;
 }
 
 export interface TrainerSnapshot {
@@ -416,6 +423,25 @@ export function createTrainer(o: TrainerOptions): Trainer {
     },
     get restoredBest() {
       return restoredBest;
+    },
+    resumeHistory(epochs) {
+      t.history = epochs.map((e) => ({ ...e }));
+      t.epoch = epochs.length;
+      if (plateauCfg) {
+        plateau = initialPlateau(baseLr);
+        for (const m of epochs) plateauStep(plateauCfg, plateau, monitoredValue(m, plateauCfg.monitor));
+        optimizer.setLearningRate(currentLr());
+      }
+      if (es) {
+        early = initialEarlyStopping();
+        for (const m of epochs)
+          if (earlyStoppingStep(es, early, m.epoch, monitoredValue(m, es.monitor)).stop) break;
+        bestParams = es.restoreBestWeights && early.bestEpoch === t.epoch ? model.params.slice() : null;
+        if (early.stoppedEpoch) t.status = 'done';
+      }
+      if (t.epoch >= config.epochs) t.status = 'done';
+      // A saved run that was over had its best weights put back before it was saved.
+      restoredBest = t.status === 'done' && !!es?.restoreBestWeights && (early?.bestEpoch ?? 0) > 0;
     },
   };
   return t;

@@ -125,6 +125,26 @@ describe('early stopping in a run', () => {
     expect(again.earlyStopping).toEqual(straight.earlyStopping);
   });
 
+  it('a reopened run’s epochs replay early stopping: part-way it continues, past the stop it is over', () => {
+    const straight = make({ earlyStopping });
+    straight.fit();
+    const { stoppedEpoch, bestEpoch, best } = straight.earlyStopping!;
+    const partWay = make({ earlyStopping });
+    partWay.resumeHistory(straight.history.slice(0, stoppedEpoch - 1));
+    expect(partWay.status).toBe('ready');
+    expect(partWay.epoch).toBe(stoppedEpoch - 1);
+    expect(partWay.earlyStopping).toEqual({ best, bestEpoch, wait: 4, stoppedEpoch: 0 });
+    const over = make({ earlyStopping });
+    over.resumeHistory(straight.history);
+    expect(over.status).toBe('done');
+    expect(over.earlyStopping).toEqual(straight.earlyStopping);
+    expect(over.restoredBest).toBe(true);
+    // Without early stopping, only the epoch count decides.
+    const plain = make({ epochs: 3 });
+    plain.resumeHistory(straight.history.slice(0, 3));
+    expect(plain.status).toBe('done');
+  });
+
   it('refuses a metric the run does not report, in both languages', () => {
     const refused = (f: () => unknown) => {
       try {
