@@ -285,6 +285,7 @@ describe('sweep', () => {
       'val_accuracy',
       'best_val_accuracy',
       'best_epoch',
+      'weights_epoch',
       'seconds',
       'weights',
     ]);
@@ -294,9 +295,9 @@ describe('sweep', () => {
       ['3', '0.1', '8', 'ok', '12'],
       ['4', '0.1', '32', 'ok', '12'],
     ]);
-    expect(rows.map((r) => r[12])).toEqual(files);
+    expect(rows.map((r) => r[13])).toEqual(files);
     for (const row of rows) {
-      const w = loadWeights(readFileSync(`${out}/${row[12]}`, 'utf8'));
+      const w = loadWeights(readFileSync(`${out}/${row[13]}`, 'utf8'));
       const t = w.metadata!.training!;
       expect(t.epochs).toBe(12);
       expect(Number(row[5])).toBeCloseTo(t.loss!, 5);
@@ -305,7 +306,8 @@ describe('sweep', () => {
       expect(Number(row[9])).toBeGreaterThanOrEqual(Number(row[8]));
       expect(Number(row[10])).toBeGreaterThanOrEqual(1);
       expect(Number(row[10])).toBeLessThanOrEqual(12);
-      expect(Number(row[11])).toBeGreaterThanOrEqual(0);
+      expect(row[11]).toBe('12');
+      expect(Number(row[12])).toBeGreaterThanOrEqual(0);
     }
     const table = r.stdout.trim().split('\n');
     expect(table[0]).toMatch(/^run +lr +batch +status +epochs +loss +val_loss/);
@@ -412,6 +414,29 @@ describe('sweep', () => {
     // The other runs agree between the two ways too.
     for (const f of readdirSync(tmp.path('par')).filter((n) => n.endsWith('.weights.json')))
       expect(parameters(tmp.path(`ser/${f}`))).toEqual(parameters(tmp.path(`par/${f}`)));
+  });
+
+  it('with early stopping in the project, each run stops as train stops and keeps the same best weights', async () => {
+    const path = writeProject('early.project.json');
+    const project = JSON.parse(readFileSync(path, 'utf8'));
+    project.training = { ...project.training, epochs: 300, earlyStopping: { patience: 3 } };
+    writeFileSync(path, JSON.stringify(project));
+    const out = tmp.path('early');
+    const r = await runAsync('sweep', '--project', path, '--set', 'lr=0.02,0.05', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const [header, ...rows] = csvRows(`${out}/summary.csv`);
+    const col = (name: string) => header!.indexOf(name);
+    for (const [i, lr] of ['0.02', '0.05'].entries()) {
+      const row = rows[i]!;
+      const file = `${out}/${row[col('weights')]}`;
+      const t = run('train', '--project', path, '--lr', lr, '--out', tmp.path(`early-${lr}.json`));
+      expect(t.code, t.stderr).toBe(0);
+      expect(parameters(file)).toEqual(parameters(tmp.path(`early-${lr}.json`)));
+      const kept = loadWeights(readFileSync(file, 'utf8')).metadata!.training!;
+      expect(Number(row[col('epochs')])).toBe(kept.epochs);
+      if (kept.bestEpoch !== undefined) expect(Number(row[col('weights_epoch')])).toBe(kept.bestEpoch);
+      else expect(row[col('weights_epoch')]).toBe(row[col('epochs')]);
+    }
   });
 
   it('a seed sweep on a built-in dataset draws the rows from each run’s seed, as train does', async () => {

@@ -98,6 +98,7 @@ function summaryTable(settings: readonly Setting[], task: Task, rows: readonly S
     `val_${metric}`,
     `best_val_${metric}`,
     'best_epoch',
+    'weights_epoch',
     'seconds',
     'weights',
   ];
@@ -127,6 +128,7 @@ function summaryTable(settings: readonly Setting[], task: Task, rows: readonly S
         num(last && metricValue(last, task, true)),
         num(best && metricValue(best, task, true)),
         best ? String(best.epoch) : '',
+        String(result.weightsEpoch),
         result.seconds.toFixed(3),
         file,
       ];

@@ -35,6 +35,8 @@ export interface RunResult {
   history: EpochMetrics[];
   task: Task;
   seconds: number;
+  /** The epoch whose weights the file holds: the last, or the best one early stopping put back. */
+  weightsEpoch: number;
   /** Why the run stopped early (a non-finite loss, gradient or weight), in the sweep's language. */
   failure: string | null;
 }
@@ -58,12 +60,13 @@ export function runOne(job: RunJob, threads: ThreadOptions | null): RunResult {
   }
   const seconds = (performance.now() - started) / 1000;
   trainer.dispose();
+  const best = trainer.restoredBest ? trainer.bestEpochMetrics() : null;
   const weights = serializeWeights(
     exportWeights({
       graph,
       parameters: new Map(trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }])),
       preprocessing: prepared.preprocessing,
-      metadata: weightsMetadata(trainer.history),
+      metadata: weightsMetadata(trainer.history, best),
     }),
   );
   return {
@@ -72,6 +75,7 @@ export function runOne(job: RunJob, threads: ThreadOptions | null): RunResult {
     history: trainer.history,
     task: prepared.preprocessing.target.task,
     seconds,
+    weightsEpoch: best?.epoch ?? trainer.history.length,
     failure,
   };
 }
