@@ -1,7 +1,9 @@
 /** `train` with early stopping and learning-rate schedules: the options, the summary and the weights file. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProject, serializeProject } from '../../engine/formats/project-file.ts';
 import { loadWeights } from '../../engine/formats/weights-file.ts';
+import { buildMlp } from '../../engine/graph/builders.ts';
 import { run, tempDir } from './helpers.ts';
 
 const tmp = tempDir();
@@ -122,6 +124,47 @@ describe('train --lr-schedule', () => {
     ).summary;
     expect(plateau.lr).toBeLessThan(LR);
     expect(Math.log2(LR / plateau.lr) % 1).toBeCloseTo(0, 9); // halved a whole number of times
+  });
+});
+
+describe('a project’s own settings', () => {
+  it('are used, changed by the options, or turned off with none', () => {
+    const project = createProject({
+      name: 'xor',
+      graph: buildMlp({ inputs: 0, hidden: [16], outputs: 2, activation: 'tanh', head: 'softmax' }),
+      data: {
+        source: { kind: 'builtin', name: 'xor', samples: 80, noise: 0.5, seed: 1 },
+        missing: 'drop',
+        normalize: 'standard',
+      },
+      training: {
+        optimizer: { name: 'adam', learningRate: LR },
+        batchSize: 32,
+        epochs: 300,
+        validationSplit: 0.2,
+        shuffle: true,
+        seed: 1,
+        earlyStopping: { patience: 4 },
+        lrSchedule: { type: 'step', dropEvery: 1000, factor: 0.5 },
+      },
+    });
+    const file = tmp.path('p.project.json');
+    writeFileSync(file, serializeProject(project));
+    const go = (...args: string[]) => {
+      const r = run('train', '--project', file, '--out', tmp.path(`p${++n}.json`), '--json', ...args);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    };
+    const own = go();
+    expect(own.stopped_early).toBeGreaterThan(4);
+    expect(own.best_epoch).toBe(own.stopped_early - 4);
+    expect(own.lr).toBe(LR);
+    const longer = go('--early-stopping', '8');
+    expect(longer.best_epoch).toBe(longer.stopped_early - 8);
+    const off = go('--early-stopping', 'none', '--epochs', '12', '--lr-schedule', 'step:4:0.5');
+    expect(off).toMatchObject({ epochs: 12, stopped_early: null, best_epoch: null, restored_best: false });
+    expect(off.lr).toBe(LR * 0.25);
+    expect(go('--epochs', '3', '--early-stopping', 'none', '--lr-schedule', 'none').lr).toBe(LR);
   });
 });
 
