@@ -171,6 +171,23 @@ describe('learning-rate schedules in a run', () => {
     expect(t.history.map((h) => h.lr)).toEqual([0.05, 0.05, 0.05]);
   });
 
+  it.each(['sgd', 'momentum', 'rmsprop', 'adam'] as const)(
+    'a schedule that never changes the rate trains bit-identically to none, one that does differs (%s)',
+    (name) => {
+      const optimizer = { name, learningRate: 0.05 };
+      const plain = make({ epochs: 4, optimizer });
+      plain.fit();
+      const flat = make({ epochs: 4, optimizer, lrSchedule: { type: 'step', dropEvery: 1, factor: 1 } });
+      flat.fit();
+      expect(flat.model.params).toEqual(plain.model.params);
+      expect(flat.history).toEqual(plain.history);
+      const halving = make({ epochs: 4, optimizer, lrSchedule: { type: 'step', dropEvery: 1, factor: 0.5 } });
+      halving.fit();
+      expect(halving.model.params).not.toEqual(plain.model.params);
+      expect(halving.optimizer.config.learningRate).toBe(0.05 / 8);
+    },
+  );
+
   it('exponential decay: each epoch records the rate of its last step, base · rate^(step / decaySteps)', () => {
     const t = make({ epochs: 4, lrSchedule: { type: 'exponential', decaySteps: 10, decayRate: 0.5 } });
     t.fit();
