@@ -19,7 +19,7 @@ import type { GraphSpec, NodeType } from './graph/types.ts';
 import type { ColumnMapping } from './train/run-setup.ts';
 export type { ColumnMapping } from './train/run-setup.ts';
 import type { TrainingConfig } from './train/config.ts';
-import type { EpochMetrics, TrainerSnapshot } from './train/trainer.ts';
+import type { EpochMetrics, LrChange, TrainerSnapshot } from './train/trainer.ts';
 import type { EpochColumns } from './metrics/epochs.ts';
 import type { Activation } from './graph/types.ts';
 import type { CostPoint } from './explain/cost-curve.ts';
@@ -124,7 +124,17 @@ export interface RunStatus {
   epoch: number;
   step: number;
   epochs: number;
+  /** The rate of the last step taken (or of the next, just after it was set). */
   learningRate: number;
+  /** With a schedule: the base the schedule multiplies (for `plateau`, the current rate). */
+  baseLearningRate?: number;
+  /** Learning rates set by hand while training, each with the step and epoch it applied from (if any). */
+  lrChanges?: LrChange[];
+  /**
+   * With early stopping: the best epoch so far and its monitored value (0 and null before one), the
+   * epoch it stopped at (0: not), and whether the best epoch's weights were put back.
+   */
+  earlyStopping?: { bestEpoch: number; best: number | null; stoppedEpoch: number; restoredBest: boolean };
   /** Training throughput over the last second or so. */
   samplesPerSecond: number;
   /**

@@ -90,6 +90,18 @@ export function createEngineService(o: ServiceOptions): EngineService {
       step: t?.step ?? 0,
       epochs: t?.config.epochs ?? 0,
       learningRate: t?.optimizer.config.learningRate ?? 0,
+      ...(t?.config.lrSchedule ? { baseLearningRate: t.learningRate } : {}),
+      ...(t?.lrChanges.length ? { lrChanges: t.lrChanges.map((c) => ({ ...c })) } : {}),
+      ...(t?.earlyStopping
+        ? {
+            earlyStopping: {
+              bestEpoch: t.earlyStopping.bestEpoch,
+              best: t.earlyStopping.best,
+              stoppedEpoch: t.earlyStopping.stoppedEpoch,
+              restoredBest: t.restoredBest,
+            },
+          }
+        : {}),
       samplesPerSecond: state === 'running' ? rate.value : 0,
       threads: t?.model.pool?.ready ? 2 : 1,
       error,

@@ -61,6 +61,14 @@ describe('early stopping and schedules in the app’s runs', () => {
     const { training } = await weights(s);
     expect(training.epochs).toBe(status.epoch);
     expect(training.bestEpoch).toBe(status.epoch - 3);
+    expect(status.earlyStopping).toEqual({
+      bestEpoch: status.epoch - 3,
+      best: poll.epochs[status.epoch - 4]!.valLoss,
+      stoppedEpoch: status.epoch,
+      restoredBest: true,
+    });
+    expect(status.lrChanges).toBeUndefined();
+    expect(status.baseLearningRate).toBeUndefined();
     expect(training.valLoss).toBe(poll.epochs[training.bestEpoch - 1]!.valLoss);
   });
 
@@ -71,7 +79,15 @@ describe('early stopping and schedules in the app’s runs', () => {
     });
     const a = await service(r);
     await steps(a, 9);
-    ok(await a.setLearningRate(0.1));
+    const set = ok(await a.setLearningRate(0.1));
+    expect(set.lrChanges).toEqual([{ step: 9, epoch: 2, lr: 0.1 }]);
+    expect(set.baseLearningRate).toBe(0.1);
+    expect(set.learningRate).toBe(0.1 * Math.pow(0.5, 9 / 8)); // the next step's rate
+    expect(set.earlyStopping).toMatchObject({
+      bestEpoch: expect.any(Number),
+      stoppedEpoch: 0,
+      restoredBest: false,
+    });
     await steps(a, 11);
     expect(ok(await a.status()).state).toBe('paused');
     const cp = ok(await a.checkpoint());
