@@ -60,6 +60,33 @@ describe('recording runs', () => {
     expect(runDiff(a!, a!)).toEqual([]);
   });
 
+  it("takes the best epoch early stopping recorded, and keeps the project's early stopping settings", async () => {
+    const app = await newApp();
+    app.training.setConfig({
+      ...app.training.config(),
+      epochs: 40,
+      optimizer: { name: 'sgd', learningRate: 0.5 },
+      earlyStopping: { monitor: 'val_loss', patience: 3, restoreBestWeights: true },
+    });
+    expect(app.training.config().earlyStopping).toEqual({
+      monitor: 'val_loss',
+      patience: 3,
+      restoreBestWeights: true,
+    });
+    await trainOnce(app);
+    const r = app.runs.list[0]!;
+    expect(r.training.earlyStopping?.patience).toBe(3);
+    const w = await app.api.exportWeights();
+    const bestEpoch = (JSON.parse(w.ok ? w.value : '{}') as { metadata: { training: { bestEpoch: number } } })
+      .metadata.training.bestEpoch;
+    expect(bestEpoch).toBeGreaterThan(0);
+    expect(r.best).toEqual({
+      metric: 'val_loss',
+      value: r.history.valLoss![r.history.epoch.indexOf(bestEpoch)],
+      epoch: bestEpoch,
+    });
+  });
+
   it('the current run is the last record while it trains; a stopped run that goes on continues it', async () => {
     const app = await newApp();
     app.training.epochs = 100_000;

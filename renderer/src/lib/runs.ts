@@ -8,7 +8,7 @@ import type { MonitorName, TrainingConfig } from '../../../engine/train/config.t
 import type { EpochMetrics } from '../../../engine/train/trainer.ts';
 import { t } from './i18n.svelte.ts';
 
-type Column = Exclude<keyof RunHistory, 'epoch'>;
+export type Column = Exclude<keyof RunHistory, 'epoch'>;
 const COLUMNS: readonly Column[] = [
   'loss',
   'valLoss',
@@ -20,7 +20,8 @@ const COLUMNS: readonly Column[] = [
   'valR2',
   'lr',
 ];
-const MONITOR_COLUMN: Record<MonitorName, Column> = {
+/** The history column of each metric early stopping can monitor. */
+export const MONITOR_COLUMN: Record<MonitorName, Column> = {
   loss: 'loss',
   val_loss: 'valLoss',
   accuracy: 'accuracy',
@@ -71,7 +72,7 @@ export function bestMetric(
   h: RunHistory,
   training: TrainingConfig,
 ): { metric: MonitorName; value: number; epoch: number } | undefined {
-  const es = (training as { earlyStopping?: { monitor?: MonitorName; mode?: string } }).earlyStopping;
+  const es = training.earlyStopping;
   const has = (m: MonitorName) => (h[MONITOR_COLUMN[m]] ?? []).some((v) => v !== null);
   const metric = es ? (es.monitor ?? 'val_loss') : DEFAULT_MONITORS.find(has);
   if (!metric || !has(metric)) return undefined;

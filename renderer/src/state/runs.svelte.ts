@@ -7,7 +7,7 @@
 import type { EngineApi, RunRecord, RunRecordState } from '../../../engine/api.ts';
 import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
 import type { TrainingConfig } from '../../../engine/train/config.ts';
-import { bestMetric, finalMetrics, historyColumns } from '../lib/runs.ts';
+import { bestMetric, finalMetrics, historyColumns, MONITOR_COLUMN } from '../lib/runs.ts';
 import { t } from '../lib/i18n.svelte.ts';
 import type { DataState } from './data.svelte.ts';
 import type { GraphState } from './graph.svelte.ts';
@@ -268,12 +268,26 @@ export class RunsState {
     if (!same()) return;
     if (h.ok) this.#update(id, (r) => this.#summarized({ ...r, history: historyColumns(h.value.epochs) }));
     const params = training.run?.paramCount ?? Infinity;
-    if (params > this.weightLimit) return;
+    const early = this.list.find((r) => r.id === id)?.training.earlyStopping;
+    // The weights file names the epoch early stopping judged best (when it put that epoch's weights back).
+    if (params > this.weightLimit && !early) return;
     const w = await api.exportWeights();
     if (!w.ok || !same()) return;
     try {
-      const file = JSON.parse(w.value) as { parameters?: unknown; preprocessing?: unknown };
-      if (file.parameters && file.preprocessing)
+      const file = JSON.parse(w.value) as {
+        parameters?: unknown;
+        preprocessing?: unknown;
+        metadata?: { training?: { bestEpoch?: number } };
+      };
+      const bestEpoch = file.metadata?.training?.bestEpoch;
+      if (early && bestEpoch !== undefined)
+        this.#update(id, (r) => {
+          const metric = early.monitor ?? 'val_loss';
+          const i = r.history.epoch.indexOf(bestEpoch);
+          const value = i < 0 ? null : (r.history[MONITOR_COLUMN[metric]]?.[i] ?? null);
+          return value === null ? r : { ...r, best: { metric, value, epoch: bestEpoch } };
+        });
+      if (params <= this.weightLimit && file.parameters && file.preprocessing)
         this.#update(id, (r) => ({
           ...r,
           weights: {

@@ -79,8 +79,8 @@ export class TrainingState {
 
   constructor(private api: () => EngineApi) {}
 
-  /** Settings from the last project file that have no control here (shuffle, momentum, betas…). */
-  #fromFile: Pick<TrainingConfig, 'optimizer' | 'shuffle'> | null = null;
+  /** Settings from the last project file that have no control here (shuffle, momentum, betas, early stopping…). */
+  #fromFile: Pick<TrainingConfig, 'optimizer' | 'shuffle' | 'earlyStopping' | 'lrSchedule'> | null = null;
 
   config(): TrainingConfig {
     const f = this.#fromFile;
@@ -98,6 +98,8 @@ export class TrainingState {
       seed: this.seed,
       ...(this.pace !== null ? { pace: this.pace } : {}),
       ...(this.l2 > 0 ? { l2: this.l2 } : {}),
+      ...(f?.earlyStopping ? { earlyStopping: f.earlyStopping } : {}),
+      ...(f?.lrSchedule ? { lrSchedule: f.lrSchedule } : {}),
     };
   }
 
@@ -107,7 +109,12 @@ export class TrainingState {
   }
 
   setConfig(c: TrainingConfig): void {
-    this.#fromFile = { optimizer: { ...c.optimizer }, shuffle: c.shuffle };
+    this.#fromFile = {
+      optimizer: { ...c.optimizer },
+      shuffle: c.shuffle,
+      ...(c.earlyStopping ? { earlyStopping: c.earlyStopping } : {}),
+      ...(c.lrSchedule ? { lrSchedule: c.lrSchedule } : {}),
+    };
     this.optimizer = c.optimizer.name;
     this.learningRate = c.optimizer.learningRate;
     this.batchSize = c.batchSize;
