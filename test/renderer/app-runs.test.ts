@@ -143,7 +143,9 @@ describe('editing the list', () => {
   it('renames, stars, deletes with undo; each marks the project changed', async () => {
     const app = await newApp();
     await trainOnce(app);
+    app.files.markSaved();
     await trainOnce(app);
+    expect(app.files.dirty).toBe(true); // a new run is work to save
     app.files.markSaved();
     const [a, b] = app.runs.list.map((r) => r.id);
     app.runs.rename(a!, '  baseline  ');

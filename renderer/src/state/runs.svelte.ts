@@ -44,7 +44,7 @@ export class RunsState {
   readonly #app: RunsHost;
   /** The runs, oldest first. */
   list = $state.raw<RunRecord[]>([]);
-  /** Bumped by every change a person makes to the list (rename, star, delete, undo), for unsaved changes. */
+  /** Bumped by every change to the list (a run ended, rename, star, delete, undo), for unsaved changes. */
   revision = $state(0);
   /** Parameters up to which a run's final weights are kept with it. */
   weightLimit = $state(storedLimit());
@@ -161,6 +161,7 @@ export class RunsState {
     if (!a) return;
     this.#active = null;
     this.#update(a.id, (r) => ({ ...r, state: 'interrupted', durationMs: r.durationMs + this.#elapsed(a) }));
+    this.revision++;
   }
 
   #elapsed(a: { since: number | null }): number {
@@ -214,6 +215,8 @@ export class RunsState {
     });
     if (ENDED.includes(recordState)) {
       this.#active = null;
+      this.revision++; // a finished run is new work in the project, to be saved
+
       void this.#complete(id, token);
     }
   }
