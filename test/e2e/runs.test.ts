@@ -117,4 +117,24 @@ describe('training runs', () => {
     expect(await byTestId(fresh, 'run-star').first().getAttribute('aria-pressed')).toBe('true');
     expect(await rows(fresh).count()).toBe(2);
   });
+
+  it('speaks Chinese: the runs view of a Chinese browser, its table and what changed', async () => {
+    const page = await app.open({ locale: 'zh-CN' });
+    await setField(page, '训练轮数', '20');
+    await byTestId(page, 'train').click();
+    await byTestId(page, 'mode-runs').click();
+    await expect.poll(() => cellTexts(page, 'run-record-state'), { timeout: 20_000 }).toEqual(['已完成']);
+    await setField(page, '学习率', '0.05');
+    await byTestId(page, 'train').click();
+    await expect
+      .poll(() => cellTexts(page, 'run-record-state'), { timeout: 20_000 })
+      .toEqual(['已完成', '已完成']);
+    expect(await names(page)).toEqual(['运行 1', '运行 2']);
+    expect(await cellTexts(page, 'run-changes')).toEqual(['首次运行', '学习率 0.01 → 0.05']);
+    expect(await page.getByRole('table', { name: '本项目的训练记录' }).count()).toBe(1);
+    await byTestId(page, 'run-select').nth(0).check();
+    await byTestId(page, 'run-select').nth(1).check();
+    await expect.poll(() => byTestId(page, 'compare-diff').textContent()).toContain('运行 2 相对 运行 1');
+    await screenshot(page, 'runs-compare.zh-CN.png');
+  });
 });
