@@ -66,20 +66,26 @@ describe('recording runs', () => {
       ...app.training.config(),
       epochs: 40,
       optimizer: { name: 'sgd', learningRate: 0.5 },
-      earlyStopping: { monitor: 'val_loss', patience: 3, restoreBestWeights: true },
+      earlyStopping: { monitor: 'val_loss', patience: 3, minDelta: 0.05, restoreBestWeights: true },
     });
     expect(app.training.config().earlyStopping).toEqual({
       monitor: 'val_loss',
       patience: 3,
+      minDelta: 0.05,
       restoreBestWeights: true,
     });
     await trainOnce(app);
     const r = app.runs.list[0]!;
     expect(r.training.earlyStopping?.patience).toBe(3);
+    const bestEpoch = app.training.status!.earlyStopping!.bestEpoch;
+    // The weights file names the same epoch, whose weights early stopping put back.
     const w = await app.api.exportWeights();
-    const bestEpoch = (JSON.parse(w.ok ? w.value : '{}') as { metadata: { training: { bestEpoch: number } } })
-      .metadata.training.bestEpoch;
+    const meta = JSON.parse(w.ok ? w.value : '{}') as { metadata: { training: { bestEpoch: number } } };
+    expect(meta.metadata.training.bestEpoch).toBe(bestEpoch);
     expect(bestEpoch).toBeGreaterThan(0);
+    // With a minimum improvement, early stopping's best is not the lowest value: the engine's is kept.
+    const lowest = Math.min(...r.history.valLoss!.map((v) => v!));
+    expect(r.history.valLoss![r.history.epoch.indexOf(bestEpoch)]).toBeGreaterThan(lowest);
     expect(r.best).toEqual({
       metric: 'val_loss',
       value: r.history.valLoss![r.history.epoch.indexOf(bestEpoch)],

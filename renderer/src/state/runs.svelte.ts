@@ -211,7 +211,10 @@ export class RunsState {
     a.since = state === 'running' ? now : null;
     this.#update(id, (r) => {
       const history = fresh ? historyColumns(h.epochs) : r.history;
-      return this.#summarized({ ...r, state: recordState, durationMs: r.durationMs + spent, history });
+      return this.#summarized(
+        { ...r, state: recordState, durationMs: r.durationMs + spent, history },
+        this.#engineBest(),
+      );
     });
     if (ENDED.includes(recordState)) {
       this.#active = null;
@@ -221,10 +224,25 @@ export class RunsState {
     }
   }
 
-  #summarized(r: RunRecord): RunRecord {
+  /** The best epoch early stopping has recorded in the engine's run (0: none). */
+  #engineBest(): number {
+    return this.#app.training.status?.earlyStopping?.bestEpoch ?? 0;
+  }
+
+  /**
+   * The record with its final and best metrics from its history; the best is the epoch early stopping
+   * recorded (`bestEpoch`) when it did, else the best value of the metric the run is judged by.
+   */
+  #summarized(r: RunRecord, bestEpoch = 0): RunRecord {
     const { final: _f, best: _b, ...rest } = r;
     const final = finalMetrics(r.history);
-    const best = bestMetric(r.history, r.training);
+    let best = bestMetric(r.history, r.training);
+    const early = r.training.earlyStopping;
+    if (early && bestEpoch > 0) {
+      const metric = early.monitor ?? 'val_loss';
+      const value = r.history[MONITOR_COLUMN[metric]]?.[r.history.epoch.indexOf(bestEpoch)];
+      if (value !== undefined && value !== null) best = { metric, value, epoch: bestEpoch };
+    }
     return { ...rest, ...(final ? { final } : {}), ...(best ? { best } : {}) };
   }
 
@@ -269,28 +287,17 @@ export class RunsState {
     const same = () => training.runToken === token && this.list.some((r) => r.id === id);
     const h = await api.history(HISTORY_POINTS);
     if (!same()) return;
-    if (h.ok) this.#update(id, (r) => this.#summarized({ ...r, history: historyColumns(h.value.epochs) }));
+    if (h.ok)
+      this.#update(id, (r) =>
+        this.#summarized({ ...r, history: historyColumns(h.value.epochs) }, this.#engineBest()),
+      );
     const params = training.run?.paramCount ?? Infinity;
-    const early = this.list.find((r) => r.id === id)?.training.earlyStopping;
-    // The weights file names the epoch early stopping judged best (when it put that epoch's weights back).
-    if (params > this.weightLimit && !early) return;
+    if (params > this.weightLimit) return;
     const w = await api.exportWeights();
     if (!w.ok || !same()) return;
     try {
-      const file = JSON.parse(w.value) as {
-        parameters?: unknown;
-        preprocessing?: unknown;
-        metadata?: { training?: { bestEpoch?: number } };
-      };
-      const bestEpoch = file.metadata?.training?.bestEpoch;
-      if (early && bestEpoch !== undefined)
-        this.#update(id, (r) => {
-          const metric = early.monitor ?? 'val_loss';
-          const i = r.history.epoch.indexOf(bestEpoch);
-          const value = i < 0 ? null : (r.history[MONITOR_COLUMN[metric]]?.[i] ?? null);
-          return value === null ? r : { ...r, best: { metric, value, epoch: bestEpoch } };
-        });
-      if (params <= this.weightLimit && file.parameters && file.preprocessing)
+      const file = JSON.parse(w.value) as { parameters?: unknown; preprocessing?: unknown };
+      if (file.parameters && file.preprocessing)
         this.#update(id, (r) => ({
           ...r,
           weights: {
