@@ -5,7 +5,7 @@
  */
 import { ACTIVATIONS, INITIALIZERS, LOSSES } from '../../engine/graph/types.ts';
 import { LAYERS } from '../../engine/layers/registry.ts';
-import { OPTIMIZERS } from '../../engine/train/config.ts';
+import { LR_SCHEDULES, OPTIMIZERS } from '../../engine/train/config.ts';
 import { IPC_ERROR_CODES } from '../../electron/contract.ts';
 import { EXPORT_CHOICES } from '../../renderer/src/lib/export-formats.ts';
 
@@ -38,6 +38,7 @@ export const DYNAMIC_KEYS: readonly string[] = [
   ...LOSSES.flatMap((l) => [`losses.${l}`, `explain.lossRules.${l}`]),
   ...INITIALIZERS.map((i) => `initializers.${i}`),
   ...OPTIMIZERS.map((o) => `train.optimizers.${o}`),
+  ...LR_SCHEDULES.map((s) => `schedule.types.${s}`),
   ...RUN_STATES.map((s) => `train.states.${s}`),
   ...BUILTINS.flatMap((b) => [`data.builtins.${b}.label`, `data.builtins.${b}.description`]),
   ...PHASES.flatMap((p) => [`explain.phases.${p}`, `explain.tags.${p}`]),

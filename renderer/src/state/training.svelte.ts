@@ -18,7 +18,12 @@ import type {
 } from '../../../engine/api.ts';
 import type { EngineErrorInfo } from '../../../engine/errors.ts';
 import type { GraphSpec } from '../../../engine/graph/types.ts';
-import type { OptimizerName, TrainingConfig } from '../../../engine/train/config.ts';
+import type {
+  EarlyStoppingConfig,
+  LrSchedule,
+  OptimizerName,
+  TrainingConfig,
+} from '../../../engine/train/config.ts';
 import type { EpochMetrics } from '../../../engine/train/trainer.ts';
 
 const OVERVIEW_MS = 150;
@@ -45,6 +50,9 @@ export class TrainingState {
   l2 = $state(0);
   /** Steps per second to train at; null: as fast as possible. Changes the speed, never the result. */
   pace = $state<number | null>(null);
+  /** Early stopping (null: every epoch runs) and the learning-rate schedule (null: constant), as the project keeps them. */
+  earlyStopping = $state.raw<EarlyStoppingConfig | null>(null);
+  lrSchedule = $state.raw<LrSchedule | null>(null);
 
   status = $state.raw<RunStatus | null>(null);
   run = $state.raw<RunSummary | null>(null);
@@ -79,8 +87,8 @@ export class TrainingState {
 
   constructor(private api: () => EngineApi) {}
 
-  /** Settings from the last project file that have no control here (shuffle, momentum, betas, early stopping…). */
-  #fromFile: Pick<TrainingConfig, 'optimizer' | 'shuffle' | 'earlyStopping' | 'lrSchedule'> | null = null;
+  /** Settings from the last project file that have no control here (shuffle, momentum, betas…). */
+  #fromFile: Pick<TrainingConfig, 'optimizer' | 'shuffle'> | null = null;
 
   config(): TrainingConfig {
     const f = this.#fromFile;
@@ -98,8 +106,8 @@ export class TrainingState {
       seed: this.seed,
       ...(this.pace !== null ? { pace: this.pace } : {}),
       ...(this.l2 > 0 ? { l2: this.l2 } : {}),
-      ...(f?.earlyStopping ? { earlyStopping: f.earlyStopping } : {}),
-      ...(f?.lrSchedule ? { lrSchedule: f.lrSchedule } : {}),
+      ...(this.earlyStopping ? { earlyStopping: this.earlyStopping } : {}),
+      ...(this.lrSchedule ? { lrSchedule: this.lrSchedule } : {}),
     };
   }
 
@@ -112,9 +120,9 @@ export class TrainingState {
     this.#fromFile = {
       optimizer: { ...c.optimizer },
       shuffle: c.shuffle,
-      ...(c.earlyStopping ? { earlyStopping: c.earlyStopping } : {}),
-      ...(c.lrSchedule ? { lrSchedule: c.lrSchedule } : {}),
     };
+    this.earlyStopping = c.earlyStopping ? { ...c.earlyStopping } : null;
+    this.lrSchedule = c.lrSchedule ? { ...c.lrSchedule } : null;
     this.optimizer = c.optimizer.name;
     this.learningRate = c.optimizer.learningRate;
     this.batchSize = c.batchSize;
