@@ -8,10 +8,10 @@ import { CAP, issueText } from './issues.ts';
 import { draftNodesSchema, finite } from './schema-graph.ts';
 import { labelSchema, parametersSchema, preprocessingSchema } from './schema-model.ts';
 import { dataSchema, positionsSchema, trainingSchema } from './schema-project.ts';
+import { RUN_LIMITS } from './run-limits.ts';
 import { timestampSchema } from './weights-file.ts';
 
-/** Runs a project keeps, and epochs each run's history keeps (an overview of longer runs). */
-export const RUN_LIMITS = { runs: 500, epochs: 4096, idLength: 64 } as const;
+export { RUN_LIMITS } from './run-limits.ts';
 
 /** How a run ended, or that it is still going; `interrupted`: its engine stopped under it. */
 export const RUN_STATES = ['running', 'paused', 'done', 'stopped', 'failed', 'interrupted'] as const;

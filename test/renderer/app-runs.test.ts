@@ -4,8 +4,10 @@
  * editor, saved with the project and opened again, and kept as interrupted when the engine stops.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AppState } from '../../renderer/src/state/app.svelte.ts';
-import { memoryPlatform, newApp, settle, stubBrowser } from './app-helpers.ts';
+import { RUN_LIMITS } from '../../engine/formats/run-limits.ts';
+import { AppState } from '../../renderer/src/state/app.svelte.ts';
+import { DEFAULT_WEIGHT_LIMIT, WEIGHTS_BUDGET } from '../../renderer/src/state/runs.svelte.ts';
+import { inProcessClient, memoryPlatform, newApp, settle, stubBrowser } from './app-helpers.ts';
 
 beforeAll(stubBrowser);
 afterAll(() => vi.unstubAllGlobals());
@@ -121,6 +123,9 @@ describe('recording runs', () => {
     await trainOnce(app);
     expect(app.runs.list[0]!.weights).toBeUndefined();
     expect(app.runs.list[0]!.state).toBe('done');
+    // The limit is kept for the next window.
+    expect(new AppState({ engine: inProcessClient(), platform: memoryPlatform() }).runs.weightLimit).toBe(10);
+    app.runs.setWeightLimit(DEFAULT_WEIGHT_LIMIT);
   });
 
   it('a run the engine stopped under is kept up to its last epoch and marked interrupted', async () => {
@@ -195,6 +200,43 @@ describe('editing the list', () => {
     app.runs.restore(app.runs.list[0]!.id);
     app.graph.undo();
     expect(JSON.stringify(app.graph.spec())).toBe(edited);
+  });
+});
+
+describe('what a project file can hold', () => {
+  it('keeps no more runs than a file holds: new runs wait until some are deleted', async () => {
+    const app = await newApp();
+    await trainOnce(app);
+    const one = app.runs.list[0]!;
+    app.runs.load(
+      Array.from({ length: RUN_LIMITS.runs }, (_, i) => ({ ...one, id: `r${i}`, name: `R${i}` })),
+    );
+    expect(app.runs.full).toBe(true);
+    await trainOnce(app);
+    expect(app.runs.list).toHaveLength(RUN_LIMITS.runs);
+    expect(app.runs.list.at(-1)!.name).toBe(`R${RUN_LIMITS.runs - 1}`);
+    app.runs.remove(['r0']);
+    await trainOnce(app);
+    expect(app.runs.list).toHaveLength(RUN_LIMITS.runs);
+    expect(app.runs.list.at(-1)!.name).toBe(`Run ${RUN_LIMITS.runs + 1}`);
+  });
+
+  it('keeps weights only while all the runs together stay within the weights budget', async () => {
+    const app = await newApp();
+    await trainOnce(app);
+    const one = app.runs.list[0]!;
+    expect(one.weights).toBeDefined();
+    const big = {
+      kernel: {
+        shape: [WEIGHTS_BUDGET, 1] as [number, number],
+        data: new Array<number>(WEIGHTS_BUDGET).fill(0),
+      },
+    };
+    app.runs.load([{ ...one, weights: { ...one.weights!, parameters: { dense1: big } } }]);
+    await trainOnce(app);
+    expect(app.runs.list).toHaveLength(2);
+    expect(app.runs.list[1]!.state).toBe('done');
+    expect(app.runs.list[1]!.weights).toBeUndefined();
   });
 });
 

@@ -5,6 +5,7 @@
  * deletion undone), compared, and put back into the editor.
  */
 import type { EngineApi, RunRecord, RunRecordState } from '../../../engine/api.ts';
+import { RUN_LIMITS } from '../../../engine/formats/run-limits.ts';
 import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
 import type { TrainingConfig } from '../../../engine/train/config.ts';
 import { bestMetric, finalMetrics, historyColumns, MONITOR_COLUMN } from '../lib/runs.ts';
@@ -22,10 +23,23 @@ export interface RunsHost {
 }
 
 /** Epochs of a finished run's history asked of the engine (the project schema's cap). */
-const HISTORY_POINTS = 4096;
+const HISTORY_POINTS = RUN_LIMITS.epochs;
 /** A run's final weights are kept when its network has at most this many parameters (1 MB as float32). */
 export const DEFAULT_WEIGHT_LIMIT = 262_144;
 const LIMIT_KEY = 'backprop-studio:run-weight-limit';
+/**
+ * Parameters kept across all the runs of a project: a project file stays within the number of values a
+ * file may hold (FILE_LIMITS.values), and opens again, however many runs keep their weights.
+ */
+export const WEIGHTS_BUDGET = 4_194_304;
+
+/** Numbers in a run's kept weights. */
+function keptParameters(r: RunRecord): number {
+  let n = 0;
+  for (const layer of Object.values(r.weights?.parameters ?? {}))
+    n += layer.kernel.data.length + (layer.bias?.data.length ?? 0);
+  return n;
+}
 
 function storedLimit(): number {
   try {
@@ -78,6 +92,11 @@ export class RunsState {
     } catch {
       // Not kept for the next session; the limit still holds for this one.
     }
+  }
+
+  /** The project holds as many runs as a file may: new runs are not recorded until some are deleted. */
+  get full(): boolean {
+    return this.list.length >= RUN_LIMITS.runs;
   }
 
   get activeId(): string | null {
@@ -186,10 +205,13 @@ export class RunsState {
       const id = this.#byToken.get(token);
       const rec = id === undefined ? undefined : this.list.find((r) => r.id === id);
       if (id !== undefined && !rec) return; // its record was deleted
-      if (!rec) a = this.#begin(token, trained.at);
-      else if (rec.state === 'stopped' && (state === 'running' || state === 'done' || state === 'failed'))
+      const room = !this.full;
+      if (!rec) {
+        if (!room) return;
+        a = this.#begin(token, trained.at);
+      } else if (rec.state === 'stopped' && (state === 'running' || state === 'done' || state === 'failed'))
         a = { id: rec.id, token, since: trained.at }; // a stopped run goes on
-      else if (rec.state === 'interrupted' && state === 'running')
+      else if (rec.state === 'interrupted' && state === 'running' && room)
         a = this.#begin(token, trained.at); // a run restored after its engine stopped goes on
       else return;
       this.#active = a;
@@ -292,7 +314,8 @@ export class RunsState {
         this.#summarized({ ...r, history: historyColumns(h.value.epochs) }, this.#engineBest()),
       );
     const params = training.run?.paramCount ?? Infinity;
-    if (params > this.weightLimit) return;
+    const kept = this.list.reduce((n, r) => n + keptParameters(r), 0);
+    if (params > this.weightLimit || kept + params > WEIGHTS_BUDGET) return;
     const w = await api.exportWeights();
     if (!w.ok || !same()) return;
     try {
