@@ -52,6 +52,16 @@ describe('training runs', () => {
     expect(changes[1]).toBe('lr 0.01 → 0.001');
     const best = await cellTexts(page, 'run-best');
     for (const b of best) expect(b).toMatch(/^val accuracy [\d.]+ at epoch \d+$/);
+    // Sorting by a column, from the keyboard: names ascending, then descending, then back by start.
+    const byName = page.getByRole('columnheader', { name: 'Name' });
+    await byName.getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => byName.getAttribute('aria-sort')).toBe('ascending');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => byName.getAttribute('aria-sort')).toBe('descending');
+    expect(await names(page)).toEqual(['Run 2', 'Run 1']);
+    await page.getByRole('columnheader', { name: 'Started' }).getByRole('button').click();
+    await expect.poll(() => names(page)).toEqual(['Run 1', 'Run 2']);
     await byTestId(page, 'run-star').first().click();
     await expect.poll(() => byTestId(page, 'run-star').first().getAttribute('aria-pressed')).toBe('true');
     await screenshot(page, 'runs.png');
