@@ -4,4 +4,6 @@ export interface Series {
   color: string;
   points: { x: number; y: number }[];
   dashed?: boolean;
+  /** Drawn as steps, each value held over the interval up to its point (a rate that changes between epochs). */
+  stepped?: boolean;
 }
