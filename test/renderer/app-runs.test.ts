@@ -5,12 +5,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RUN_LIMITS } from '../../engine/formats/run-limits.ts';
+import { runDiff } from '../../renderer/src/lib/runs.ts';
 import { AppState } from '../../renderer/src/state/app.svelte.ts';
 import { DEFAULT_WEIGHT_LIMIT, WEIGHTS_BUDGET } from '../../renderer/src/state/runs.svelte.ts';
 import { inProcessClient, memoryPlatform, newApp, settle, stubBrowser } from './app-helpers.ts';
 
 beforeAll(stubBrowser);
 afterAll(() => vi.unstubAllGlobals());
+
+/** What changed from the first run to the last. */
+function runDiffOf(app: AppState): string[] {
+  return runDiff(app.runs.list[0]!, app.runs.list.at(-1)!);
+}
 
 async function trainOnce(app: AppState): Promise<void> {
   await app.train();
@@ -188,18 +194,41 @@ describe('editing the list', () => {
     app.training.learningRate = 0.05;
     app.training.batchSize = 8;
     const edited = JSON.stringify(app.graph.spec());
-    app.runs.restore(app.runs.list[0]!.id);
+    await app.runs.restore(app.runs.list[0]!.id);
     expect(JSON.stringify(app.graph.spec())).toBe(before);
     expect(app.training.learningRate).toBe(0.01);
     expect(app.training.batchSize).toBe(32);
-    app.runs.undoRestore();
+    await app.runs.undoRestore();
     expect(JSON.stringify(app.graph.spec())).toBe(edited);
     expect(app.training.learningRate).toBe(0.05);
     expect(app.training.batchSize).toBe(8);
     // The network's restore is one edit: undo in the editor takes it back too.
-    app.runs.restore(app.runs.list[0]!.id);
+    await app.runs.restore(app.runs.list[0]!.id);
     app.graph.undo();
     expect(JSON.stringify(app.graph.spec())).toBe(edited);
+  });
+});
+
+describe('restoring the data', () => {
+  it("a run made on another generated data set brings it back with the run's columns; undo brings the newer one", async () => {
+    const app = await newApp();
+    await trainOnce(app);
+    const made = app.data.projectData();
+    app.data.noise = 0.3;
+    await app.data.loadBuiltin('circle', 90);
+    await app.dataChanged();
+    const later = app.data.projectData();
+    expect(later?.source).toMatchObject({ name: 'circle', samples: 90, noise: 0.3 });
+    await app.runs.restore(app.runs.list[0]!.id);
+    expect(app.data.projectData()).toEqual(made);
+    expect(app.data.summary?.rows).toBe(120);
+    await app.runs.undoRestore();
+    expect(app.data.projectData()).toEqual(later);
+    // The restored network trains on the restored data.
+    await app.runs.restore(app.runs.list[0]!.id);
+    await trainOnce(app);
+    expect(app.runs.list.at(-1)!.data).toEqual(made);
+    expect(runDiffOf(app)).toEqual([]);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import type { EngineApi, RunRecord, RunRecordState } from '../../../engine/api.ts';
 import { RUN_LIMITS } from '../../../engine/formats/run-limits.ts';
+import type { ProjectData } from '../../../engine/formats/schema-project.ts';
 import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
 import type { TrainingConfig } from '../../../engine/train/config.ts';
 import { bestMetric, finalMetrics, historyColumns, MONITOR_COLUMN } from '../lib/runs.ts';
@@ -20,6 +21,7 @@ export interface RunsHost {
   readonly graph: GraphState;
   readonly data: DataState;
   readonly training: TrainingState;
+  dataChanged(fitHead?: boolean): Promise<void>;
 }
 
 /** Epochs of a finished run's history asked of the engine (the project schema's cap). */
@@ -151,27 +153,54 @@ export class RunsState {
   }
 
   /** What a restore replaced, until it is undone. */
-  restored = $state.raw<{ id: string; training: TrainingConfig } | null>(null);
+  restored = $state.raw<{ id: string; training: TrainingConfig; data: ProjectData | null } | null>(null);
 
-  /** Puts a run's network and settings back into the editor (the network as one undoable edit). */
-  restore(id: string): void {
+  /**
+   * Puts a run's network and settings back into the editor (the network as one undoable edit), and its
+   * data when it was a generated data set or other columns of the data loaded now (a CSV is not read
+   * again: its file is the person's to pick).
+   */
+  async restore(id: string): Promise<void> {
     const r = this.list.find((x) => x.id === id);
     if (!r) return;
-    const { graph, training } = this.#app;
-    this.restored = { id, training: training.config() };
+    const { graph, training, data } = this.#app;
+    this.restored = { id, training: training.config(), data: data.projectData() };
     graph.load({ nodes: r.graph.nodes as GraphNode[] }, r.graph.positions);
     training.setConfig(r.training);
     training.invalidate();
+    if (r.data) await this.#useData(r.data);
   }
 
-  /** Takes back the last restore: the network as it was (one undo) and the settings. */
-  undoRestore(): void {
+  /** Takes back the last restore: the network as it was (one undo), the settings and the data. */
+  async undoRestore(): Promise<void> {
     const r = this.restored;
     if (!r) return;
     this.restored = null;
     this.#app.graph.undo();
     this.#app.training.setConfig(r.training);
     this.#app.training.invalidate();
+    if (r.data) await this.#useData(r.data);
+  }
+
+  /** Loads a run's data choice where it differs from the data on screen (not a CSV of another name). */
+  async #useData(d: ProjectData): Promise<void> {
+    const { data } = this.#app;
+    const now = data.projectData();
+    if (JSON.stringify(now) === JSON.stringify(d)) return;
+    const src = d.source;
+    if (src.kind === 'builtin') {
+      if (JSON.stringify(now?.source) !== JSON.stringify(src)) {
+        data.noise = src.noise;
+        data.seed = src.seed;
+        if (!(await data.loadBuiltin(src.name, src.samples))) return;
+      }
+    } else if (now?.source.kind !== 'csv' || now.source.name !== src.name) return;
+    data.target = d.target ?? data.target;
+    data.task = d.task ?? 'auto';
+    data.missing = d.missing;
+    data.normalize = d.normalize;
+    await data.describe();
+    await this.#app.dataChanged(false);
   }
 
   /** The engine stopped under the run: its record keeps what it had (up to its last epoch) and says so. */
