@@ -126,6 +126,12 @@ describe('training runs', () => {
     expect(await cellTexts(fresh, 'run-changes')).toEqual(['first run', 'lr 0.01 → 0.001']);
     expect(await byTestId(fresh, 'run-star').first().getAttribute('aria-pressed')).toBe('true');
     expect(await rows(fresh).count()).toBe(2);
+    // Restore puts the first run's learning rate back into the training panel; undo takes it back.
+    expect(await fresh.getByLabel('Learning rate').inputValue()).toBe('0.001');
+    await byTestId(fresh, 'run-restore').first().click();
+    await expect.poll(() => fresh.getByLabel('Learning rate').inputValue()).toBe('0.01');
+    await byTestId(fresh, 'undo-restore').click();
+    await expect.poll(() => fresh.getByLabel('Learning rate').inputValue()).toBe('0.001');
   });
 
   it('speaks Chinese: the runs view of a Chinese browser, its table and what changed', async () => {
