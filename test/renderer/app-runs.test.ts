@@ -123,6 +123,25 @@ describe('recording runs', () => {
     await settle(app);
   });
 
+  it('a run still going when a new project starts is not recorded in the new one', async () => {
+    const app = await newApp();
+    app.training.epochs = 100_000;
+    await app.train();
+    for (let i = 0; i < 10_000 && (app.runs.list.at(-1)?.history.epoch.length ?? 0) < 1; i++)
+      await new Promise((r) => setTimeout(r, 1));
+    app.runs.load([]);
+    for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(app.training.running).toBe(true);
+    expect(app.runs.list).toEqual([]);
+    await app.training.stop();
+    await settle(app);
+    expect(app.runs.list).toEqual([]);
+    // The next run is recorded.
+    app.training.epochs = 3;
+    await trainOnce(app);
+    expect(app.runs.list.map((r) => r.name)).toEqual(['Run 1']);
+  });
+
   it('weights are kept only up to the limit set in the runs panel', async () => {
     const app = await newApp();
     app.runs.setWeightLimit(10);

@@ -83,6 +83,8 @@ export class RunsState {
     this.deleted = null;
     this.#active = null;
     this.#byToken.clear();
+    // A run still going belongs to the project it was started in: it is not recorded in this one.
+    this.#byToken.set(this.#app.training.runToken, '');
     this.#next = runs.length + 1;
   }
 
