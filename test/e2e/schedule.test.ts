@@ -61,6 +61,12 @@ describe('early stopping and learning-rate schedules', () => {
     await typeIn(page, 'lr-dropEvery', String(EVERY));
     await typeIn(page, 'lr-factor', '0.5');
     await expect.poll(() => byTestId(page, 'lr-error').count()).toBe(0);
+    // Another schedule and back: the step decay's settings are still there.
+    await byTestId(page, 'lr-schedule').selectOption('cosine');
+    expect(await byTestId(page, 'lr-decaySteps').inputValue()).toBe('1000');
+    await byTestId(page, 'lr-schedule').selectOption('step');
+    expect(await byTestId(page, 'lr-dropEvery').inputValue()).toBe(String(EVERY));
+    expect(await byTestId(page, 'lr-factor').inputValue()).toBe('0.5');
 
     await byTestId(page, 'train').click();
     await waitForState(page, 'done');
