@@ -34,7 +34,8 @@ export function monitorDirection(monitor: MonitorName, mode: MonitorMode = 'auto
   return name === 'accuracy' || name === 'r2' ? 'max' : 'min';
 }
 
-const FIELD: Record<MonitorName, keyof MonitoredMetrics> = {
+/** The field of the metrics (camel case, as histories and run records name it) each monitor reads. */
+export const MONITOR_FIELD: Readonly<Record<MonitorName, keyof MonitoredMetrics>> = {
   loss: 'loss',
   val_loss: 'valLoss',
   accuracy: 'accuracy',
@@ -47,7 +48,7 @@ const FIELD: Record<MonitorName, keyof MonitoredMetrics> = {
 
 /** The monitored value in an epoch's record (undefined if the epoch has no such metric). */
 export function monitoredValue(m: MonitoredMetrics, monitor: MonitorName): number | undefined {
-  return m[FIELD[monitor]];
+  return m[MONITOR_FIELD[monitor]];
 }
 
 /** Keras `_is_improvement` (with `min_delta` ≥ 0): any value improves on none. */

@@ -5,6 +5,7 @@
 import type { RunHistory, RunMetrics, RunRecord } from '../../../engine/api.ts';
 import type { GraphNode } from '../../../engine/graph/types.ts';
 import type { MonitorName, TrainingConfig } from '../../../engine/train/config.ts';
+import { MONITOR_FIELD } from '../../../engine/train/early-stopping.ts';
 import type { EpochMetrics } from '../../../engine/train/trainer.ts';
 import { t } from './i18n.svelte.ts';
 
@@ -21,16 +22,7 @@ const COLUMNS: readonly Column[] = [
   'lr',
 ];
 /** The history column of each metric early stopping can monitor. */
-export const MONITOR_COLUMN: Record<MonitorName, Column> = {
-  loss: 'loss',
-  val_loss: 'valLoss',
-  accuracy: 'accuracy',
-  val_accuracy: 'valAccuracy',
-  mae: 'mae',
-  val_mae: 'valMae',
-  r2: 'r2',
-  val_r2: 'valR2',
-};
+export const MONITOR_COLUMN: Readonly<Record<MonitorName, Column>> = MONITOR_FIELD;
 /** The metric a run is judged by when early stopping names none: validation first, the most telling first. */
 const DEFAULT_MONITORS: readonly MonitorName[] = [
   'val_accuracy',
