@@ -262,6 +262,11 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   return model;
 }
 
+/** The model's weights by dense node id (Keras layout; the model's own arrays, not copies). */
+export function layerWeights(model: Model): Map<string, { kernel: FloatArray; bias: FloatArray | null }> {
+  return new Map(model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }]));
+}
+
 /** Copies weights in (Keras layout) for the named dense layers; shapes must already match. */
 export function setLayerWeights(
   model: Model,

@@ -11,14 +11,14 @@ import { EXPORT_FORMATS, exportStem, isExportFormat } from '../formats/exports.t
 import { formatKerasSummary, kerasSummary } from '../formats/keras-summary.ts';
 import type { ExportFile, ExportFormat } from '../formats/exports.ts';
 import type { MetricsStore } from '../metrics/store.ts';
+import { layerWeights } from '../model/model.ts';
 import type { Run } from '../train/run-setup.ts';
 import type { TrainingConfig } from '../train/config.ts';
 import type { EpochMetrics, Trainer } from '../train/trainer.ts';
 import { historyColumns, restoredEpochs } from './project.ts';
 
 /** The run's trained parameters by node id. */
-const parameters = (r: Run) =>
-  new Map(r.trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }]));
+const parameters = (r: Run) => layerWeights(r.trainer.model);
 
 /**
  * The run as a weights file, with its last epoch's finite metrics (the best epoch's, and its number, when early

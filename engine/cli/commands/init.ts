@@ -1,6 +1,7 @@
 /** `init`: an untrained weights file, its preprocessing fitted to the data exactly as `train` would. */
 import { exportWeights, serializeWeights } from '../../formats/weights-file.ts';
 import { setupRun } from '../../train/run-setup.ts';
+import { layerWeights } from '../../model/model.ts';
 import type { TrainingConfig } from '../../train/config.ts';
 import { intOption, numOption, parse } from '../args.ts';
 import type { Io } from '../io-types.ts';
@@ -43,7 +44,7 @@ export function initCommand(argv: string[], io: Io): number {
   trainer.dispose();
   const file = exportWeights({
     graph,
-    parameters: new Map(trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }])),
+    parameters: layerWeights(trainer.model),
     preprocessing: prepared.preprocessing,
     metadata: weightsMetadata([]),
   });

@@ -3,7 +3,7 @@ import { EngineError } from '../../errors.ts';
 import { basename, dirname, join } from 'node:path';
 import { EXPORT_FORMAT_IDS, exportStem } from '../../formats/exports.ts';
 import type { ExportFormatId } from '../../formats/exports.ts';
-import { exportWeights, loadWeights, serializeWeights } from '../../formats/weights-file.ts';
+import { loadWeights, serializeWeights } from '../../formats/weights-file.ts';
 import type { WeightsFile } from '../../formats/weights-file.ts';
 import { MONITORS, OPTIMIZERS, TRAINING_LIMITS } from '../../train/config.ts';
 import type { EarlyStoppingConfig, LrSchedule, TrainingConfig } from '../../train/config.ts';
@@ -25,7 +25,7 @@ import {
 import type { ExportDestination } from '../export-files.ts';
 import { formatError } from '../../i18n.ts';
 import { createProgress } from '../progress.ts';
-import { networkHelp, NETWORK_OPTIONS, resolveNetwork, weightsMetadata } from './network.ts';
+import { networkHelp, NETWORK_OPTIONS, resolveNetwork, trainedWeightsFile } from './network.ts';
 import { DATA_OPTIONS, dataMapping, namingFiles, readData } from './data-options.ts';
 
 /** An epoch's metrics by their Keras log names, as the --json summary gives them. */
@@ -224,13 +224,7 @@ export function trainCommand(argv: string[], io: Io): number {
       threads: io.threads ?? null,
     }),
   );
-  const weightsFile = (): WeightsFile =>
-    exportWeights({
-      graph,
-      parameters: new Map(trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }])),
-      preprocessing: prepared.preprocessing,
-      metadata: weightsMetadata(trainer.history, trainer.restoredBest ? trainer.bestEpochMetrics() : null),
-    });
+  const weightsFile = (): WeightsFile => trainedWeightsFile(trainer, graph, prepared.preprocessing);
   // The export is made once from the initial weights, so that a network the format cannot express
   // or a destination that cannot be written is refused before training.
   const exportPlan = (

@@ -5,7 +5,7 @@
 import type { RawTable } from '../../data/types.ts';
 import type { Task } from '../../data/types.ts';
 import { EngineError } from '../../errors.ts';
-import { exportWeights, serializeWeights } from '../../formats/weights-file.ts';
+import { serializeWeights } from '../../formats/weights-file.ts';
 import type { GraphSpec } from '../../graph/types.ts';
 import { formatError } from '../../i18n.ts';
 import type { Lang } from '../../i18n.ts';
@@ -14,7 +14,7 @@ import type { TrainingConfig } from '../../train/config.ts';
 import type { ColumnMapping } from '../../train/run-setup.ts';
 import { setupRun } from '../../train/run-setup.ts';
 import type { EpochMetrics } from '../../train/trainer.ts';
-import { weightsMetadata } from '../commands/network.ts';
+import { trainedWeightsFile } from '../commands/network.ts';
 
 /** What a worker is sent for one run (structured-cloneable). */
 export interface RunJob {
@@ -61,14 +61,7 @@ export function runOne(job: RunJob, threads: ThreadOptions | null): RunResult {
   const seconds = (performance.now() - started) / 1000;
   trainer.dispose();
   const best = trainer.restoredBest ? trainer.bestEpochMetrics() : null;
-  const weights = serializeWeights(
-    exportWeights({
-      graph,
-      parameters: new Map(trainer.model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }])),
-      preprocessing: prepared.preprocessing,
-      metadata: weightsMetadata(trainer.history, best),
-    }),
-  );
+  const weights = serializeWeights(trainedWeightsFile(trainer, graph, prepared.preprocessing));
   return {
     index: job.index,
     weights,
