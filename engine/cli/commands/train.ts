@@ -28,17 +28,20 @@ import { createProgress } from '../progress.ts';
 import { networkHelp, NETWORK_OPTIONS, resolveNetwork, trainedWeightsFile } from './network.ts';
 import { DATA_OPTIONS, dataMapping, namingFiles, readData } from './data-options.ts';
 
-/** An epoch's metrics by their Keras log names, as the --json summary gives them. */
-function jsonMetrics(m: EpochMetrics, task: 'classification' | 'regression'): Record<string, number | null> {
-  const out: Record<string, number | null> = { loss: m.loss, val_loss: m.valLoss ?? null };
+/** An epoch's metrics by their Keras log names, as the --json summary gives them (null: none). */
+function jsonMetrics(
+  m: EpochMetrics | undefined,
+  task: 'classification' | 'regression',
+): Record<string, number | null> {
+  const out: Record<string, number | null> = { loss: m?.loss ?? null, val_loss: m?.valLoss ?? null };
   if (task === 'classification') {
-    out.accuracy = m.accuracy ?? null;
-    out.val_accuracy = m.valAccuracy ?? null;
+    out.accuracy = m?.accuracy ?? null;
+    out.val_accuracy = m?.valAccuracy ?? null;
   } else {
-    out.mae = m.mae ?? null;
-    out.val_mae = m.valMae ?? null;
-    out.r2 = m.r2 ?? null;
-    out.val_r2 = m.valR2 ?? null;
+    out.mae = m?.mae ?? null;
+    out.val_mae = m?.valMae ?? null;
+    out.r2 = m?.r2 ?? null;
+    out.val_r2 = m?.valR2 ?? null;
   }
   return out;
 }
@@ -297,18 +300,8 @@ export function trainCommand(argv: string[], io: Io): number {
     const samplesPerSecond = seconds > 0 ? (trainer.epoch * train.n) / seconds : null;
     const summary: Record<string, number | boolean | null | Record<string, number | null>> = {
       epochs: trainer.epoch,
-      loss: last?.loss ?? null,
-      val_loss: last?.valLoss ?? null,
+      ...jsonMetrics(last, target.task),
     };
-    if (target.task === 'classification') {
-      summary.accuracy = last?.accuracy ?? null;
-      summary.val_accuracy = last?.valAccuracy ?? null;
-    } else {
-      summary.mae = last?.mae ?? null;
-      summary.val_mae = last?.valMae ?? null;
-      summary.r2 = last?.r2 ?? null;
-      summary.val_r2 = last?.valR2 ?? null;
-    }
     // The learning rate of the last step; early stopping's best epoch (its metrics) and where it stopped.
     summary.lr = last?.lr ?? null;
     summary.best_epoch = best?.epoch ?? null;
