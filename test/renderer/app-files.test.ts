@@ -137,11 +137,13 @@ describe('weights through the platform', () => {
     const app = await newApp(platform);
     await app.train();
     await settle(app);
+    await app.exporter.show();
+    await app.exporter.choose('weights');
     platform.saveAnswers.push(null);
-    await app.files.exportWeights();
+    await app.exporter.export();
     expect(platform.saves).toEqual([]);
     expect(infos(app)).toEqual([]);
-    await app.files.exportWeights();
+    await app.exporter.export();
     expect(platform.saves[0]).toMatchObject({ kind: 'weights', name: 'Untitled.weights.json' });
     expect(JSON.parse(platform.saves[0]!.text)).toMatchObject({ format: 'backprop-studio/weights' });
     expect(infos(app)).toEqual(['Exported Untitled.weights.json.']);

@@ -4,7 +4,7 @@
  * of unsaved work). Files come and go through the platform (browser or desktop), chosen once.
  */
 import type { EngineApi } from '../../../engine/api.ts';
-import { fileStem, weightsFileName } from '../lib/export-formats.ts';
+import { fileStem } from '../lib/export-formats.ts';
 import { desktopErrorText, errorText, t } from '../lib/i18n.svelte.ts';
 import type { TemplateName } from '../lib/templates.ts';
 import type { PickedFile, Platform } from '../platform/index.ts';
@@ -241,26 +241,6 @@ export class ProjectFiles {
     if (!file || !(await this.#app.data.loadFile(file.name, file.bytes))) return false;
     await this.#app.dataChanged();
     return true;
-  }
-
-  async exportWeights(): Promise<void> {
-    const app = this.#app;
-    if (!app.training.run) {
-      app.toast('error', t('toast.noWeights'));
-      return;
-    }
-    if (app.staleRun) {
-      app.toast('error', t('toast.staleWeights'));
-      return;
-    }
-    const r = await app.api.exportWeights(this.projectName);
-    if (!r.ok) {
-      app.toast('error', r.error.code === 'NO_RUN' ? t('toast.noWeights') : errorText(r.error));
-      return;
-    }
-    const name = weightsFileName(this.projectName);
-    const saved = await this.#fileCall(() => this.#platform.saveFile('weights', name, r.value));
-    if (saved) app.toast('info', t('toast.exported', { name: saved.name }));
   }
 
   /**
