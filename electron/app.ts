@@ -36,12 +36,22 @@ import { createMainWindow, hardenSession, hardenWebContents } from './window.ts'
 export interface StartOptions {
   /** The bundled engine host entry (electron-utility.ts built for the utility process). */
   engineEntry: string;
+  /** The bundled sweep worker (sweep-worker.ts), which the engine host starts in worker threads. */
+  sweepEntry?: string;
   /** Folder of the built main bundle (out/main): preload and renderer sit next to it. */
   mainDir: string;
   /** Development: load the renderer from the Vite dev server at this URL. */
   devServerUrl?: string;
   /** Let the engine host accept fault-injection calls (end-to-end tests of crash recovery). */
   engineFaults?: boolean;
+}
+
+/** The engine host's arguments: where its sweep worker is, and fault injection for tests. */
+export function engineArgs(o: Pick<StartOptions, 'sweepEntry' | 'engineFaults'>): string[] {
+  return [
+    ...(o.sweepEntry ? [`--sweep-worker=${o.sweepEntry}`] : []),
+    ...(o.engineFaults ? ['--engine-faults'] : []),
+  ];
 }
 
 /** The parts of Electron's main-process API the app uses. */
@@ -102,7 +112,7 @@ export function startApp(electron: ElectronApi, o: StartOptions): AppHandle {
 
   const engine = createEngineHost({
     fork: () =>
-      electron.utilityProcess.fork(o.engineEntry, o.engineFaults ? ['--engine-faults'] : [], {
+      electron.utilityProcess.fork(o.engineEntry, engineArgs(o), {
         serviceName: 'Backprop Studio engine',
         stdio: 'inherit',
       }),

@@ -16,6 +16,8 @@ export type { RunHistory, RunMetrics, RunRecord, RunRecordState } from './format
 import type { EngineErrorInfo, Result } from './errors.ts';
 import type { CompileOptions } from './graph/compile.ts';
 import type { GraphSpec, NodeType } from './graph/types.ts';
+import type { Lang } from './i18n.ts';
+import type { SweepSetting } from './sweep/plan.ts';
 import type { ColumnMapping } from './train/run-setup.ts';
 export type { ColumnMapping } from './train/run-setup.ts';
 import type { TrainingConfig } from './train/config.ts';
@@ -102,6 +104,72 @@ export interface RunRequest {
   training: TrainingConfig;
   /** Continue from a weights file (its text): its preprocessing and values start the run. */
   initWeights?: string;
+}
+
+export type { SweepSetting, SweepSettingName } from './sweep/plan.ts';
+
+/** A sweep: the run's network, data mapping and settings, trained once for every combination of the settings' values. */
+export interface SweepRequest extends RunRequest {
+  /** One or two settings, each with its values (at most 256 runs in all). */
+  settings: SweepSetting[];
+  /** The language of a run's failure message. */
+  lang?: Lang;
+}
+
+/** `idle`: no sweep yet; `running`; `done`: every run ended; `stopped`: stopped, the finished runs kept. */
+export type SweepState = 'idle' | 'running' | 'done' | 'stopped';
+/** `failed`: it ended on a non-finite value or an error, with its last good weights when it had any. */
+export type SweepRunState = 'queued' | 'running' | 'done' | 'failed' | 'stopped';
+
+export interface SweepRunStatus {
+  /** 1-based, in grid order (the first setting varies slowest). */
+  index: number;
+  /** A value per setting, in the settings' order. */
+  values: number[];
+  state: SweepRunState;
+  /** Epochs done, of `epochs`. */
+  epoch: number;
+  epochs: number;
+  /** Training time so far. */
+  seconds: number;
+  /** The last epoch's metrics. */
+  last: EpochMetrics | null;
+  /** The best epoch by the sweep's metric. */
+  best: { epoch: number; value: number } | null;
+  failure: string | null;
+  /** Trained one at a time on two cores (else side by side with other small runs). */
+  large: boolean;
+}
+
+export interface SweepStatus {
+  /** Counts sweeps started in this engine (0: none). */
+  id: number;
+  state: SweepState;
+  settings: SweepSetting[];
+  task: Task | null;
+  /** The metric `best` holds (higher is better): validation accuracy or R², the training one without validation rows. */
+  metric: 'val_accuracy' | 'val_r2' | 'accuracy' | 'r2';
+  runs: SweepRunStatus[];
+  /** Runs trained side by side. */
+  lanes: number;
+  elapsedMs: number;
+  /** An estimate from the epochs done so far (null until the first epoch ends, and once over). */
+  remainingMs: number | null;
+}
+
+/** A finished run of the sweep, to keep: its network and settings, history and final weights. */
+export interface SweepRunResult {
+  index: number;
+  values: number[];
+  graph: GraphSpec;
+  training: TrainingConfig;
+  history: EpochMetrics[];
+  /** The weights file's text (the best epoch's weights when early stopping put them back). */
+  weights: string;
+  weightsEpoch: number;
+  paramCount: number;
+  seconds: number;
+  failure: string | null;
 }
 
 export interface RunSummary {
@@ -362,6 +430,18 @@ export interface EngineApi {
   checkpoint(): Promise<Result<Checkpoint>>;
   /** Continues a run from a checkpoint (after the same `createRun`). */
   restore(checkpoint: Checkpoint): Promise<Result<RunStatus>>;
+
+  /**
+   * Trains the network once for every combination of one or two settings' values, on the loaded data,
+   * in worker threads beside the engine (small runs side by side, large ones one after another on two
+   * cores). Refused while a run trains; training is refused while a sweep runs.
+   */
+  startSweep(request: SweepRequest): Promise<Result<SweepStatus>>;
+  sweepStatus(): Promise<Result<SweepStatus>>;
+  /** Stops the sweep: runs under way end, finished ones stay. */
+  stopSweep(): Promise<Result<SweepStatus>>;
+  /** A finished run of the current sweep (done or failed). */
+  sweepRun(index: number): Promise<Result<SweepRunResult>>;
 
   // Inside backprop. None of these changes the run: each works on a float64 copy of its weights.
   /** One training step of the run's model on up to 8 rows, event by event (≤ 64 neurons in dense layers). */

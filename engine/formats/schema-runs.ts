@@ -9,6 +9,7 @@ import { draftNodesSchema, finite } from './schema-graph.ts';
 import { labelSchema, parametersSchema, preprocessingSchema } from './schema-model.ts';
 import { dataSchema, positionsSchema, trainingSchema } from './schema-project.ts';
 import { RUN_LIMITS } from './run-limits.ts';
+import { MAX_SETTINGS, SWEEP_SETTINGS } from '../sweep/plan.ts';
 import { timestampSchema } from './weights-file.ts';
 
 export { RUN_LIMITS } from './run-limits.ts';
@@ -91,6 +92,19 @@ export const runRecordSchema = z.strictObject({
   final: runMetricsSchema.optional(),
   /** The best value of the monitored metric (early stopping's, else the validation metric) and its epoch. */
   best: z.strictObject({ metric: z.enum(MONITORS), value: finite, epoch: z.int().min(1) }).optional(),
+  /** The sweep the run was part of: its name, the swept settings, and this run's value of each. */
+  sweep: z
+    .strictObject({
+      id: z.string().min(1).max(RUN_LIMITS.idLength, CAP),
+      name: labelSchema,
+      settings: z
+        .array(z.strictObject({ name: z.enum(SWEEP_SETTINGS), node: z.string().min(1).max(256).optional() }))
+        .min(1)
+        .max(MAX_SETTINGS),
+      values: z.array(finite).min(1).max(MAX_SETTINGS),
+    })
+    .refine((s) => s.values.length === s.settings.length, issueText('issue.sweepValues'))
+    .optional(),
   /** The final weights, kept when the network was small enough. */
   weights: z.strictObject({ parameters: parametersSchema, preprocessing: preprocessingSchema }).optional(),
 });

@@ -11,13 +11,18 @@ import { electronPortEndpoint } from './electron-port-adapter.ts';
 import type { MessagePortMainLike } from './electron-port-adapter.ts';
 import { withFaults } from './faults.ts';
 import { nodeThreads } from './node-threads.ts';
+import { nodeRunWorkers } from './node-sweep.ts';
 
+const SWEEP_ARG = '--sweep-worker=';
+const sweepEntry = process.argv.find((a) => a.startsWith(SWEEP_ARG))?.slice(SWEEP_ARG.length);
 const parentPort = (process as unknown as { parentPort: ParentPort }).parentPort;
 // Large networks train on two cores: a utility process is a Node process, with worker threads and
 // shared memory (a runtime without them leaves every model on one thread).
 const service = createEngineService({
   yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
   threads: nodeThreads,
+  // Sweeps run in worker threads from the bundled worker main names (without it, no sweeps).
+  runWorkers: sweepEntry ? nodeRunWorkers(sweepEntry) : null,
 });
 const exposed = process.argv.includes('--engine-faults')
   ? withFaults(service, () => process.exit(70))

@@ -8,10 +8,12 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { createEngineService } from '../session/service.ts';
 import { withFaults } from './faults.ts';
 import { nodeThreads } from './node-threads.ts';
+import { nodeRunWorkers } from './node-sweep.ts';
 
 const service = createEngineService({
   yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
   threads: nodeThreads,
+  runWorkers: nodeRunWorkers(),
 });
 const exposed = (workerData as { faults?: boolean } | undefined)?.faults
   ? withFaults(service, () => process.exit(70))

@@ -17,6 +17,7 @@ import { epochOverview, packEpochs, unpackEpochs } from '../metrics/epochs.ts';
 import { createMetricsStore } from '../metrics/store.ts';
 import type { MetricsStore } from '../metrics/store.ts';
 import type { ThreadOptions } from '../kernels/wasm/pool.ts';
+import type { RunWorkerHost } from '../sweep/serve.ts';
 import { setupRun } from '../train/run-setup.ts';
 import { validatePace } from '../train/validate.ts';
 import type { Run } from '../train/run-setup.ts';
@@ -24,6 +25,7 @@ import { dataHandlers } from './data-loading.ts';
 import { explainHandlers } from './explain.ts';
 import { NEURON_GRID_LIMITS, gridInputs, neuronGrid } from './grid.ts';
 import { summarizeResults } from './results.ts';
+import { sweepHandlers } from './sweep.ts';
 import * as req from './requests.ts';
 import { parseProjectRequest } from './project.ts';
 import { compileFirst, compileSummary } from './graph-check.ts';
@@ -51,6 +53,8 @@ export interface ServiceOptions {
    * results); default none: every run on one thread.
    */
   threads?: ThreadOptions | null;
+  /** How the host starts sweep workers; default none: the engine cannot sweep. */
+  runWorkers?: RunWorkerHost | null;
 }
 
 /** The host's setTimeout (the engine is typed without DOM or Node, but every host it runs in has one). */
@@ -76,6 +80,13 @@ export function createEngineService(o: ServiceOptions): EngineService {
   let pace: number | null = null;
   /** Ends the paced loop's wait early (pause, stop, a new pace), so it answers at once. */
   let wake: (() => void) | null = null;
+
+  const sweeps = sweepHandlers({
+    table: () => data.table()?.raw ?? null,
+    host: o.runWorkers ?? null,
+    now,
+    training: () => state === 'running',
+  });
 
   function needRun() {
     if (!run) fail('NO_RUN', 'request.noRun');
@@ -202,6 +213,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
   function begin(from: RunState[], verb: string): RunStatus {
     needRun();
     if (state === 'running') return status();
+    if (sweeps.running()) fail('BAD_STATE', 'sweeps.trainWhileSweeping');
     if (!from.includes(state))
       fail('BAD_STATE', state === 'done' || state === 'failed' ? 'request.cannotOver' : 'request.cannot', {
         verb: { key: `request.verb.${verb}` },
@@ -407,6 +419,10 @@ export function createEngineService(o: ServiceOptions): EngineService {
         error = null;
         return status();
       }),
+    startSweep: async (request) => settle(() => sweeps.start(request)),
+    sweepStatus: async () => settle(sweeps.status),
+    stopSweep: async () => settle(sweeps.stop),
+    sweepRun: async (index) => settle(() => sweeps.result(index)),
     ...explainHandlers(needRun, settle),
   };
   return api;

@@ -76,7 +76,7 @@ export function adaptTargets(
 }
 
 /** The graph with the settings' L2 penalty on every dense layer that has no penalty of its own. */
-function withDefaultL2(graph: GraphSpec, l2: number | undefined): GraphSpec {
+export function withDefaultL2(graph: GraphSpec, l2: number | undefined): GraphSpec {
   if (!l2) return graph;
   return {
     nodes: graph.nodes.map((n) => (n.type === 'dense' && !n.l2 && !n.l1 ? { ...n, l2 } : n)),

@@ -13,6 +13,7 @@ vi.mock('electron', async () => {
   return { ...state.electron, default: state.electron };
 });
 vi.mock('../../engine/host/electron-utility.ts?modulePath', () => ({ default: '/app/out/main/engine.js' }));
+vi.mock('../../engine/host/sweep-worker.ts?modulePath', () => ({ default: '/app/out/main/sweep-worker.js' }));
 
 const userData = mkdtempSync(join(tmpdir(), 'bps-main-'));
 let win: FakeBrowserWindow;
@@ -163,7 +164,7 @@ describe('main process', () => {
     const host = e.forks.at(-1)!;
     expect(e.utilityProcess.fork).toHaveBeenCalledWith(
       '/app/out/main/engine.js',
-      [],
+      ['--sweep-worker=/app/out/main/sweep-worker.js'],
       expect.objectContaining({ serviceName: expect.any(String) }),
     );
     expect(host.postMessage).toHaveBeenCalledWith({ type: 'connect' }, [channel.port1]);

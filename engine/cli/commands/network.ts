@@ -3,16 +3,13 @@ import { inputWidth } from '../../data/types.ts';
 import type { Preprocessing } from '../../data/types.ts';
 import type { ColumnMapping } from '../../train/run-setup.ts';
 import { loadWeights } from '../../formats/weights-file.ts';
-import { CREATED_BY, exportWeights, trainingSummary } from '../../formats/weights-file.ts';
-import type { LoadedWeights, WeightsFile, WeightsMetadata } from '../../formats/weights-file.ts';
+import type { LoadedWeights } from '../../formats/weights-file.ts';
 import { parseProject } from '../../formats/project-file.ts';
 import { buildMlp } from '../../graph/builders.ts';
 import { ACTIVATIONS } from '../../graph/types.ts';
 import type { GraphSpec } from '../../graph/types.ts';
 import { DEFAULT_TRAINING } from '../../train/config.ts';
 import type { TrainingConfig } from '../../train/config.ts';
-import { layerWeights } from '../../model/model.ts';
-import type { EpochMetrics, Trainer } from '../../train/trainer.ts';
 import { choice, layersOption } from '../args.ts';
 import type { Translate } from '../i18n.ts';
 import { inFile, readText, UsageError } from '../io.ts';
@@ -113,31 +110,4 @@ export function resolveNetwork(
   };
 }
 
-/**
- * What a weights file records about how it was made: the last epoch's metrics, or with `best` (the
- * epoch whose weights early stopping put back) that epoch's, and its number.
- */
-export function weightsMetadata(history: EpochMetrics[], best?: EpochMetrics | null): WeightsMetadata {
-  return {
-    createdBy: CREATED_BY,
-    createdAt: new Date().toISOString(),
-    training: trainingSummary(history, best),
-  };
-}
-
-/**
- * The trainer's network as a weights file: its weights now, and how training went (the best epoch's
- * metrics when early stopping put that epoch's weights back).
- */
-export function trainedWeightsFile(
-  trainer: Trainer,
-  graph: GraphSpec,
-  preprocessing: Preprocessing,
-): WeightsFile {
-  return exportWeights({
-    graph,
-    parameters: layerWeights(trainer.model),
-    preprocessing,
-    metadata: weightsMetadata(trainer.history, trainer.restoredBest ? trainer.bestEpochMetrics() : null),
-  });
-}
+export { trainedWeightsFile, weightsMetadata } from '../../train/trained-weights.ts';

@@ -21,11 +21,12 @@ import { translator } from '../i18n.ts';
 import type { Translate } from '../i18n.ts';
 import { checkWritable, UsageError, writeAtomic } from '../io.ts';
 import { describeEpoch } from '../progress.ts';
+import { isLargeRun } from '../../sweep/plan.ts';
 import { MAX_RUNS, parseGrid, runFileName, runGraph, runTraining, settingLabel } from '../sweep/grid.ts';
 import type { GridPoint, Setting } from '../sweep/grid.ts';
 import { RunError, startWorker } from '../sweep/pool.ts';
 import type { SweepWorker } from '../sweep/pool.ts';
-import type { RunJob, RunResult } from '../sweep/run-one.ts';
+import type { RunJob, RunResult } from '../../sweep/run-one.ts';
 import { DATA_OPTIONS, dataMapping, namingFiles, readData } from './data-options.ts';
 import { networkHelp, NETWORK_OPTIONS, resolveNetwork } from './network.ts';
 
@@ -44,13 +45,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-/**
- * A run is large when its biggest product, the largest layer's weights times the batch's rows, has at
- * least 2²⁰ multiply-adds: from that size the engine's kernel pool splits a product between two cores
- * (engine/kernels/wasm/pool.ts). A smaller run would leave the second core idle, so two of them side
- * by side use the machine better.
- */
-export const LARGE_RUN_MULTIPLY_ADDS = 1 << 20;
+export { LARGE_RUN_MULTIPLY_ADDS } from '../../sweep/plan.ts';
 
 /** The summary's file name in the sweep's folder. */
 export const SUMMARY_FILE = 'summary.csv';
@@ -230,12 +225,14 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
       const { train } = adaptTargets(graph, p);
       return compileGraph(graph, { inputWidth: train.nIn, outputWidth: train.nOut });
     });
-    const biggest = Math.max(0, ...compiled.params.map((q) => q.kernel[0] * q.kernel[1]));
     const rows = Math.min(training.batchSize, p.train.n);
     return {
       point,
       file: runFileName(settings, point, points.length),
-      large: biggest * rows >= LARGE_RUN_MULTIPLY_ADDS,
+      large: isLargeRun(
+        compiled.params.map((q) => q.kernel),
+        rows,
+      ),
       job: {
         index: point.index,
         table: data.table,

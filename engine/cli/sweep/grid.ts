@@ -5,65 +5,37 @@
  * first (`width=dense1:8,16`).
  */
 import type { GraphNode, GraphSpec } from '../../graph/types.ts';
-import { TRAINING_LIMITS } from '../../train/config.ts';
 import type { TrainingConfig } from '../../train/config.ts';
+import {
+  gridPoints,
+  inRange,
+  logSpaced,
+  MAX_RUNS,
+  MAX_SETTINGS,
+  runGraph as planRunGraph,
+  runTraining,
+  SETTING_RULES as RULES,
+  SWEEP_SETTINGS as SETTINGS,
+  SweepPlanError,
+  targetNodes as planTargetNodes,
+} from '../../sweep/plan.ts';
+import type {
+  GridPoint,
+  SweepSetting as Setting,
+  SweepSettingName as SettingName,
+} from '../../sweep/plan.ts';
 import { UsageError } from '../io.ts';
 
-export const SETTINGS = ['lr', 'batch', 'width', 'l2', 'dropout', 'seed'] as const;
-export type SettingName = (typeof SETTINGS)[number];
-
-/** At most this many `--set` options. */
-export const MAX_SETTINGS = 2;
-/** At most this many runs in one sweep (the product of the settings' value counts). */
-export const MAX_RUNS = 256;
-
-interface SettingRule {
-  integer: boolean;
-  min: number;
-  max: number;
-  /** `min` itself is not allowed (a learning rate above 0). */
-  openMin?: boolean;
-  /** `max` itself is not allowed (a dropout rate below 1). */
-  openMax?: boolean;
-  /** The node type an id may name. */
-  node?: 'dense' | 'dropout';
-}
-
-const RULES: Record<SettingName, SettingRule> = {
-  lr: { integer: false, min: 0, openMin: true, max: TRAINING_LIMITS.learningRate },
-  batch: { integer: true, min: 1, max: TRAINING_LIMITS.batchSize },
-  width: { integer: true, min: 1, max: 16384, node: 'dense' },
-  l2: { integer: false, min: 0, max: 10 },
-  dropout: { integer: false, min: 0, max: 1, openMax: true, node: 'dropout' },
-  seed: { integer: true, min: 0, max: TRAINING_LIMITS.seed },
-};
-
-export interface Setting {
-  name: SettingName;
-  /** The node `width` or `dropout` applies to; absent: every hidden dense layer, every dropout node. */
-  node?: string;
-  values: number[];
-}
-
-/** One point of the grid: a value for each setting, in the order of the --set options. */
-export interface GridPoint {
-  /** 1-based, in grid order (the first setting varies slowest). */
-  index: number;
-  values: number[];
-}
+export { MAX_RUNS, MAX_SETTINGS, outputLayers, runTraining } from '../../sweep/plan.ts';
+export type {
+  GridPoint,
+  SweepSetting as Setting,
+  SweepSettingName as SettingName,
+} from '../../sweep/plan.ts';
+export { SETTINGS };
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const WHOLE = /^[+-]?\d+$/;
-
-/** Rounds away the last bits of floating-point noise, so log:1e-4:1e-1:4 gives 0.001 and 0.01. */
-const clean = (v: number) => Number(v.toPrecision(12));
-
-function inRange(rule: SettingRule, v: number): boolean {
-  if (!Number.isFinite(v)) return false;
-  if (rule.integer && !Number.isSafeInteger(v)) return false;
-  if (rule.openMin ? v <= rule.min : v < rule.min) return false;
-  return rule.openMax ? v < rule.max : v <= rule.max;
-}
 
 function numbers(name: SettingName, spec: string, parts: string[], whole: boolean): number[] {
   return parts.map((p) => {
@@ -84,10 +56,7 @@ function valuesOf(name: SettingName, spec: string): number[] {
     const [count] = numbers(name, spec, parts.slice(2), true) as [number];
     if (!(from > 0 && to > from && count >= 2)) throw new UsageError('sweep.logForm', { name, spec });
     if (count > MAX_RUNS) throw new UsageError('sweep.tooManyRuns', { runs: count, max: MAX_RUNS });
-    values = Array.from({ length: count }, (_, i) =>
-      i === count - 1 ? to : clean(from * Math.pow(to / from, i / (count - 1))),
-    );
-    if (rule.integer) values = values.map(Math.round);
+    values = logSpaced(from, to, count, rule.integer);
   } else if (spec.startsWith('range:')) {
     if (!rule.integer) throw new UsageError('sweep.rangeWhole', { name, spec });
     const parts = spec.slice(6).split(':');
@@ -148,9 +117,7 @@ export function parseGrid(args: readonly string[]): { settings: Setting[]; point
     throw new UsageError('sweep.sameSetting', { name: settings[0]!.name });
   const runs = settings.reduce((n, s) => n * s.values.length, 1);
   if (runs > MAX_RUNS) throw new UsageError('sweep.tooManyRuns', { runs, max: MAX_RUNS });
-  let points: number[][] = [[]];
-  for (const s of settings) points = points.flatMap((p) => s.values.map((v) => [...p, v]));
-  return { settings, points: points.map((values, i) => ({ index: i + 1, values })) };
+  return { settings, points: gridPoints(settings) };
 }
 
 /** The column (and display) name of a setting: `width`, or `width(dense1)` for one node. */
@@ -163,73 +130,24 @@ export function runFileName(settings: readonly Setting[], point: GridPoint, tota
   return `run-${[k, ...parts].join('-')}.weights.json`;
 }
 
-/** The training settings of a run: the base with the swept lr, batch, l2 and seed. */
-export function runTraining(
-  base: TrainingConfig,
-  settings: readonly Setting[],
-  point: GridPoint,
-): TrainingConfig {
-  let c: TrainingConfig = { ...base, optimizer: { ...base.optimizer } };
-  settings.forEach((s, i) => {
-    const v = point.values[i]!;
-    if (s.name === 'lr') c = { ...c, optimizer: { ...c.optimizer, learningRate: v } };
-    else if (s.name === 'batch') c = { ...c, batchSize: v };
-    else if (s.name === 'seed') c = { ...c, seed: v };
-    else if (s.name === 'l2') c = { ...c, l2: v };
-  });
-  return c;
-}
-
 /** The run's seed (it picks a built-in dataset's rows when the project does not fix them). */
 export const runSeed = (base: TrainingConfig, settings: readonly Setting[], point: GridPoint) =>
   runTraining(base, settings, point).seed;
 
-/**
- * The dense nodes whose width is the output's: those the output reads through activation, dropout,
- * add and concatenate blocks. Every other dense node is a hidden layer.
- */
-export function outputLayers(graph: GraphSpec): Set<string> {
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const found = new Set<string>();
-  const seen = new Set<string>();
-  const stack = graph.nodes.filter((n) => n.type === 'output').flatMap((n) => n.inputs);
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const n = byId.get(id);
-    if (!n) continue;
-    if (n.type === 'dense') found.add(id);
-    else if (n.type !== 'input') stack.push(...n.inputs);
+/** A refusal of the plan as the CLI says it (`sweep.notDense`, …). */
+function usage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof SweepPlanError) throw new UsageError(`sweep.${e.key}`, e.params);
+    throw e;
   }
-  return found;
 }
 
 /** The nodes a width or dropout setting changes; refuses an id that names no such node. */
-export function targetNodes(graph: GraphSpec, s: Setting): GraphNode[] {
-  const type = RULES[s.name].node;
-  if (!type) return [];
-  if (s.node !== undefined) {
-    const n = graph.nodes.find((g) => g.id === s.node);
-    if (!n || n.type !== type)
-      throw new UsageError(type === 'dense' ? 'sweep.notDense' : 'sweep.notDropout', { id: s.node });
-    return [n];
-  }
-  const out = outputLayers(graph);
-  const nodes = graph.nodes.filter((n) => n.type === type && !(type === 'dense' && out.has(n.id)));
-  if (nodes.length === 0) throw new UsageError(type === 'dense' ? 'sweep.noHidden' : 'sweep.noDropout');
-  return nodes;
-}
+export const targetNodes = (graph: GraphSpec, s: Setting): GraphNode[] =>
+  usage(() => planTargetNodes(graph, s));
 
 /** The run's network: the graph with the swept widths and dropout rates. */
-export function runGraph(graph: GraphSpec, settings: readonly Setting[], point: GridPoint): GraphSpec {
-  const changes = new Map<string, Partial<GraphNode>>();
-  settings.forEach((s, i) => {
-    const v = point.values[i]!;
-    for (const n of targetNodes(graph, s)) changes.set(n.id, s.name === 'width' ? { units: v } : { rate: v });
-  });
-  if (changes.size === 0) return graph;
-  return {
-    nodes: graph.nodes.map((n) => (changes.has(n.id) ? ({ ...n, ...changes.get(n.id) } as GraphNode) : n)),
-  };
-}
+export const runGraph = (graph: GraphSpec, settings: readonly Setting[], point: GridPoint): GraphSpec =>
+  usage(() => planRunGraph(graph, settings, point));

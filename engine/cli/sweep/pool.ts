@@ -1,12 +1,9 @@
 /**
- * The sweep's worker threads. From TypeScript source (tests, `npm run cli`, the installed command
- * without a build) a worker starts through engine/host/boot.mjs, which registers tsx first; the compiled
- * CLI starts the compiled worker.js directly.
+ * The CLI sweep's workers (engine/host/sweep-worker.ts in worker threads), each making one run at a
+ * time and answering with its result.
  */
-import { Worker } from 'node:worker_threads';
-import type { RunJob, RunResult } from './run-one.ts';
-
-type Answer = { ok: true; result: RunResult } | { ok: false; message?: string; stack?: string };
+import { startRunWorker } from '../../host/node-sweep.ts';
+import type { RunJob, RunResult } from '../../sweep/run-one.ts';
 
 /** A run the worker could not make: an engine error in its input (`message`) or a bug (`stack`). */
 export class RunError extends Error {
@@ -25,19 +22,8 @@ export interface SweepWorker {
   terminate(): void;
 }
 
-function spawnWorker(): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
-  return fromSource
-    ? new Worker(new URL('../../host/boot.mjs', import.meta.url), {
-        workerData: { __tsEntry: entry.href },
-        name: 'sweep-run',
-      })
-    : new Worker(entry, { name: 'sweep-run' });
-}
-
 export function startWorker(): SweepWorker {
-  const worker = spawnWorker();
+  const worker = startRunWorker();
   let ended = false;
   let pending: { resolve: (r: RunResult | null) => void; reject: (e: Error) => void } | null = null;
   const settle = (fn: (p: NonNullable<typeof pending>) => void) => {
@@ -45,28 +31,23 @@ export function startWorker(): SweepWorker {
     pending = null;
     if (p) fn(p);
   };
-  worker.on('message', (a: Answer) =>
-    settle((p) =>
-      a.ok
-        ? p.resolve(a.result)
-        : p.reject(new RunError(a.message ?? a.stack ?? '', a.message === undefined)),
-    ),
-  );
-  worker.on('error', (e) => settle((p) => p.reject(new RunError(e.stack ?? String(e), true))));
-  worker.on('exit', () => {
+  worker.onAnswer((a) => {
+    if (a.type === 'done') settle((p) => p.resolve(a.result));
+    else if (a.type === 'error')
+      settle((p) => p.reject(new RunError(a.message ?? a.stack ?? '', a.message === undefined)));
+  });
+  worker.onExit((why) => {
     ended = true;
-    settle((p) => p.resolve(null));
+    settle((p) => (why === null ? p.resolve(null) : p.reject(new RunError(why, true))));
   });
   return {
     run(job) {
       if (ended) return Promise.resolve(null);
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };
-        worker.postMessage(job);
+        worker.post(job);
       });
     },
-    terminate() {
-      if (!ended) void worker.terminate();
-    },
+    terminate: () => worker.terminate(),
   };
 }

@@ -2,19 +2,18 @@
  * One run of a sweep, as `train` makes it: the same setup (engine/train/run-setup.ts), the same fit and
  * the same weights file, so a sweep's run and `train` with the same settings give the same weights.
  */
-import type { RawTable } from '../../data/types.ts';
-import type { Task } from '../../data/types.ts';
-import { EngineError } from '../../errors.ts';
-import { serializeWeights } from '../../formats/weights-file.ts';
-import type { GraphSpec } from '../../graph/types.ts';
-import { formatError } from '../../i18n.ts';
-import type { Lang } from '../../i18n.ts';
-import type { ThreadOptions } from '../../kernels/wasm/pool.ts';
-import type { TrainingConfig } from '../../train/config.ts';
-import type { ColumnMapping } from '../../train/run-setup.ts';
-import { setupRun } from '../../train/run-setup.ts';
-import type { EpochMetrics } from '../../train/trainer.ts';
-import { trainedWeightsFile } from '../commands/network.ts';
+import type { RawTable, Task } from '../data/types.ts';
+import { EngineError } from '../errors.ts';
+import { serializeWeights } from '../formats/weights-file.ts';
+import type { GraphSpec } from '../graph/types.ts';
+import { formatError } from '../i18n.ts';
+import type { Lang } from '../i18n.ts';
+import type { ThreadOptions } from '../kernels/wasm/pool.ts';
+import type { TrainingConfig } from '../train/config.ts';
+import type { ColumnMapping } from '../train/run-setup.ts';
+import { setupRun } from '../train/run-setup.ts';
+import { trainedWeightsFile } from '../train/trained-weights.ts';
+import type { EpochMetrics } from '../train/trainer.ts';
 
 /** What a worker is sent for one run (structured-cloneable). */
 export interface RunJob {
@@ -41,7 +40,14 @@ export interface RunResult {
   failure: string | null;
 }
 
-export function runOne(job: RunJob, threads: ThreadOptions | null): RunResult {
+/** The host's clock in ms (every host the engine runs in has `performance`). */
+const clock = () => (globalThis as unknown as { performance: { now(): number } }).performance.now();
+
+export function runOne(
+  job: RunJob,
+  threads: ThreadOptions | null,
+  onEpoch?: (m: EpochMetrics) => void,
+): RunResult {
   const { trainer, graph, prepared } = setupRun({
     table: job.table,
     mapping: job.mapping,
@@ -50,15 +56,15 @@ export function runOne(job: RunJob, threads: ThreadOptions | null): RunResult {
     init: null,
     threads: job.twoCores ? threads : null,
   });
-  const started = performance.now();
+  const started = clock();
   let failure: string | null = null;
   try {
-    trainer.fit();
+    trainer.fit(onEpoch);
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     failure = formatError(e, job.lang);
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (clock() - started) / 1000;
   trainer.dispose();
   const best = trainer.restoredBest ? trainer.bestEpochMetrics() : null;
   const weights = serializeWeights(trainedWeightsFile(trainer, graph, prepared.preprocessing));
