@@ -57,7 +57,17 @@ const project = (runs?: RunRecord[]) =>
 
 describe('runs in a project file', () => {
   it('round-trips every run, its history, metrics, star and weights', () => {
-    const runs = [run(), run({ id: 'run-2', name: 'wider', starred: true, weights: storedWeights() })];
+    const sweep = {
+      id: 'sweep-1',
+      name: 'Sweep 1',
+      settings: [{ name: 'lr' as const }, { name: 'width' as const, node: 'hidden' }],
+      values: [0.01, 16],
+    };
+    const runs = [
+      run(),
+      run({ id: 'run-2', name: 'wider', starred: true, weights: storedWeights() }),
+      run({ id: 'run-3', name: 'Sweep 1 · lr 0.01 · width 16', sweep }),
+    ];
     const text = serializeProject(project(runs));
     const back = parseProject(text);
     expect(back.runs).toEqual(runs);
@@ -88,6 +98,17 @@ describe('runs in a project file', () => {
       'an unknown best metric',
       (r: Json) => (r['best'] = { metric: 'f1', value: 1, epoch: 1 }),
       'runs[0].best.metric',
+    ],
+    [
+      'a sweep with a value missing',
+      (r: Json) =>
+        (r['sweep'] = { id: 's', name: 'S', settings: [{ name: 'lr' }, { name: 'seed' }], values: [0.1] }),
+      'runs[0].sweep',
+    ],
+    [
+      'a sweep of an unknown setting',
+      (r: Json) => (r['sweep'] = { id: 's', name: 'S', settings: [{ name: 'momentum' }], values: [0.1] }),
+      'runs[0].sweep.settings[0].name',
     ],
     [
       'a bad learning rate',
