@@ -151,8 +151,21 @@ export const TRAINING_LIMITS = {
 /** The fastest pace one can ask for, in steps per second (faster is "as fast as possible"). */
 export const MAX_PACE = 10_000;
 
+/**
+ * Each optimiser's learning rate when none is given: Keras 3's defaults (`SGD` 0.01, with or without
+ * momentum; `RMSprop` and `Adam` 0.001). The CLI and the app both take a switched-to optimiser's rate
+ * from here. Keras's Adam rate keeps a small table (a few hundred rows) from over-fitting within the
+ * default epochs, where 0.01 did; docs/training.md has the measurements.
+ */
+export const DEFAULT_LEARNING_RATES: Readonly<Record<OptimizerName, number>> = {
+  sgd: 0.01,
+  momentum: 0.01,
+  rmsprop: 0.001,
+  adam: 0.001,
+};
+
 export const DEFAULT_TRAINING: TrainingConfig = {
-  optimizer: { name: 'adam', learningRate: 0.01 },
+  optimizer: { name: 'adam', learningRate: DEFAULT_LEARNING_RATES.adam },
   batchSize: 32,
   epochs: 100,
   validationSplit: 0.2,

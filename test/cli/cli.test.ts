@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadWeights } from '../../engine/formats/weights-file.ts';
 import { createProject, serializeProject } from '../../engine/formats/project-file.ts';
 import { buildMlp } from '../../engine/graph/builders.ts';
+import { DEFAULT_TRAINING } from '../../engine/train/config.ts';
 import { modelFromWeights, predictAll } from '../../engine/model/infer.ts';
 import { encodeRows } from '../../engine/data/apply.ts';
 import { parseCsv } from '../../engine/data/csv.ts';
@@ -180,6 +181,63 @@ describe('train', () => {
     const s = JSON.parse(r.stdout);
     expect(s.epochs).toBe(60);
     expect(s.val_accuracy).toBeGreaterThan(0.9);
+  });
+
+  it.each([
+    [[], 0.001],
+    [['--optimizer', 'adam'], 0.001],
+    [['--optimizer', 'rmsprop'], 0.001],
+    [['--optimizer', 'sgd'], 0.01],
+    [['--optimizer', 'momentum'], 0.01],
+    [['--optimizer', 'sgd', '--lr', '0.2'], 0.2],
+  ])("%j: trains at Keras's default rate for the optimiser unless --lr gives one", (options, lr) => {
+    const r = run(
+      'train',
+      '--layers',
+      '4',
+      '--data',
+      'builtin:xor',
+      '--samples',
+      '40',
+      '--epochs',
+      '1',
+      '--out',
+      tmp.path('d.json'),
+      '--json',
+      ...options,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim()).lr).toBe(lr);
+  });
+
+  it("--optimizer different from the project's takes that optimiser's default rate, the same one keeps the project's", () => {
+    const project = createProject({
+      name: 'xor net',
+      graph: buildMlp({ inputs: 0, hidden: [4], outputs: 1, activation: 'tanh', head: 'sigmoid' }),
+      data: {
+        source: { kind: 'builtin', name: 'xor', samples: 40, noise: 0, seed: 5 },
+        missing: 'drop',
+        normalize: 'standard',
+      },
+      training: { ...DEFAULT_TRAINING, optimizer: { name: 'adam', learningRate: 0.03 }, epochs: 1 },
+    });
+    writeFileSync(tmp.path('lr.project.json'), serializeProject(project));
+    const lr = (...options: string[]) =>
+      JSON.parse(
+        run(
+          'train',
+          '--project',
+          tmp.path('lr.project.json'),
+          '--out',
+          tmp.path('lr.json'),
+          '--json',
+          ...options,
+        ).stdout.trim(),
+      ).lr;
+    expect(lr()).toBe(0.03);
+    expect(lr('--optimizer', 'adam')).toBe(0.03);
+    expect(lr('--optimizer', 'rmsprop')).toBe(0.001);
+    expect(lr('--optimizer', 'momentum')).toBe(0.01);
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GraphSpec } from '../../engine/graph/types.ts';
+import { DEFAULT_LEARNING_RATES } from '../../engine/train/config.ts';
 import type { TrainingConfig } from '../../engine/train/config.ts';
 import { templateGraph } from '../../renderer/src/lib/templates.ts';
 import { DataState } from '../../renderer/src/state/data.svelte.ts';
@@ -7,6 +8,7 @@ import {
   GRID_RESOLUTION,
   NEURON_RESOLUTION,
   OVERVIEW_POINTS,
+  START_LEARNING_RATE,
   TrainingState,
 } from '../../renderer/src/state/training.svelte.ts';
 import { createService } from './helpers.ts';
@@ -68,6 +70,26 @@ describe('TrainingState settings', () => {
       shuffle: true,
       seed: 7,
     });
+  });
+
+  it("another optimiser takes its Keras default rate when the rate was the last one's default, else keeps it", () => {
+    const t = new TrainingState(() => {
+      throw new Error('no engine needed');
+    });
+    // The app starts on the 2-D toy's rate (0.01), which is no optimiser's default but SGD's.
+    expect(t.learningRate).toBe(START_LEARNING_RATE);
+    t.setOptimizer('rmsprop');
+    expect([t.optimizer, t.learningRate]).toEqual(['rmsprop', START_LEARNING_RATE]);
+    t.learningRate = DEFAULT_LEARNING_RATES.rmsprop;
+    t.setOptimizer('sgd');
+    expect([t.optimizer, t.learningRate]).toEqual(['sgd', 0.01]);
+    t.setOptimizer('momentum');
+    expect([t.optimizer, t.learningRate]).toEqual(['momentum', 0.01]);
+    t.setOptimizer('adam');
+    expect([t.optimizer, t.learningRate]).toEqual(['adam', 0.001]);
+    t.learningRate = 0.005;
+    t.setOptimizer('sgd');
+    expect([t.optimizer, t.learningRate]).toEqual(['sgd', 0.005]);
   });
 
   it('has the defaults the panel starts with', () => {

@@ -5,7 +5,7 @@ import { EXPORT_FORMAT_IDS, exportStem } from '../../formats/exports.ts';
 import type { ExportFormatId } from '../../formats/exports.ts';
 import { loadWeights, serializeWeights } from '../../formats/weights-file.ts';
 import type { WeightsFile } from '../../formats/weights-file.ts';
-import { MONITORS, OPTIMIZERS, TRAINING_LIMITS } from '../../train/config.ts';
+import { DEFAULT_LEARNING_RATES, MONITORS, OPTIMIZERS, TRAINING_LIMITS } from '../../train/config.ts';
 import type { EarlyStoppingConfig, LrSchedule, TrainingConfig } from '../../train/config.ts';
 import { validateTrainingConfig } from '../../train/validate.ts';
 import type { EpochMetrics } from '../../train/trainer.ts';
@@ -180,9 +180,7 @@ export function trainCommand(argv: string[], io: Io): number {
   const lrDefault =
     optimizerName === base.optimizer.name
       ? base.optimizer.learningRate
-      : optimizerName === 'sgd' || optimizerName === 'momentum'
-        ? 0.1
-        : 0.01;
+      : DEFAULT_LEARNING_RATES[optimizerName];
   const config: TrainingConfig = {
     optimizer: {
       ...(optimizerName === base.optimizer.name ? base.optimizer : {}),
