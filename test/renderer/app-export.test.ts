@@ -115,6 +115,24 @@ describe('exporting through the dialog', () => {
     expect((onnx!.data as Uint8Array).byteLength).toBeGreaterThan(app.training.run!.paramCount * 4);
   });
 
+  it('encodes a format once: Export writes the files the preview made while they are still the run’s', async () => {
+    const { app, platform } = await trained();
+    const made = vi.spyOn(app.api, 'exportModel');
+    await app.exporter.show();
+    await app.exporter.choose('onnx');
+    expect(await app.exporter.export()).toBe(true);
+    expect(made).toHaveBeenCalledTimes(1);
+    // Another run: its files are made again (once), from its weights.
+    const token = app.training.runToken;
+    await app.train();
+    await settle(app);
+    expect(app.training.runToken).not.toBe(token);
+    await app.exporter.show();
+    expect(await app.exporter.export()).toBe(true);
+    expect(made).toHaveBeenCalledTimes(2);
+    expect(platform.exports[1]![0]!.data).not.toEqual(platform.exports[0]![0]!.data);
+  });
+
   it('saves the weights file as Export weights did', async () => {
     const { app, platform } = await trained();
     await app.exporter.show();

@@ -57,6 +57,11 @@ export class ModelExport {
   #problem = $state.raw<{ text: () => string; attempted: boolean } | null>(null);
   /** Answers to an older choice are dropped. */
   #asked = 0;
+  /**
+   * The files the preview made, kept for Export while they still are the run's (same format, name,
+   * run and step, and the run not training): a large export is then encoded once, not twice.
+   */
+  #made: { key: string; files: ExportFile[] } | null = null;
 
   constructor(app: ExportHost) {
     this.#app = app;
@@ -86,7 +91,9 @@ export class ModelExport {
   }
 
   close(): void {
-    if (!this.busy) this.open = false;
+    if (this.busy) return;
+    this.open = false;
+    this.#made = null;
   }
 
   /** Picks a format (remembered for the next export) and asks which files it writes. */
@@ -100,12 +107,29 @@ export class ModelExport {
     await this.#preview();
   }
 
-  /** The chosen format's files for the current run, from the engine. */
+  /** What the files made now depend on, or null while the run trains (its weights change). */
+  #key(format: ExportChoice): string | null {
+    const { training, files } = this.#app;
+    const st = training.status;
+    if (!st || st.state === 'running') return null;
+    return JSON.stringify([format, files.projectName, training.runToken, st.step]);
+  }
+
+  /** The chosen format's files for the current run, from the engine (or as the preview made them). */
   async #files(format: ExportChoice): Promise<Result<ExportFile[]>> {
+    const key = this.#key(format);
+    if (key !== null && this.#made?.key === key) return { ok: true, value: this.#made.files };
     const { api, files } = this.#app;
-    if (format !== 'weights') return api.exportModel(format, files.projectName);
-    const r = await api.exportWeights(files.projectName);
-    return r.ok ? { ok: true, value: [{ name: weightsFileName(files.projectName), data: r.value }] } : r;
+    const r: Result<ExportFile[]> =
+      format !== 'weights'
+        ? await api.exportModel(format, files.projectName)
+        : await api
+            .exportWeights(files.projectName)
+            .then((w) =>
+              w.ok ? { ok: true, value: [{ name: weightsFileName(files.projectName), data: w.value }] } : w,
+            );
+    this.#made = r.ok && key !== null && key === this.#key(format) ? { key, files: r.value } : null;
+    return r;
   }
 
   #fail(error: EngineErrorInfo, attempted: boolean): void {
@@ -164,6 +188,7 @@ export class ModelExport {
       }
       if (!saved) return false;
       this.open = false;
+      this.#made = null;
       this.#app.toast('info', t('toast.exported', { name: saved.join(', ') }));
       return true;
     } finally {
