@@ -1,6 +1,8 @@
 /** `import`: a model another library wrote (a TensorFlow.js layers model) as a weights file. */
 import { dirname, join } from 'node:path';
+import { inputWidth } from '../../data/types.ts';
 import { FILE_LIMITS } from '../../formats/limits.ts';
+import { compileGraph } from '../../graph/compile.ts';
 import { importTfjsFile, tfjsWeightPaths } from '../../formats/tfjs-import.ts';
 import { serializeWeights } from '../../formats/weights-file.ts';
 import { choice, parse } from '../args.ts';
@@ -63,10 +65,7 @@ export function importCommand(argv: string[], io: Io): number {
   const weights = readWeights(names.map((n) => join(dirname(modelPath), n)));
   const file = inFile(modelPath, () => importTfjsFile(text, weights));
   writeAtomic(out, serializeWeights(file));
-  const params = Object.values(file.parameters).reduce(
-    (acc, p) => acc + p.kernel.shape[0] * p.kernel.shape[1] + (p.bias ? p.bias.shape[0] : 0),
-    0,
-  );
+  const params = compileGraph(file.graph, { inputWidth: inputWidth(file.preprocessing) }).paramCount;
   io.stderr.write(
     `${translator(io.lang)('import.wrote', { out, blocks: file.graph.nodes.length, params })}\n`,
   );
