@@ -66,6 +66,8 @@ describe('import', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('back.json');
+    // 4 features → 6 → 4 → 3 classes: (4·6 + 6) + (6·4 + 4) + (4·3 + 3).
+    expect(r.stderr).toMatch(/: \d+ blocks, 73 parameters\./);
     const back = parseWeights(readFileSync(tmp.path('back.json'), 'utf8'));
     expect(withoutStamp(back)).toEqual(withoutStamp(parseWeights(readFileSync(weights, 'utf8'))));
   });
