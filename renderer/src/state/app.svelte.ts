@@ -18,6 +18,7 @@ import { ExplainState } from './explain.svelte.ts';
 import { EngineRestarts } from './engine-restart.svelte.ts';
 import { ProjectFiles } from './project-files.svelte.ts';
 import { RunsState } from './runs.svelte.ts';
+import { SweepState } from './sweep.svelte.ts';
 import { ModelExport } from './model-export.svelte.ts';
 import { Toasts } from './toasts.svelte.ts';
 import type { Toast } from './toasts.svelte.ts';
@@ -41,6 +42,8 @@ export class AppState {
   readonly files: ProjectFiles;
   /** Every training run kept with the project. */
   readonly runs: RunsState = new RunsState(this);
+  /** A sweep over one or two settings; its finished runs are kept in `runs`. */
+  readonly sweep: SweepState = new SweepState(this);
   /** The export dialog: the trained network as a weights file, TensorFlow.js, ONNX or PyTorch. */
   readonly exporter: ModelExport;
   readonly restarts: EngineRestarts;
@@ -164,7 +167,7 @@ export class AppState {
   }
 
   async train(): Promise<void> {
-    if (this.files.opening) return;
+    if (this.files.opening || this.sweep.running) return;
     if (this.graph.problem) {
       this.toast('error', errorText(this.graph.problem));
       return;
@@ -185,7 +188,7 @@ export class AppState {
   }
 
   async stepOnce(): Promise<void> {
-    if (this.files.opening) return;
+    if (this.files.opening || this.sweep.running) return;
     const ok = await this.#ensureRun();
     if (ok) await this.training.step();
   }

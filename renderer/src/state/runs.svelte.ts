@@ -4,7 +4,7 @@
  * failed, or interrupted by its engine stopping). Records can be renamed, starred, deleted (and the
  * deletion undone), compared, and put back into the editor.
  */
-import type { EngineApi, RunRecord, RunRecordState } from '../../../engine/api.ts';
+import type { EngineApi, RunRecord, RunRecordState, SweepRunResult } from '../../../engine/api.ts';
 import { RUN_LIMITS } from '../../../engine/formats/run-limits.ts';
 import type { ProjectData } from '../../../engine/formats/schema-project.ts';
 import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
@@ -332,6 +332,50 @@ export class RunsState {
     this.list = [...this.list, record];
     this.#byToken.set(token, id);
     return { id, token, since };
+  }
+
+  /**
+   * Keeps a finished run of a sweep as a run of the project, made from the sweep's network (its
+   * positions), data and the run's own settings, history and (within the weight limit and budget)
+   * weights. False when the project is full: the run then stays only in the sweep's table.
+   */
+  addSweepRun(
+    result: SweepRunResult,
+    from: Pick<RunRecord, 'graph' | 'data'> & { name: string; sweep: NonNullable<RunRecord['sweep']> },
+  ): string | null {
+    if (this.full) return null;
+    const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const durationMs = Math.max(0, result.seconds * 1000);
+    let record: RunRecord = this.#summarized({
+      id,
+      name: from.name,
+      startedAt: new Date(Date.now() - durationMs).toISOString(),
+      durationMs,
+      state: result.failure === null ? 'done' : 'failed',
+      graph: { nodes: result.graph.nodes as RunRecord['graph']['nodes'], positions: from.graph.positions },
+      ...(from.data ? { data: from.data } : {}),
+      training: result.training,
+      history: historyColumns(result.history.slice(-HISTORY_POINTS)),
+      sweep: from.sweep,
+    });
+    const kept = this.list.reduce((n, r) => n + keptParameters(r), 0);
+    if (result.paramCount <= this.weightLimit && kept + result.paramCount <= WEIGHTS_BUDGET) {
+      try {
+        const file = JSON.parse(result.weights) as { parameters?: unknown; preprocessing?: unknown };
+        if (file.parameters && file.preprocessing)
+          record = {
+            ...record,
+            weights: { parameters: file.parameters, preprocessing: file.preprocessing } as NonNullable<
+              RunRecord['weights']
+            >,
+          };
+      } catch {
+        // Not kept: the run's record stands without its weights.
+      }
+    }
+    this.list = [...this.list, record];
+    this.revision++;
+    return id;
   }
 
   /** A run that ended: its whole history (up to the schema's cap) and, when small enough, its weights. */
