@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { byTestId, dataScatter, screenshot, useApp } from './app.ts';
+import { byTestId, dataScatter, screenshot, textOf, useApp } from './app.ts';
 
 const app = useApp();
 
@@ -69,6 +69,20 @@ describe('sweeps', () => {
     expect(await byTestId(page, 'sweep-row').first().getAttribute('data-best')).toBe('true');
     await screenshot(page, 'sweep.png');
 
+    // Saved and opened again, the sweep's results come back from its kept runs.
+    const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'save').click()]);
+    const fresh = await app.open();
+    const [chooser] = await Promise.all([
+      fresh.waitForEvent('filechooser'),
+      fresh.getByRole('button', { name: 'Open…' }).click(),
+    ]);
+    await chooser.setFiles((await download.path())!);
+    await byTestId(fresh, 'mode-runs').click();
+    await expect.poll(() => rowStates(fresh)).toEqual(['done', 'done', 'done']);
+    expect(await textOf(fresh, 'sweep-name')).toBe('Sweep 1');
+    await expect.poll(() => byTestId(fresh, 'sweep-chart').getAttribute('data-points')).toBe('3');
+    expect(await fresh.locator('[data-testid="sweep-row"][data-best="true"]').count()).toBe(1);
+
     // A kept run restores like any run: its learning rate goes back into the training panel.
     await page.getByLabel('Learning rate', { exact: true }).fill('0.05');
     await page.getByLabel('Learning rate', { exact: true }).press('Tab');
@@ -80,10 +94,10 @@ describe('sweeps', () => {
   it('stops a sweep after its first run: the finished run stays, the others are stopped', async () => {
     const page = await app.open();
     await openSweepForm(page);
-    await byTestId(page, 'sweep-setting1-name').selectOption('batch');
-    // Batch 64 ends long before batches of one or two rows.
-    await byTestId(page, 'sweep-setting1-values').fill('64, 1, 2');
-    await byTestId(page, 'sweep-epochs').fill('20000');
+    await byTestId(page, 'sweep-setting1-name').selectOption('width');
+    // Two units per hidden layer train long before a thousand.
+    await byTestId(page, 'sweep-setting1-values').fill('2, 512, 1024');
+    await byTestId(page, 'sweep-epochs').fill('300');
     await byTestId(page, 'sweep-start').click();
     await expect.poll(() => byTestId(page, 'sweep-progress').getAttribute('data-state')).toBe('running');
     // Training waits while the sweep runs.
@@ -93,7 +107,7 @@ describe('sweeps', () => {
     await byTestId(page, 'sweep-stop').click();
     await expect.poll(() => rowStates(page)).toEqual(['done', 'stopped', 'stopped']);
     expect(await texts(page, 'sweep-state')).toEqual(['Stopped']);
-    await expect.poll(() => runNames(page)).toEqual(['Sweep 1 · batch 64']);
+    await expect.poll(() => runNames(page)).toEqual(['Sweep 1 · width 2']);
     await expect.poll(() => byTestId(page, 'train').isDisabled()).toBe(false);
   });
 
