@@ -100,7 +100,12 @@ describe('sweeps', () => {
     await byTestId(page, 'sweep-epochs').fill('300');
     await byTestId(page, 'sweep-start').click();
     await expect.poll(() => byTestId(page, 'sweep-progress').getAttribute('data-state')).toBe('running');
-    // Training waits while the sweep runs.
+    await expect.poll(() => textOf(page, 'sweep-left')).toMatch(/left/);
+    expect(await textOf(page, 'sweep-lanes')).toMatch(/^\d+ runs? (side by side|at a time)$/);
+    // Training waits while the sweep runs, and so does another sweep.
+    await byTestId(page, 'sweep-new').click();
+    expect(await byTestId(page, 'sweep-start').isDisabled()).toBe(true);
+    await byTestId(page, 'sweep-new').click();
     expect(await byTestId(page, 'train').isDisabled()).toBe(true);
     expect(await byTestId(page, 'train').getAttribute('title')).toContain('A sweep is running');
     await expect.poll(() => rowStates(page).then((s) => s[0]), { timeout: 20_000 }).toBe('done');

@@ -305,6 +305,31 @@ describe('a sweep in the window', () => {
     app.sweep.dispose();
   });
 
+  it('a sweep started in one project keeps no runs in the next one opened', async () => {
+    const { app, calls } = scriptedApp((index) => ({
+      index,
+      values: [0.001],
+      graph: app.graph.spec(),
+      training: app.training.config(),
+      history: [],
+      weights: '{}',
+      weightsEpoch: 0,
+      paramCount: 17,
+      seconds: 1,
+      failure: null,
+    }));
+    await app.data.init();
+    await app.data.loadBuiltin('xor', 120);
+    app.applyTemplate('mlp');
+    await app.dataChanged();
+    await app.sweep.start([{ name: 'lr', values: [0.001, 0.01, 0.1] }], 3);
+    app.runs.load([]);
+    await app.sweep.stop();
+    expect(calls.run).toEqual([1, 2]);
+    expect(app.runs.list).toEqual([]);
+    expect(app.sweep.live?.rows.map((x) => x.state)).toEqual(['done', 'done', 'stopped']);
+  });
+
   it('a full project keeps no more runs and says so once', async () => {
     const { app } = scriptedApp((index) => ({
       index,

@@ -77,8 +77,12 @@ export class RunsState {
     this.#app = app;
   }
 
+  /** Counts the projects whose runs these are (a new one, or one opened, since the window began). */
+  project = 0;
+
   /** The runs of a project being opened (or none, for a new one). */
   load(runs: readonly RunRecord[]): void {
+    this.project++;
     this.list = [...runs];
     this.deleted = null;
     this.#active = null;

@@ -37,6 +37,8 @@ interface Current {
   settings: NonNullable<RunRecord['sweep']>['settings'];
   positions: NonNullable<RunRecord['graph']['positions']>;
   data: RunRecord['data'];
+  /** The project the sweep was started in (RunsState.project): its runs are kept there only. */
+  project: number;
 }
 
 export class SweepState {
@@ -113,6 +115,7 @@ export class SweepState {
       ),
       positions: graph.positions(),
       data: projectData ? $state.snapshot(projectData) : undefined,
+      project: this.#app.runs.project,
     };
     this.kept = new Map();
     this.#fetched.clear();
@@ -172,7 +175,8 @@ export class SweepState {
       if ((run.state !== 'done' && run.state !== 'failed') || this.#fetched.has(run.index)) continue;
       this.#fetched.add(run.index);
       const r = await this.#app.api.sweepRun(run.index);
-      if (!r.ok || this.current !== c) continue;
+      // A sweep started in another project stays in its table only.
+      if (!r.ok || this.current !== c || this.#app.runs.project !== c.project) continue;
       const id = this.#app.runs.addSweepRun(r.value, {
         name: sweepRunName(c.name, c.settings, r.value.values),
         graph: { nodes: [], positions: c.positions },
