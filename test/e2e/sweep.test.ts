@@ -50,6 +50,8 @@ describe('sweeps', () => {
     await expect.poll(() => byTestId(page, 'sweep-setting1-list').textContent()).toBe('0.001, 0.01, 0.1');
     await byTestId(page, 'sweep-epochs').fill('60');
     await expect.poll(() => byTestId(page, 'sweep-count').textContent()).toBe('3 runs');
+    await byTestId(page, 'sweep-epochs').press('Tab');
+    await screenshot(page, 'sweep-form.png');
     await byTestId(page, 'sweep-start').click();
 
     await expect.poll(() => rowStates(page), { timeout: 20_000 }).toEqual(['done', 'done', 'done']);

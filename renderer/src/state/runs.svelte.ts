@@ -339,13 +339,17 @@ export class RunsState {
   }
 
   /**
-   * Keeps a finished run of a sweep as a run of the project, made from the sweep's network (its
-   * positions), data and the run's own settings, history and (within the weight limit and budget)
-   * weights. False when the project is full: the run then stays only in the sweep's table.
+   * Keeps a finished run of a sweep as a run of the project: the sweep's network positions, data and
+   * start time, the run's own network, settings, history and (within the weight limit and budget)
+   * weights. Its record's id, or null when the project is full: the run then stays only in the
+   * sweep's table.
    */
   addSweepRun(
     result: SweepRunResult,
-    from: Pick<RunRecord, 'graph' | 'data'> & { name: string; sweep: NonNullable<RunRecord['sweep']> },
+    from: Pick<RunRecord, 'graph' | 'data' | 'startedAt'> & {
+      name: string;
+      sweep: NonNullable<RunRecord['sweep']>;
+    },
   ): string | null {
     if (this.full) return null;
     const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -353,7 +357,7 @@ export class RunsState {
     let record: RunRecord = this.#summarized({
       id,
       name: from.name,
-      startedAt: new Date(Date.now() - durationMs).toISOString(),
+      startedAt: from.startedAt,
       durationMs,
       state: result.failure === null ? 'done' : 'failed',
       graph: { nodes: result.graph.nodes as RunRecord['graph']['nodes'], positions: from.graph.positions },

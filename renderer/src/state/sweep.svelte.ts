@@ -37,6 +37,8 @@ interface Current {
   settings: NonNullable<RunRecord['sweep']>['settings'];
   positions: NonNullable<RunRecord['graph']['positions']>;
   data: RunRecord['data'];
+  /** When the sweep started (its runs' start, as the runs table shows it). */
+  startedAt: string;
   /** The project the sweep was started in (RunsState.project): its runs are kept there only. */
   project: number;
 }
@@ -116,6 +118,7 @@ export class SweepState {
       positions: graph.positions(),
       data: projectData ? $state.snapshot(projectData) : undefined,
       project: this.#app.runs.project,
+      startedAt: new Date().toISOString(),
     };
     this.kept = new Map();
     this.#fetched.clear();
@@ -180,6 +183,7 @@ export class SweepState {
       const id = this.#app.runs.addSweepRun(r.value, {
         name: sweepRunName(c.name, c.settings, r.value.values),
         graph: { nodes: [], positions: c.positions },
+        startedAt: c.startedAt,
         ...(c.data ? { data: c.data } : {}),
         sweep: { id: c.id, name: c.name, settings: c.settings, values: [...r.value.values] },
       });
