@@ -96,6 +96,12 @@ describe('sweeps', () => {
   it('stops a sweep after its first run: the finished run stays, the others are stopped', async () => {
     const page = await app.open();
     await openSweepForm(page);
+    // The engine's refusal is shown with the form: this network has no dropout block.
+    await byTestId(page, 'sweep-setting1-name').selectOption('dropout');
+    await byTestId(page, 'sweep-start').click();
+    await expect
+      .poll(() => textOf(page, 'sweep-error'))
+      .toBe('The network has no dropout block whose rate a sweep can change.');
     await byTestId(page, 'sweep-setting1-name').selectOption('width');
     // Two units per hidden layer train long before a thousand.
     await byTestId(page, 'sweep-setting1-values').fill('2, 512, 1024');
