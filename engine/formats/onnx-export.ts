@@ -202,6 +202,8 @@ export function exportOnnx(loaded: LoadedWeights): Uint8Array {
       inputs: node.id === compiled.inputId ? [features] : node.inputs.map((id) => valueOf.get(id)!),
       width: compiled.width.get(node.id)!,
       inputWidths: node.inputs.map((id) => compiled.width.get(id)!),
+      shape: compiled.shape.get(node.id)!,
+      inputShapes: node.inputs.map((id) => compiled.shape.get(id)!),
       op: (opType, inputs, attributes) => write(node.id, opType, inputs, attributes),
       param: (which) => {
         const p = parameters.get(node.id);

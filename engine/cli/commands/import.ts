@@ -64,7 +64,7 @@ export function importCommand(argv: string[], io: Io): number {
   const file = inFile(modelPath, () => importTfjsFile(text, weights));
   writeAtomic(out, serializeWeights(file));
   const params = Object.values(file.parameters).reduce(
-    (acc, p) => acc + p.kernel.shape[0] * p.kernel.shape[1] + (p.bias ? p.bias.shape[0] : 0),
+    (acc, p) => acc + p.kernel.data.length + (p.bias ? p.bias.data.length : 0),
     0,
   );
   io.stderr.write(
