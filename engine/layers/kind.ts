@@ -149,8 +149,11 @@ export interface TorchPiece {
   activation?: ((z: string) => string) | null;
 }
 
-/** An attribute of an ONNX node: a float (LeakyRelu's `alpha`) or an integer (Softmax's `axis`). */
-export type OnnxAttribute = { float: number } | { int: number };
+/**
+ * An attribute of an ONNX node: a float (LeakyRelu's `alpha`), an integer (Softmax's `axis`) or a
+ * list of integers (Conv's `strides`).
+ */
+export type OnnxAttribute = { float: number } | { int: number } | { ints: readonly number[] };
 
 /**
  * What the ONNX writer gives a kind (engine/formats/onnx-export.ts names and wires what it writes):
@@ -169,8 +172,16 @@ export interface OnnxContext {
   inputShapes: readonly Shape[];
   /** Appends an ONNX node of operator `opType` reading the values `inputs`; returns its output's name. */
   op(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, OnnxAttribute>>): string;
-  /** The name of one of the node's parameters, written as an initializer: kernel [nIn, units], bias [units]. */
-  param(which: 'kernel' | 'bias'): string;
+  /**
+   * The name of one of the node's parameters, written as an initializer: kernel [nIn, units] (its
+   * stored shape), bias [units]; or as `layout` rearranges it (a conv kernel as ONNX's [out, in, kh, kw]).
+   */
+  param(
+    which: 'kernel' | 'bias',
+    layout?: (values: ArrayLike<number>) => { dims: number[]; values: ArrayLike<number> },
+  ): string;
+  /** An int64 constant (a Reshape's shape) written as an initializer; returns its name. */
+  int64s(name: string, values: readonly number[]): string;
 }
 
 export interface LayerKind<N extends GraphNode = GraphNode> {

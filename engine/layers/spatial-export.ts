@@ -4,8 +4,8 @@
  * layout PyTorch's and ONNX's operators take), applies its operator and flattens back, so every other
  * kind's piece works on it unchanged. TensorFlow's padding is written out (its smaller half before).
  */
-import { fail } from '../errors.ts';
-import type { Conv2dNode, GraphNode, MaxPool2dNode, AvgPool2dNode, Shape } from '../graph/types.ts';
+import type { AvgPool2dNode, Conv2dNode, GlobalAvgPool2dNode, MaxPool2dNode, Shape } from '../graph/types.ts';
+import { onnxActivation } from './onnx-parts.ts';
 import type { OnnxContext, TorchContext, TorchPiece } from './kind.ts';
 import { torchActivation } from './pytorch-parts.ts';
 import { axis } from './spatial.ts';
@@ -58,7 +58,48 @@ export function torchImage(n: ImageNode, ctx: TorchContext): TorchPiece {
   };
 }
 
-/** The ONNX part of an image kind: not written yet, so the exporter refuses naming the node. */
-export function onnxImage(n: GraphNode, _ctx: OnnxContext): never {
-  return fail('UNSUPPORTED_EXPORT', 'file.onnxUnsupported', { id: n.id, type: n.type }, { nodeId: n.id });
+/**
+ * The ONNX operators of an image kind on a flat [N, H·W·C] value: Reshape to [N, H, W, C], Transpose
+ * to [N, C, H, W], the operator (Conv, MaxPool, AveragePool, GlobalAveragePool; TensorFlow's padding
+ * as ONNX's `pads`, which may differ before and after; an average over the cells inside only), then
+ * Transpose and Reshape back to flat rows, and a conv2d's activation.
+ */
+export function onnxImage(n: ImageNode | GlobalAvgPool2dNode, ctx: OnnxContext): string {
+  const input = ctx.inputShapes[0]!;
+  const [H, W, C] = input as [number, number, number];
+  const image = ctx.op('Reshape', [ctx.inputs[0]!, ctx.int64s('image', [-1, H, W, C])]);
+  const nchw = ctx.op('Transpose', [image], { perm: { ints: [0, 3, 1, 2] } });
+  let y: string;
+  if (n.type === 'globalavgpool2d') y = ctx.op('GlobalAveragePool', [nchw]);
+  else {
+    const { size, strides, pad } = window(n, input);
+    const [left, right, top, bottom] = pad;
+    const attributes = {
+      kernel_shape: { ints: size },
+      strides: { ints: strides },
+      pads: { ints: [top, left, bottom, right] },
+    };
+    if (n.type === 'conv2d') {
+      const kernel = ctx.param('kernel', (k) => ({
+        dims: [n.filters, C, size[0], size[1]],
+        values: oihw(k, size[0], size[1], C, n.filters),
+      }));
+      const bias = n.useBias ? [ctx.param('bias')] : [];
+      y = ctx.op('Conv', [nchw, kernel, ...bias], attributes);
+    } else if (n.type === 'maxpool2d') y = ctx.op('MaxPool', [nchw], attributes);
+    else y = ctx.op('AveragePool', [nchw], { ...attributes, count_include_pad: { int: 0 } });
+  }
+  const nhwc = ctx.op('Transpose', [y], { perm: { ints: [0, 2, 3, 1] } });
+  const rows = ctx.op('Reshape', [nhwc, ctx.int64s('rows', [-1, ctx.width])]);
+  return n.type === 'conv2d' ? onnxActivation(n, rows, ctx) : rows;
+}
+
+/** A kernel [kh, kw, in, out] (Keras) as [out, in, kh, kw] (ONNX's Conv, PyTorch's Conv2d). */
+function oihw(k: ArrayLike<number>, kh: number, kw: number, C: number, F: number): Float32Array {
+  const out = new Float32Array(k.length);
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let c = 0; c < C; c++)
+        for (let f = 0; f < F; f++) out[((f * C + c) * kh + y) * kw + x] = k[((y * kw + x) * C + c) * F + f]!;
+  return out;
 }

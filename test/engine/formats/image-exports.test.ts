@@ -1,8 +1,8 @@
 /**
  * The exports of a CNN (every image kind, trained a few steps by our engine): TensorFlow.js loads its
  * layers model and predicts what we predict on every image; the PyTorch script's network, with its
- * weights from the .npz, predicts the same in /usr/bin/python3 (torch); ONNX refuses, naming the
- * first image block, rather than writing a wrong file.
+ * weights from the .npz, predicts the same in /usr/bin/python3 (torch); and ONNX Runtime runs the
+ * ONNX file (each image block between a Reshape/Transpose to NCHW and back) to the same numbers.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,8 +12,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../../engine/data/types.ts';
-import { EngineError } from '../../../engine/errors.ts';
-import { exportOnnx } from '../../../engine/formats/onnx-export.ts';
+import { exportOnnx, ONNX_INPUT, ONNX_OUTPUT } from '../../../engine/formats/onnx-export.ts';
+import * as ort from 'onnxruntime-node';
 import {
   exportPytorch,
   exportTfjs,
@@ -141,15 +141,11 @@ describe('CNN exports', () => {
     expect(script).toContain('nn.Conv2d(2, 3, kernel_size=(3, 2), stride=(1, 1))');
   });
 
-  it('ONNX: refuses, naming the first image block', () => {
-    let error: unknown;
-    try {
-      exportOnnx(loaded);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(EngineError);
-    expect(error).toMatchObject({ code: 'UNSUPPORTED_EXPORT', nodeId: 'c1' });
-    expect((error as EngineError).message).toContain('"c1" (conv2d)');
+  it('ONNX: ONNX Runtime predicts what we predict, from the raw features', async () => {
+    const session = await ort.InferenceSession.create(exportOnnx(loaded));
+    const result = await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', data.x, [data.n, 60]) });
+    const theirs = result[ONNX_OUTPUT.classification]!.data as Float32Array;
+    expectClose(theirs, ours, 'ONNX Runtime prediction', 1e-5, 1e-7);
+    await session.release();
   });
 });
