@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../../engine/data/types.ts';
 import { exportOnnx, ONNX_INPUT, ONNX_OUTPUT } from '../../../engine/formats/onnx-export.ts';
 import * as ort from 'onnxruntime-node';
+import { kerasShape, kerasSummary } from '../../../engine/formats/keras-summary.ts';
 import {
   exportPytorch,
   exportTfjs,
@@ -147,5 +148,22 @@ describe('CNN exports', () => {
     const theirs = result[ONNX_OUTPUT.classification]!.data as Float32Array;
     expectClose(theirs, ours, 'ONNX Runtime prediction', 1e-5, 1e-7);
     await session.release();
+  });
+
+  it('the Keras summary gives each image layer its shape and parameters', () => {
+    const rows = kerasSummary(loaded).rows.map((r) => `${r.name} ${kerasShape(r.outputShape)} ${r.params}`);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        'x (None, 6, 5, 2) 0',
+        'c1 (None, 6, 5, 3) 39',
+        'p1 (None, 3, 3, 3) 0',
+        'c2 (None, 2, 2, 2) 24',
+        'p2 (None, 1, 2, 2) 0',
+        'f (None, 4) 0',
+        'g (None, 3) 0',
+        'cat (None, 7) 0',
+        'head (None, 3) 24',
+      ]),
+    );
   });
 });
