@@ -18,7 +18,7 @@ export interface KerasSummaryRow {
   name: string;
   /**
    * The Keras class: InputLayer, Dense, Activation, LeakyReLU, Add, Concatenate, Dropout, Conv2D,
-   * MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten.
+   * MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Reshape.
    */
   className: string;
   /** The shapes of the layer's inputs (an InputLayer: its own). */
@@ -59,6 +59,7 @@ interface StoredLayer {
     pool_size?: [number, number];
     strides?: [number, number];
     padding?: Padding;
+    target_shape?: number[];
   };
   inbound_nodes: [string, number, number, unknown][][];
 }
@@ -113,6 +114,7 @@ export function kerasSummary(loaded: LoadedWeights): KerasSummary {
     else if (WINDOWED.has(l.class_name)) shape = windowed(l, ins[0]!);
     else if (l.class_name === 'Flatten') shape = [null, ins[0]!.slice(1).reduce<number>((a, b) => a * b!, 1)];
     else if (l.class_name === 'GlobalAveragePooling2D') shape = [null, ins[0]![3]!];
+    else if (l.class_name === 'Reshape') shape = [null, ...l.config.target_shape!];
     else shape = [...ins[0]!];
     shapes.set(l.name, shape);
   }

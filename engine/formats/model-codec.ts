@@ -44,6 +44,7 @@ const FIELDS: Record<GraphNode['type'], readonly string[]> = {
   avgpool2d: ['poolSize', 'strides', 'padding'],
   globalavgpool2d: [],
   flatten: [],
+  reshape: ['targetShape'],
   output: ['loss'],
 };
 

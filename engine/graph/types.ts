@@ -34,6 +34,7 @@ export const NODE_TYPES = [
   'avgpool2d',
   'globalavgpool2d',
   'flatten',
+  'reshape',
   'output',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
@@ -156,6 +157,17 @@ export interface FlattenNode {
   inputs: [string];
 }
 
+/**
+ * The same values under another shape, as Keras's Reshape: `targetShape` per row, one entry of which
+ * may be −1 (what the others leave).
+ */
+export interface ReshapeNode {
+  id: string;
+  type: 'reshape';
+  inputs: [string];
+  targetShape: number[];
+}
+
 export type GraphNode =
   | InputNode
   | DenseNode
@@ -168,6 +180,7 @@ export type GraphNode =
   | AvgPool2dNode
   | GlobalAvgPool2dNode
   | FlattenNode
+  | ReshapeNode
   | OutputNode;
 
 export interface GraphSpec {

@@ -17,6 +17,7 @@ import { input } from './input.ts';
 import type { LayerKind } from './kind.ts';
 import { maxpool2d } from './maxpool2d.ts';
 import { output } from './output.ts';
+import { reshape } from './reshape.ts';
 
 type KindOf<T extends NodeType> = LayerKind<Extract<GraphNode, { type: T }>>;
 
@@ -33,6 +34,7 @@ export const LAYERS: { readonly [T in NodeType]: KindOf<T> } = {
   avgpool2d,
   globalavgpool2d,
   flatten,
+  reshape,
   output,
 };
 

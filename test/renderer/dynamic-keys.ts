@@ -43,7 +43,17 @@ export const DYNAMIC_KEYS: readonly string[] = [
   ...BUILTINS.flatMap((b) => [`data.builtins.${b}.label`, `data.builtins.${b}.description`]),
   ...PHASES.flatMap((p) => [`explain.phases.${p}`, `explain.tags.${p}`]),
   ...(
-    ['input', 'add', 'concatenate', 'conv2d', 'maxpool2d', 'avgpool2d', 'globalavgpool2d', 'flatten'] as const
+    [
+      'input',
+      'add',
+      'concatenate',
+      'conv2d',
+      'maxpool2d',
+      'avgpool2d',
+      'globalavgpool2d',
+      'flatten',
+      'reshape',
+    ] as const
   ).map((k) => `explain.notes.${k}`),
   ...METHODS.flatMap((m) => [`why.methods.${m}`, `why.shortMethods.${m}`]),
   ...IPC_ERROR_CODES.map((c) => `desktopError.codes.${c}`),

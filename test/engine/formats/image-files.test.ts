@@ -136,6 +136,13 @@ describe('shape errors name the node and both shapes', () => {
       ['"p"', '[5, 2]', '[4, 4, 2]'],
     ],
     [
+      'a reshape that does not fit',
+      image([{ id: 'r', type: 'reshape', inputs: ['x'], targetShape: [5, -1] }], 'r'),
+      undefined,
+      'r',
+      ['"r"', '"x"', '[4, 4, 2]', '[5, -1]'],
+    ],
+    [
       'an image shape the data does not fill',
       image([{ id: 'f', type: 'flatten', inputs: ['x'] }], 'f'),
       30,

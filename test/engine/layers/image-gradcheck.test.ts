@@ -137,6 +137,20 @@ describe('image kinds agree with central differences (float64)', () => {
     );
   });
 
+  it('reshape: a dense layer laid out as an image, and an image laid out flat', () => {
+    expectGradientsMatch({
+      nodes: [
+        { id: 'x', type: 'input', inputs: [], units: 5 },
+        denseNode('d', 'x', 24, 'tanh'),
+        { id: 'r', type: 'reshape', inputs: ['d'], targetShape: [2, -1, 3] },
+        conv('c', 'r', { kernelSize: [2, 3] }),
+        { id: 'back', type: 'reshape', inputs: ['c'], targetShape: [-1] },
+        denseNode('head', 'back', 3, 'softmax'),
+        { id: 'y', type: 'output', inputs: ['head'], loss: 'categorical_crossentropy' },
+      ],
+    });
+  });
+
   it('an activation, dropout and add on images, then flatten', () => {
     expectGradientsMatch(
       network([
@@ -164,6 +178,7 @@ describe('the check catches an image kind that passes no gradient on', () => {
     ['avgpool2d', [conv('c1', 'x'), pool('avgpool2d')], false],
     ['globalavgpool2d', [conv('c1', 'x'), { id: 'k', type: 'globalavgpool2d', inputs: ['c1'] }], true],
     ['flatten', [conv('c1', 'x'), { id: 'k', type: 'flatten', inputs: ['c1'] }], true],
+    ['reshape', [conv('c1', 'x'), { id: 'k', type: 'reshape', inputs: ['c1'], targetShape: [-1] }], true],
   ] as [string, GraphNode[], boolean][])('%s', (_type, middle, flat) => {
     expect(failingLayers(network(middle, flat))).toEqual([]);
     expect(failingLayers(network(middle, flat), 'k')).toContain('c1');
