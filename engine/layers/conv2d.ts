@@ -82,7 +82,7 @@ export function conv2dBackward(s: NodeState, ctx: RunContext): void {
   const g = convGeometry(s);
   const rows = ctx.B * g.oh * g.ow;
   const K = g.kh * g.kw * g.C;
-  if (s.fused) s.dZ!.set(s.dOut.subarray(0, ctx.B * s.width));
+  if (s.fused) for (let i = 0; i < ctx.B * s.width; i++) s.dZ![i] = s.dOut[i]!;
   else s.act!.backward(ctx.B);
   const x = s.inputs[0]!;
   const dX = keepsGradient(x);

@@ -10,7 +10,9 @@ import { inputTerm, keepsGradient, named, nodeSchema, parameterFree, PLAIN_CACHE
 import { sizeOf } from './spatial.ts';
 
 export function flattenForward(s: NodeState, ctx: RunContext): void {
-  s.out.set(s.inputs[0]!.out.subarray(0, ctx.B * s.width));
+  const n = ctx.B * s.width;
+  const x = s.inputs[0]!.out;
+  for (let i = 0; i < n; i++) s.out[i] = x[i]!;
 }
 
 export function flattenBackward(s: NodeState, ctx: RunContext): void {
