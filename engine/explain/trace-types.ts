@@ -75,7 +75,19 @@ export type ForwardEvent =
       mask: PerRow;
       a: PerRow;
     }
-  | { kind: 'output'; nodeId: string; inputId: string; p: PerRow };
+  | { kind: 'output'; nodeId: string; inputId: string; p: PerRow }
+  | {
+      kind: ImageKind;
+      nodeId: string;
+      inputId: string;
+      /** Its output's shape per row ([h, w, c], or [n] for flatten and global pooling). */
+      shape: number[];
+      /** Its output, each row flat in channels-last order. */
+      a: PerRow;
+    };
+
+/** The kinds that work on images or reshape; the explainer shows their values, not yet their steps. */
+export type ImageKind = 'conv2d' | 'maxpool2d' | 'avgpool2d' | 'globalavgpool2d' | 'flatten' | 'reshape';
 
 export interface LossEvent {
   nodeId: string;
@@ -147,7 +159,9 @@ export type BackwardEvent =
     })
   | (BackwardBase & { kind: 'add'; inputIds: string[] })
   | (BackwardBase & { kind: 'concatenate'; inputIds: string[]; offsets: number[] })
-  | (BackwardBase & { kind: 'dropout'; inputId: string; dX: PerRow | null; dXSteps: ChainStep[][] | null });
+  | (BackwardBase & { kind: 'dropout'; inputId: string; dX: PerRow | null; dXSteps: ChainStep[][] | null })
+  /** dX: this node's term of its input's gradient; null when its input is the data. */
+  | (BackwardBase & { kind: ImageKind; inputId: string; dX: PerRow | null });
 
 export interface LayerUpdate {
   nodeId: string;

@@ -87,8 +87,7 @@ function updateEvent(
   lossBefore: number,
 ): UpdateEvent {
   const layers = m.layers.map((l) => {
-    const nIn = l.state.inputs[0]!.width;
-    const units = l.state.width;
+    const [nIn, units] = l.shape;
     const after = (v: ArrayLike<number>, g: ArrayLike<number>) =>
       Array.from(v, (x, i) => x - learningRate * g[i]!);
     return {

@@ -141,7 +141,7 @@ function checkParameters(
         { path: at(base, p.nodeId), nodeId: p.nodeId },
       );
     const stored = parameters[p.nodeId]!;
-    checkTensor(stored.kernel, p.kernel, at(base, p.nodeId, 'kernel'), p.nodeId);
+    checkTensor(stored.kernel, p.stored, at(base, p.nodeId, 'kernel'), p.nodeId);
     if (p.bias === null && stored.bias !== undefined)
       fail(
         'BAD_FILE',

@@ -3,6 +3,8 @@
  * Keras layers, names and wiring), in the order Keras lists them, with their shapes, parameter counts
  * and inbound layers, and the text `model.summary()` prints for the exported model.
  */
+import type { Padding } from '../graph/types.ts';
+import { axis } from '../layers/spatial.ts';
 import { exportTfjs } from './tfjs-export.ts';
 import type { TfjsWeightSpec } from './tfjs-export.ts';
 import type { LoadedWeights } from './weights-file.ts';
@@ -14,7 +16,10 @@ export type KerasShape = (number | null)[];
 export interface KerasSummaryRow {
   /** The layer's name in the export (a node's id, or `<id>_leakyrelu` for a layer a node adds). */
   name: string;
-  /** The Keras class: InputLayer, Dense, Activation, LeakyReLU, Add, Concatenate, Dropout. */
+  /**
+   * The Keras class: InputLayer, Dense, Activation, LeakyReLU, Add, Concatenate, Dropout, Conv2D,
+   * MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Reshape.
+   */
   className: string;
   /** The shapes of the layer's inputs (an InputLayer: its own). */
   inputShapes: KerasShape[];
@@ -46,7 +51,16 @@ export function kerasShape(shape: KerasShape): string {
 interface StoredLayer {
   class_name: string;
   name: string;
-  config: { batch_input_shape?: KerasShape; units?: number };
+  config: {
+    batch_input_shape?: KerasShape;
+    units?: number;
+    filters?: number;
+    kernel_size?: [number, number];
+    pool_size?: [number, number];
+    strides?: [number, number];
+    padding?: Padding;
+    target_shape?: number[];
+  };
   inbound_nodes: [string, number, number, unknown][][];
 }
 
@@ -55,6 +69,19 @@ interface StoredModel {
     config: { name: string; layers: StoredLayer[]; output_layers: [string, number, number][] };
   };
   weightsManifest: { weights: TfjsWeightSpec[] }[];
+}
+
+/** The layers that slide a window over an image. */
+const WINDOWED = new Set(['Conv2D', 'MaxPooling2D', 'AveragePooling2D']);
+
+/** The output shape of a windowed layer on an image [null, h, w, c]: TensorFlow's window arithmetic. */
+function windowed(l: StoredLayer, input: KerasShape): KerasShape {
+  const c = l.config;
+  const size = (c.kernel_size ?? c.pool_size)!;
+  const strides = c.strides ?? size;
+  const rows = axis(input[1]!, size[0], strides[0], c.padding!).out;
+  const cols = axis(input[2]!, size[1], strides[1], c.padding!).out;
+  return [null, rows, cols, c.filters ?? input[3]!];
 }
 
 /**
@@ -84,6 +111,10 @@ export function kerasSummary(loaded: LoadedWeights): KerasSummary {
     else if (l.class_name === 'Dense') shape = [null, l.config.units!];
     else if (l.class_name === 'Concatenate')
       shape = [null, ins.reduce((acc, s) => acc + (s[s.length - 1] ?? 0), 0)];
+    else if (WINDOWED.has(l.class_name)) shape = windowed(l, ins[0]!);
+    else if (l.class_name === 'Flatten') shape = [null, ins[0]!.slice(1).reduce<number>((a, b) => a * b!, 1)];
+    else if (l.class_name === 'GlobalAveragePooling2D') shape = [null, ins[0]![3]!];
+    else if (l.class_name === 'Reshape') shape = [null, ...l.config.target_shape!];
     else shape = [...ins[0]!];
     shapes.set(l.name, shape);
   }

@@ -22,12 +22,29 @@ export interface LayerValues {
 export type LoadedParameters = Map<string, { kernel: Float32Array; bias: Float32Array | null }>;
 
 const FIELDS: Record<GraphNode['type'], readonly string[]> = {
-  input: ['units'],
+  input: ['units', 'shape'],
   dense: ['units', 'activation', 'alpha', 'useBias', 'kernelInitializer', 'l1', 'l2'],
   activation: ['activation', 'alpha'],
   add: [],
   concatenate: [],
   dropout: ['rate'],
+  conv2d: [
+    'filters',
+    'kernelSize',
+    'strides',
+    'padding',
+    'activation',
+    'alpha',
+    'useBias',
+    'kernelInitializer',
+    'l1',
+    'l2',
+  ],
+  maxpool2d: ['poolSize', 'strides', 'padding'],
+  avgpool2d: ['poolSize', 'strides', 'padding'],
+  globalavgpool2d: [],
+  flatten: [],
+  reshape: ['targetShape'],
   output: ['loss'],
 };
 
@@ -71,7 +88,10 @@ export function encodeModel(
       const numbers = encodeFloat32(data, (i, v) => {
         const where =
           tensor === 'kernel'
-            ? { key: 'file.kernelCell', params: { input: Math.floor(i / shape[1]!), unit: i % shape[1]! } }
+            ? {
+                key: 'file.kernelCell',
+                params: { input: Math.floor(i / p.kernel[1]), unit: i % p.kernel[1] },
+              }
             : '';
         return fail(
           'NON_FINITE_EXPORT',
@@ -82,7 +102,7 @@ export function encodeModel(
       });
       return { shape: [...shape], data: numbers };
     };
-    const kernel = encode('kernel', values.kernel, p.kernel) as StoredLayer['kernel'];
+    const kernel = encode('kernel', values.kernel, p.stored) as StoredLayer['kernel'];
     if (p.bias === null && values.bias !== null)
       fail('BAD_FILE', 'file.biasGiven', { id: p.nodeId }, { nodeId: p.nodeId, path: path('bias') });
     if (p.bias !== null && values.bias === null)

@@ -37,6 +37,8 @@ export const ONNX_METADATA = {
 const FLOAT = 1; // TensorProto.DataType.FLOAT
 const ATTRIBUTE_FLOAT = 1; // AttributeProto.AttributeType.FLOAT
 const ATTRIBUTE_INT = 2; // AttributeProto.AttributeType.INT
+const ATTRIBUTE_INTS = 7; // AttributeProto.AttributeType.INTS
+const INT64 = 7; // TensorProto.DataType.INT64
 
 /** One column of the input as the metadata describes it. */
 export type OnnxInputColumn =
@@ -134,6 +136,7 @@ interface NodeProto {
 }
 
 function attribute(name: string, a: OnnxAttribute): OnnxMessage {
+  if ('ints' in a) return { name, type: ATTRIBUTE_INTS, ints: [...a.ints] };
   return 'float' in a ? { name, type: ATTRIBUTE_FLOAT, f: a.float } : { name, type: ATTRIBUTE_INT, i: a.int };
 }
 
@@ -202,14 +205,25 @@ export function exportOnnx(loaded: LoadedWeights): Uint8Array {
       inputs: node.id === compiled.inputId ? [features] : node.inputs.map((id) => valueOf.get(id)!),
       width: compiled.width.get(node.id)!,
       inputWidths: node.inputs.map((id) => compiled.width.get(id)!),
+      shape: compiled.shape.get(node.id)!,
+      inputShapes: node.inputs.map((id) => compiled.shape.get(id)!),
       op: (opType, inputs, attributes) => write(node.id, opType, inputs, attributes),
-      param: (which) => {
+      param: (which, layout) => {
         const p = parameters.get(node.id);
         const values = which === 'kernel' ? p?.kernel : p?.bias;
         if (!values) throw new Error(`No ${which} for "${node.id}"`);
-        const nIn = compiled.width.get(node.inputs[0]!)!;
-        const dims = which === 'kernel' ? [nIn, compiled.width.get(node.id)!] : [values.length];
+        if (layout) {
+          const written = layout(values);
+          return constant(`${node.id}/${which}`, written.values, written.dims);
+        }
+        const stored = compiled.params.find((q) => q.nodeId === node.id)!;
+        const dims = which === 'kernel' ? stored.stored : [values.length];
         return constant(`${node.id}/${which}`, values, dims);
+      },
+      int64s: (name, values) => {
+        const unused = unique(`${node.id}/${name}`);
+        initializers.push({ name: unused, dims: [values.length], data_type: INT64, int64_data: [...values] });
+        return unused;
       },
     });
     // The node's last operator writes its value: under the node's id.

@@ -126,6 +126,8 @@ function networkClass(loaded: LoadedWeights): {
       inputs: node.inputs.map((id) => valueOf.get(id)!),
       width: compiled.width.get(node.id)!,
       inputWidths: node.inputs.map((id) => compiled.width.get(id)!),
+      shape: compiled.shape.get(node.id)!,
+      inputShapes: node.inputs.map((id) => compiled.shape.get(id)!),
     });
     if (piece.module) init.push(`        self.${name} = ${piece.module}`);
     if (piece.weights?.includes('kernel')) {
@@ -262,8 +264,8 @@ export function exportPytorch(
   for (const [id] of net.layers) {
     const p = parameters.get(id);
     if (!p) throw new Error(`No weights for "${id}"`);
-    const nIn = compiled.width.get(compiled.order.find((n) => n.id === id)!.inputs[0]!)!;
-    arrays.push({ name: `${id}/kernel`, shape: [nIn, compiled.width.get(id)!], values: p.kernel });
+    const shape = compiled.params.find((q) => q.nodeId === id)!.stored;
+    arrays.push({ name: `${id}/kernel`, shape, values: p.kernel });
     if (p.bias) arrays.push({ name: `${id}/bias`, shape: [p.bias.length], values: p.bias });
   }
   const output = compiled.order.find((n) => n.id === compiled.outputId) as OutputNode;

@@ -126,8 +126,9 @@ LOSS = @@LOSS@@
 
 @@TRAINING@@
 
-# Each layer's weights in the .npz file, by node id: <id>/kernel [inputs, units] (the app's and
-# Keras's layout; nn.Linear's weight is its transpose) and <id>/bias. Node id: attribute of Network.
+# Each layer's weights in the .npz file, by node id: <id>/kernel in the app's and Keras's layout,
+# [inputs, units] (nn.Linear's weight is its transpose) or [kh, kw, in, filters] for a convolution
+# (see from_keras), and <id>/bias. Node id: attribute of Network.
 LAYERS = @@LAYERS@@
 
 
@@ -369,6 +370,17 @@ def write_npz(path, arrays):
             z.writestr(name + ".npy", magic + header.encode("latin1") + values.tobytes())
 
 
+def from_keras(kernel):
+    """A kernel in Keras layout as PyTorch's weight: nn.Linear's is [units, inputs], the transpose of
+    [inputs, units]; nn.Conv2d's is [filters, in, kh, kw], from [kh, kw, in, filters]."""
+    return kernel.t() if kernel.dim() == 2 else kernel.permute(3, 2, 0, 1)
+
+
+def to_keras(weight):
+    """PyTorch's weight in Keras layout again (the inverse of from_keras)."""
+    return weight.t() if weight.dim() == 2 else weight.permute(2, 3, 1, 0)
+
+
 def load_weights(net, path):
     if path.suffix == ".pt":
         net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
@@ -377,7 +389,7 @@ def load_weights(net, path):
     with torch.no_grad():
         for node_id, attribute in LAYERS.items():
             layer = getattr(net, attribute)
-            layer.weight.copy_(arrays[node_id + "/kernel"].t())
+            layer.weight.copy_(from_keras(arrays[node_id + "/kernel"]))
             if layer.bias is not None:
                 layer.bias.copy_(arrays[node_id + "/bias"])
 
@@ -389,7 +401,7 @@ def save_weights(net, path):
     arrays = {}
     for node_id, attribute in LAYERS.items():
         layer = getattr(net, attribute)
-        arrays[node_id + "/kernel"] = layer.weight.t()
+        arrays[node_id + "/kernel"] = to_keras(layer.weight)
         if layer.bias is not None:
             arrays[node_id + "/bias"] = layer.bias
     write_npz(path, arrays)

@@ -134,15 +134,19 @@ const data = z
       for (const issue of r.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
   });
 
-/** A dense layer's tensors as stored: kernel [nIn, units] row-major; bias [units], absent when useBias is false. */
+/**
+ * A layer's tensors as stored, row-major in Keras layout: a dense kernel [nIn, units], a conv2d kernel
+ * [kh, kw, in, filters]; bias [units], absent when useBias is false.
+ */
 export const layerParametersSchema = z.strictObject({
-  kernel: z.strictObject({ shape: z.tuple([dim, dim]), data }),
+  // Its rank is the graph's to say (checkModel compares the whole shape).
+  kernel: z.strictObject({ shape: z.array(dim).min(2).max(4), data }),
   bias: z.strictObject({ shape: z.tuple([dim]), data }).optional(),
 });
-/** One dense layer's stored tensors (plain numbers, validated). */
+/** One layer's stored tensors (plain numbers, validated). */
 export type StoredLayer = z.output<typeof layerParametersSchema>;
 
-/** Parameters keyed by dense node id. */
+/** Parameters keyed by node id (dense and conv2d nodes). */
 export const parametersSchema = z
   .record(nodeIdSchema, layerParametersSchema)
   .refine((r) => Object.keys(r).length <= FILE_LIMITS.nodes, { error: CAP });

@@ -57,6 +57,8 @@ export function exportTfjs(loaded: LoadedWeights): { modelJson: string; weights:
     const written: readonly KerasLayer[] | null = layerOf(node.type).tfjs(node, {
       width,
       inputs: node.inputs.map((id) => compiled.width.get(id)!),
+      shape: compiled.shape.get(node.id)!,
+      inputShapes: node.inputs.map((id) => compiled.shape.get(id)!),
     });
     if (written === null)
       fail(
@@ -82,7 +84,8 @@ export function exportTfjs(loaded: LoadedWeights): { modelJson: string; weights:
       for (const w of l.weights ?? []) {
         const values = w === 'kernel' ? p?.kernel : p?.bias;
         if (!values) throw new Error(`No ${w} for "${node.id}"`);
-        const shape = w === 'kernel' ? [compiled.width.get(node.inputs[0]!)!, width] : [width];
+        const stored = compiled.params.find((q) => q.nodeId === node.id)!;
+        const shape = w === 'kernel' ? stored.stored : stored.bias!;
         specs.push({ name: `${name}/${w}`, shape, dtype: 'float32' });
         chunks.push(values);
       }

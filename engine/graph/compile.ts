@@ -6,22 +6,28 @@ import { fail } from '../errors.ts';
 import type { MessageParam, MessageParams } from '../i18n.ts';
 import { isLayerType, layerOf } from '../layers/registry.ts';
 import { LIMITS } from './limits.ts';
-import type { GraphNode, GraphSpec } from './types.ts';
+import type { GraphNode, GraphSpec, Shape } from './types.ts';
 
 export { LIMITS };
 
 export interface ParamShape {
   nodeId: string;
-  /** Keras layout [nIn, units]. */
+  /** The kernel as the products' matrix [rows, units]: dense [nIn, units], conv2d [kh·kw·in, filters]. */
   kernel: [number, number];
+  /** The kernel as files store it, Keras layout (dense [nIn, units], conv2d [kh, kw, in, filters]). */
+  stored: number[];
   bias: [number] | null;
+  /** Rows of the products per row of the batch (conv2d: its output positions; dense: 1). */
+  rowsPerSample: number;
 }
 
 export interface CompiledGraph {
   /** Nodes in topological order (inputs before consumers). */
   order: GraphNode[];
-  /** Output width of each node. */
+  /** Output width of each node: the values per row of its shape. */
   width: Map<string, number>;
+  /** Output shape of each node per row: [n] flat, [h, w, c] an image. */
+  shape: Map<string, Shape>;
   /** Consumers of each node, in topological order. */
   consumers: Map<string, string[]>;
   params: ParamShape[];
@@ -146,16 +152,26 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
   }
 
   const width = new Map<string, number>();
+  const shape = new Map<string, Shape>();
   const params: ParamShape[] = [];
   let paramCount = 0;
   for (const n of order) {
     const kind = layerOf(n.type);
-    const inputs = n.inputs.map((id) => width.get(id)!);
-    const out = kind.outputWidth(n, { inputs, inputWidth: opts.inputWidth });
+    const inputs = n.inputs.map((id) => shape.get(id)!);
+    const out = kind.outputShape(n, { inputs, inputWidth: opts.inputWidth });
+    const size = out.reduce((a, b) => a * b, 1);
+    if (size > LIMITS.rowSize)
+      fail('TOO_LARGE', 'graph.nodeTooLarge', { id: n.id, size, max: LIMITS.rowSize }, { nodeId: n.id });
     const p = kind.params(n, inputs, out);
     if (p) {
       const [nIn, units] = p.kernel;
-      params.push({ nodeId: n.id, kernel: [nIn, units], bias: p.bias ? [units] : null });
+      params.push({
+        nodeId: n.id,
+        kernel: [nIn, units],
+        stored: p.stored ? [...p.stored] : [nIn, units],
+        bias: p.bias ? [units] : null,
+        rowsPerSample: p.rowsPerSample ?? 1,
+      });
       paramCount += nIn * units + (p.bias ? units : 0);
       if (paramCount > LIMITS.params)
         fail(
@@ -165,7 +181,8 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
           { nodeId: n.id },
         );
     }
-    width.set(n.id, out);
+    width.set(n.id, size);
+    shape.set(n.id, out);
   }
 
   const feeder = byId.get(output.inputs[0])!;
@@ -200,5 +217,15 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
       { nodeId: output.id },
     );
 
-  return { order, width, consumers, params, paramCount, inputId: input.id, outputId: output.id, fusedId };
+  return {
+    order,
+    width,
+    shape,
+    consumers,
+    params,
+    paramCount,
+    inputId: input.id,
+    outputId: output.id,
+    fusedId,
+  };
 }

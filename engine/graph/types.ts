@@ -29,9 +29,21 @@ export const NODE_TYPES = [
   'add',
   'concatenate',
   'dropout',
+  'conv2d',
+  'maxpool2d',
+  'avgpool2d',
+  'globalavgpool2d',
+  'flatten',
+  'reshape',
   'output',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
+
+/**
+ * A tensor's shape per row (the batch axis left out): [n] for a flat vector, [height, width, channels]
+ * for an image, channels last as in Keras. A row holds the product of its dimensions, row-major.
+ */
+export type Shape = readonly number[];
 
 /** The features vector. `units` is the number of model inputs after preprocessing (0 = take it from the data). */
 export interface InputNode {
@@ -39,6 +51,8 @@ export interface InputNode {
   type: 'input';
   inputs: [];
   units: number;
+  /** The features as an image [height, width, channels] (channels last); absent: a flat vector. */
+  shape?: [number, number, number];
 }
 
 /** y = act(x · kernel + bias), kernel in Keras layout [nIn, units]. */
@@ -93,8 +107,81 @@ export interface OutputNode {
   loss: LossName;
 }
 
+/** How a window meets the border: `valid` keeps whole windows only, `same` pads as TensorFlow does. */
+export const PADDINGS = ['valid', 'same'] as const;
+export type Padding = (typeof PADDINGS)[number];
+
+/**
+ * 2-D convolution over [h, w, in] (channels last): z = conv(x, kernel) + bias, a = act(z); kernel in
+ * Keras layout [kh, kw, in, filters].
+ */
+export interface Conv2dNode {
+  id: string;
+  type: 'conv2d';
+  inputs: [string];
+  filters: number;
+  kernelSize: [number, number];
+  strides: [number, number];
+  padding: Padding;
+  activation: Activation;
+  alpha?: number;
+  useBias: boolean;
+  kernelInitializer: Initializer;
+  l1?: number;
+  l2?: number;
+}
+
+/** Max or average over windows of `poolSize` of each channel; `strides` absent: the pool size. */
+export interface Pool2dNode<T extends 'maxpool2d' | 'avgpool2d'> {
+  id: string;
+  type: T;
+  inputs: [string];
+  poolSize: [number, number];
+  strides?: [number, number];
+  padding: Padding;
+}
+export type MaxPool2dNode = Pool2dNode<'maxpool2d'>;
+export type AvgPool2dNode = Pool2dNode<'avgpool2d'>;
+
+/** The mean of each channel over all positions: [h, w, c] → [c]. */
+export interface GlobalAvgPool2dNode {
+  id: string;
+  type: 'globalavgpool2d';
+  inputs: [string];
+}
+
+/** Any shape → [size], in row-major (channels-last) order, as Keras's Flatten. */
+export interface FlattenNode {
+  id: string;
+  type: 'flatten';
+  inputs: [string];
+}
+
+/**
+ * The same values under another shape, as Keras's Reshape: `targetShape` per row, one entry of which
+ * may be −1 (what the others leave).
+ */
+export interface ReshapeNode {
+  id: string;
+  type: 'reshape';
+  inputs: [string];
+  targetShape: number[];
+}
+
 export type GraphNode =
-  InputNode | DenseNode | ActivationNode | AddNode | ConcatenateNode | DropoutNode | OutputNode;
+  | InputNode
+  | DenseNode
+  | ActivationNode
+  | AddNode
+  | ConcatenateNode
+  | DropoutNode
+  | Conv2dNode
+  | MaxPool2dNode
+  | AvgPool2dNode
+  | GlobalAvgPool2dNode
+  | FlattenNode
+  | ReshapeNode
+  | OutputNode;
 
 export interface GraphSpec {
   nodes: GraphNode[];

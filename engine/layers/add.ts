@@ -3,7 +3,7 @@
  * Forward mode (explainer): ȧ = Σ ẋᵢ over the inputs a live tangent reaches.
  */
 import { fail } from '../errors.ts';
-import type { AddNode } from '../graph/types.ts';
+import type { AddNode, Shape } from '../graph/types.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
 import { keepsGradient, named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
@@ -37,9 +37,10 @@ export const add: LayerKind<AddNode> = {
   fields: [],
   schema: (base) => nodeSchema<AddNode>(base, 'add'),
   check() {},
-  outputWidth(n, { inputs }) {
+  outputShape(n, { inputs }) {
     const out = inputs[0]!;
-    if (inputs.some((w) => w !== out))
+    const text = (shape: Shape) => (shape.length === 1 ? shape[0]! : `[${shape.join(', ')}]`);
+    if (inputs.some((w) => w.length !== out.length || w.some((d, i) => d !== out[i])))
       fail(
         'WIDTH_MISMATCH',
         'graph.addWidthMismatch',
@@ -47,7 +48,7 @@ export const add: LayerKind<AddNode> = {
           id: n.id,
           widths: n.inputs.map((s, k) => ({
             key: 'graph.inputHasWidth',
-            params: { id: s, width: inputs[k]! },
+            params: { id: s, width: text(inputs[k]!) },
           })),
         },
         { nodeId: n.id },

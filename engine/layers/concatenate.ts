@@ -8,7 +8,7 @@ import { LIMITS } from '../graph/limits.ts';
 import type { ConcatenateNode } from '../graph/types.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
-import { keepsGradient, named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { flatInputs, keepsGradient, named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
 
 export function concatForward(s: NodeState, ctx: RunContext): void {
   const w = s.width;
@@ -48,11 +48,11 @@ export const concatenate: LayerKind<ConcatenateNode> = {
   fields: [],
   schema: (base) => nodeSchema<ConcatenateNode>(base, 'concatenate'),
   check() {},
-  outputWidth(n, { inputs }) {
-    const out = inputs.reduce((acc, w) => acc + w, 0);
+  outputShape(n, { inputs }) {
+    const out = flatInputs(n, inputs).reduce((acc, w) => acc + w, 0);
     if (out > LIMITS.units)
       fail('TOO_LARGE', 'graph.concatTooWide', { id: n.id, max: LIMITS.units }, { nodeId: n.id });
-    return out;
+    return [out];
   },
   tfjs: () => [{ className: 'Concatenate', config: { axis: -1 } }],
   pytorch: (_n, { inputs }) => ({ value: `torch.cat([${inputs.join(', ')}], dim=1)` }),

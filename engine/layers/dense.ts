@@ -22,6 +22,7 @@ import {
   activationSteps,
   alphaOf,
   checkActivation,
+  flatInputs,
   inputTerm,
   isFiniteNonNegative,
   isPositiveInt,
@@ -98,7 +99,7 @@ export function denseRecord(s: NodeState, pass: Pass, B: number, r: StepRecorder
 }
 
 /** Keras class names of the initialisers (the bias is zeros, as ours). */
-const KERAS_INITIALIZERS: Record<Initializer, string> = {
+export const KERAS_INITIALIZERS: Record<Initializer, string> = {
   glorot_uniform: 'GlorotUniform',
   glorot_normal: 'GlorotNormal',
   he_uniform: 'HeUniform',
@@ -148,8 +149,11 @@ export const dense: LayerKind<DenseNode> = {
     if (!isFiniteNonNegative(n.l1) || !isFiniteNonNegative(n.l2)) bad('graph.node.penaltyRange');
     if (n.alpha !== undefined && !Number.isFinite(n.alpha)) bad('graph.node.alphaFinite');
   },
-  outputWidth: (n) => n.units,
-  params: (n, inputs, width) => ({ kernel: [inputs[0]!, width], bias: n.useBias }),
+  outputShape(n, { inputs }) {
+    flatInputs(n, inputs);
+    return [n.units];
+  },
+  params: (n, inputs) => ({ kernel: [inputs[0]![0]!, n.units], bias: n.useBias }),
   initParams: (n, kernel, fanIn, fanOut, rng) => initKernel(n.kernelInitializer, kernel, fanIn, fanOut, rng),
   penalties: (n) => ({ l1: n.l1 ?? 0, l2: n.l2 ?? 0 }),
   activation: (n) => n.activation,

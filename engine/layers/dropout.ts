@@ -10,7 +10,7 @@ import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
 import {
   inputTerm,
-  inputWidth,
+  inputShape,
   keepsGradient,
   named,
   nodeSchema,
@@ -58,7 +58,7 @@ export const dropout: LayerKind<DropoutNode> = {
   check(n, bad) {
     if (!(typeof n.rate === 'number' && n.rate >= 0 && n.rate < 1)) bad('graph.node.rateRange');
   },
-  outputWidth: inputWidth,
+  outputShape: inputShape,
   // Off at inference, as ours.
   tfjs: (n) => [{ className: 'Dropout', config: { rate: n.rate } }],
   // nn.Dropout is inverted dropout too: off in eval mode.

@@ -9,9 +9,12 @@ import { CAP } from '../formats/issues.ts';
 import { LIMITS } from '../graph/limits.ts';
 import type { InputNode } from '../graph/types.ts';
 import type { LayerKind } from './kind.ts';
-import { named, nodeSchema, parameterFree, PLAIN_CACHE, recordsNothing } from './parts.ts';
+import { isPositiveInt, named, nodeSchema, parameterFree, PLAIN_CACHE, recordsNothing } from './parts.ts';
+import { shapeText, sizeOf } from './spatial.ts';
 
 const nothing = (): void => {};
+
+const dim = z.int().min(1).max(LIMITS.units, CAP);
 
 export const input: LayerKind<InputNode> = {
   ...parameterFree('input'),
@@ -22,12 +25,20 @@ export const input: LayerKind<InputNode> = {
   schema: (base) =>
     nodeSchema<InputNode>(base, 'input', {
       units: z.int().min(0).max(LIMITS.units, CAP),
+      shape: z.tuple([dim, dim, dim]).optional(),
     }),
   check(n, bad) {
     if (!(n.units === 0 || (Number.isInteger(n.units) && n.units >= 1 && n.units <= LIMITS.units)))
       bad('graph.node.inputUnitsRange', { max: LIMITS.units });
+    const shape: unknown = n.shape;
+    if (
+      shape !== undefined &&
+      !(Array.isArray(shape) && shape.length === 3 && shape.every((d) => isPositiveInt(d, LIMITS.units)))
+    )
+      bad('graph.node.inputShapeRange', { max: LIMITS.units });
   },
-  outputWidth(n, { inputWidth: fromData }) {
+  // Its units, or the data's features when it says 0 (or its image's size before data is known).
+  outputShape(n, { inputWidth: fromData }) {
     if (n.units > 0 && fromData !== undefined && fromData !== n.units)
       fail(
         'INPUT_WIDTH_MISMATCH',
@@ -35,16 +46,25 @@ export const input: LayerKind<InputNode> = {
         { id: n.id, units: n.units, features: fromData },
         { nodeId: n.id },
       );
-    const out = n.units > 0 ? n.units : (fromData ?? 0);
+    const image = n.shape ? sizeOf(n.shape) : 0;
+    const out = n.units > 0 ? n.units : (fromData ?? image);
     if (out <= 0) fail('INPUT_WIDTH_MISMATCH', 'graph.inputNoWidth', { id: n.id }, { nodeId: n.id });
     if (out > LIMITS.units)
       fail('TOO_LARGE', 'graph.inputTooWide', { id: n.id, max: LIMITS.units }, { nodeId: n.id });
-    return out;
+    if (!n.shape) return [out];
+    if (image !== out)
+      fail(
+        'SHAPE_MISMATCH',
+        'graph.inputShapeMismatch',
+        { id: n.id, shape: shapeText(n.shape), size: image, width: out },
+        { nodeId: n.id },
+      );
+    return [...n.shape];
   },
-  tfjs: (_n, { width }) => [
+  tfjs: (_n, { shape }) => [
     {
       className: 'InputLayer',
-      config: { batch_input_shape: [null, width], dtype: 'float32', sparse: false },
+      config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false },
     },
   ],
   // The features are forward's argument.

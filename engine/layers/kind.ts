@@ -5,7 +5,7 @@
  */
 import type * as z from 'zod';
 import type { ChainStep, BackwardEvent, ForwardEvent } from '../explain/trace-types.ts';
-import type { Activation, GraphNode } from '../graph/types.ts';
+import type { Activation, GraphNode, Shape } from '../graph/types.ts';
 import type { MatmulKernels, Pass, StepRecorder } from '../kernels/kernel-sets.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
@@ -54,12 +54,23 @@ export interface NodeBase {
 /** Fails with BAD_NODE naming the node; `key` is the problem's catalogue key. */
 export type BadSetting = (key: string, params?: MessageParams) => never;
 
-/** What the compiler gives a kind to work out its output width. */
-export interface WidthContext {
-  /** Input widths, in `node.inputs` order. */
-  inputs: readonly number[];
+/** What the compiler gives a kind to work out its output shape. */
+export interface ShapeContext {
+  /** Input shapes, in `node.inputs` order. */
+  inputs: readonly Shape[];
   /** Features of the data, when known (the input node takes its width from them). */
   inputWidth?: number;
+}
+
+/** A parameterised kind's tensors: kernel as the matrix the products use, and as files store it. */
+export interface ParamSpec {
+  /** The kernel as a [rows, units] matrix (dense: [nIn, units]; conv2d: [kh·kw·in, filters]). */
+  kernel: [number, number];
+  bias: boolean;
+  /** The kernel's shape in Keras layout (its values in the same order); absent: `kernel`. */
+  stored?: number[];
+  /** Rows of the matrix products per row of the batch (conv2d: output positions); absent: 1. */
+  rowsPerSample?: number;
 }
 
 /** Buffers the model gives a node beyond its output (each [maxBatch × width]). */
@@ -74,6 +85,11 @@ export interface CacheSpec {
   mask: boolean;
   /** No buffers of its own: the node is its single input's value (the output). */
   sharesInput: boolean;
+  /**
+   * Floats per row of a scratch buffer pair (`cols`, `dCols`) its products run on (conv2d's unrolled
+   * windows), from the node and its input's and its own shape; absent: none.
+   */
+  scratch?: (node: GraphNode, input: Shape, shape: Shape) => number;
 }
 
 /** The tangents of the forward-mode explainer: a node's, or null where no live tangent reaches. */
@@ -93,10 +109,12 @@ export interface KerasLayer {
   weights?: readonly ('kernel' | 'bias')[];
 }
 
-/** What the TF.js writer gives a kind: its node's output width and its inputs' widths. */
+/** What the TF.js writer gives a kind: its node's output width and its inputs' widths, and their shapes. */
 export interface TfjsContext {
   width: number;
   inputs: readonly number[];
+  shape: Shape;
+  inputShapes: readonly Shape[];
 }
 
 /** What the PyTorch writer gives a kind: the node's Python name, its inputs' variables and the widths. */
@@ -105,9 +123,11 @@ export interface TorchContext {
   name: string;
   /** Its inputs' variables in `forward`, in `node.inputs` order. */
   inputs: readonly string[];
-  /** Its output width and its inputs' widths. */
+  /** Its output width and its inputs' widths, and their shapes. */
   width: number;
   inputWidths: readonly number[];
+  shape: Shape;
+  inputShapes: readonly Shape[];
 }
 
 /** One node's piece of a PyTorch nn.Module (engine/formats/pytorch-export.ts names and wires it). */
@@ -129,8 +149,11 @@ export interface TorchPiece {
   activation?: ((z: string) => string) | null;
 }
 
-/** An attribute of an ONNX node: a float (LeakyRelu's `alpha`) or an integer (Softmax's `axis`). */
-export type OnnxAttribute = { float: number } | { int: number };
+/**
+ * An attribute of an ONNX node: a float (LeakyRelu's `alpha`), an integer (Softmax's `axis`) or a
+ * list of integers (Conv's `strides`).
+ */
+export type OnnxAttribute = { float: number } | { int: number } | { ints: readonly number[] };
 
 /**
  * What the ONNX writer gives a kind (engine/formats/onnx-export.ts names and wires what it writes):
@@ -142,13 +165,23 @@ export interface OnnxContext {
    * stands for: the graph's features after the preprocessing nodes.
    */
   inputs: readonly string[];
-  /** Its output width and its inputs' widths. */
+  /** Its output width and its inputs' widths, and their shapes. */
   width: number;
   inputWidths: readonly number[];
+  shape: Shape;
+  inputShapes: readonly Shape[];
   /** Appends an ONNX node of operator `opType` reading the values `inputs`; returns its output's name. */
   op(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, OnnxAttribute>>): string;
-  /** The name of one of the node's parameters, written as an initializer: kernel [nIn, units], bias [units]. */
-  param(which: 'kernel' | 'bias'): string;
+  /**
+   * The name of one of the node's parameters, written as an initializer: kernel [nIn, units] (its
+   * stored shape), bias [units]; or as `layout` rearranges it (a conv kernel as ONNX's [out, in, kh, kw]).
+   */
+  param(
+    which: 'kernel' | 'bias',
+    layout?: (values: ArrayLike<number>) => { dims: number[]; values: ArrayLike<number> },
+  ): string;
+  /** An int64 constant (a Reshape's shape) written as an initializer; returns its name. */
+  int64s(name: string, values: readonly number[]): string;
 }
 
 export interface LayerKind<N extends GraphNode = GraphNode> {
@@ -169,14 +202,10 @@ export interface LayerKind<N extends GraphNode = GraphNode> {
   schema(base: NodeBase): z.ZodType<N>;
   /** Checks the node's settings (the compiler calls it before anything else). */
   check(node: N, bad: BadSetting): void;
-  /** Output width from its inputs' widths; fails (naming the node) on a shape error. */
-  outputWidth(node: N, ctx: WidthContext): number;
-  /** Kernel [nIn, units] and bias [units] of a parameterised kind, else null. */
-  params(
-    node: N,
-    inputs: readonly number[],
-    width: number,
-  ): { kernel: [number, number]; bias: boolean } | null;
+  /** Output shape from its inputs' shapes; fails (naming the node and the shapes) on a shape error. */
+  outputShape(node: N, ctx: ShapeContext): Shape;
+  /** Kernel and bias of a parameterised kind from its input shapes and its own, else null. */
+  params(node: N, inputs: readonly Shape[], shape: Shape): ParamSpec | null;
   /** Fills the kernel with its initialiser (the bias stays zero, as in Keras). */
   initParams(node: N, kernel: FloatArray, fanIn: number, fanOut: number, rng: Rng): void;
   /** Keras-style kernel penalties l1·Σ|w| + l2·Σw². */

@@ -8,7 +8,7 @@ import { perRow } from '../explain/rows.ts';
 import { LOSSES } from '../graph/types.ts';
 import type { OutputNode } from '../graph/types.ts';
 import type { LayerKind } from './kind.ts';
-import { inputWidth, named, nodeSchema, parameterFree, PLAIN_CACHE, recordsNothing } from './parts.ts';
+import { flatInputs, named, nodeSchema, parameterFree, PLAIN_CACHE, recordsNothing } from './parts.ts';
 
 const nothing = (): void => {};
 
@@ -28,7 +28,8 @@ export const output: LayerKind<OutputNode> = {
     if (!(LOSSES as readonly string[]).includes(n.loss))
       bad('graph.node.unknownLoss', { loss: String(n.loss) });
   },
-  outputWidth: inputWidth,
+  // The loss reads rows of a flat vector.
+  outputShape: (n, { inputs }) => flatInputs(n, inputs),
   // The model's outputs are its input's value: no layer of its own.
   tfjs: () => [],
   pytorch: () => ({ value: null }),

@@ -18,8 +18,10 @@ import type {
   LayerKind,
   NodeBase,
   SettingField,
-  WidthContext,
+  ShapeContext,
 } from './kind.ts';
+import { fail } from '../errors.ts';
+import type { Shape } from '../graph/types.ts';
 
 /** A kind's type and the catalogue keys of its block's name and hint (`blocks.<type>.label`, `.hint`). */
 export function named<T extends GraphNode['type']>(type: T): { type: T; labelKey: string; hintKey: string } {
@@ -94,8 +96,25 @@ export function parameterFree<N extends GraphNode>(
   };
 }
 
-/** The width of its single input. */
-export const inputWidth = (_node: GraphNode, ctx: WidthContext): number => ctx.inputs[0]!;
+/** The shape of its single input. */
+export const inputShape = (_node: GraphNode, ctx: ShapeContext): Shape => ctx.inputs[0]!;
+
+/**
+ * The widths of a node's inputs, each of which must be flat ([n]); fails naming the node, the input
+ * and its shape otherwise (an image goes through a flatten or a global pooling first).
+ */
+export function flatInputs(node: GraphNode, inputs: readonly Shape[]): number[] {
+  return inputs.map((shape, k) => {
+    if (shape.length !== 1)
+      fail(
+        'SHAPE_MISMATCH',
+        'graph.needsFlat',
+        { id: node.id, type: node.type, src: node.inputs[k]!, shape: `[${shape.join(', ')}]` },
+        { nodeId: node.id },
+      );
+    return shape[0]!;
+  });
+}
 
 /** An integer in [1, max]. */
 export function isPositiveInt(v: unknown, max: number): v is number {

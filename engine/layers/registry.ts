@@ -5,13 +5,19 @@
  */
 import type { GraphNode, NodeType } from '../graph/types.ts';
 import { activation } from './activation.ts';
+import { avgpool2d } from './avgpool2d.ts';
 import { add } from './add.ts';
 import { concatenate } from './concatenate.ts';
+import { conv2d } from './conv2d.ts';
 import { dense } from './dense.ts';
 import { dropout } from './dropout.ts';
+import { flatten } from './flatten.ts';
+import { globalavgpool2d } from './globalavgpool2d.ts';
 import { input } from './input.ts';
 import type { LayerKind } from './kind.ts';
+import { maxpool2d } from './maxpool2d.ts';
 import { output } from './output.ts';
+import { reshape } from './reshape.ts';
 
 type KindOf<T extends NodeType> = LayerKind<Extract<GraphNode, { type: T }>>;
 
@@ -23,8 +29,28 @@ export const LAYERS: { readonly [T in NodeType]: KindOf<T> } = {
   add,
   concatenate,
   dropout,
+  conv2d,
+  maxpool2d,
+  avgpool2d,
+  globalavgpool2d,
+  flatten,
+  reshape,
   output,
 };
+
+/**
+ * The kinds the editor's palette offers. The image kinds work in the engine and in files; the editor
+ * cannot set an input's image shape or their windows yet, so it does not offer them.
+ */
+export const PALETTE: readonly NodeType[] = [
+  'input',
+  'dense',
+  'activation',
+  'add',
+  'concatenate',
+  'dropout',
+  'output',
+];
 
 /** The module of a node's type (its node typed loosely: the module casts to its own node type). */
 export function layerOf(type: NodeType): LayerKind {

@@ -5,6 +5,7 @@
  * With WebAssembly kernels every buffer is a view into the kernels' memory, so they read it in place.
  */
 import type { CompiledGraph } from '../graph/compile.ts';
+import type { GraphNode } from '../graph/types.ts';
 import { layerOf } from '../layers/registry.ts';
 import { tsKernels, tsVectors } from '../kernels/kernel-sets.ts';
 import type { KernelChoice, KernelName, MatmulKernels, VectorKernels } from '../kernels/kernel-sets.ts';
@@ -20,10 +21,12 @@ import type { NodeState } from './state.ts';
 
 export type DType = 'float32' | 'float64';
 
-/** A parameterised layer (dense): views of its weights and gradients, and its penalties. */
+/** A parameterised layer (dense, conv2d): views of its weights and gradients, and its penalties. */
 export interface ParamLayer {
   nodeId: string;
   state: NodeState;
+  /** The kernel as the products' matrix [rows, units] (dense [nIn, units], conv2d [kh·kw·in, filters]). */
+  shape: [number, number];
   kernel: FloatArray;
   bias: FloatArray | null;
   dKernel: FloatArray;
@@ -97,22 +100,31 @@ function footprint(
     if (c.sharesInput) continue;
     const size = vec(maxBatch * compiled.width.get(node.id)!);
     const copies = 1 + Number(c.gradient) + Number(c.z) + Number(c.dZ) + Number(c.mask);
-    floats += copies * size;
+    floats += copies * size + 2 * vec(maxBatch * scratchPerRow(compiled, node));
   }
   let scratch = 0;
   let calls = 4 * compiled.order.length;
   for (const p of compiled.params) {
-    scratch = Math.max(scratch, scratchFor(maxBatch, p.kernel[0], p.kernel[1]));
-    calls += 2 * tapeCallsFor(maxBatch, p.kernel[0], p.kernel[1]) + 1;
+    const rows = maxBatch * p.rowsPerSample;
+    scratch = Math.max(scratch, scratchFor(rows, p.kernel[0], p.kernel[1]));
+    calls += 2 * tapeCallsFor(rows, p.kernel[0], p.kernel[1]) + 1;
   }
   const sums = compiled.params.length;
   return { floats, scratch, tape: { bytes: tapeBytes(calls, sums), sums } };
 }
 
+/** Floats per row of a node's scratch pair (conv2d's unrolled windows), 0 for most kinds. */
+function scratchPerRow(compiled: CompiledGraph, node: GraphNode): number {
+  const scratch = layerOf(node.type).cache.scratch;
+  if (!scratch) return 0;
+  return scratch(node, compiled.shape.get(node.inputs[0]!)!, compiled.shape.get(node.id)!);
+}
+
 /** Multiply-adds of the model's largest product at `maxBatch` rows. */
 function largestProduct(compiled: CompiledGraph, maxBatch: number): number {
   let most = 0;
-  for (const p of compiled.params) most = Math.max(most, maxBatch * p.kernel[0] * p.kernel[1]);
+  for (const p of compiled.params)
+    most = Math.max(most, maxBatch * p.rowsPerSample * p.kernel[0] * p.kernel[1]);
   return most;
 }
 
@@ -172,6 +184,8 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
         z: null,
         dZ: null,
         mask: null,
+        cols: null,
+        dCols: null,
       };
       s.kernel = s.bias = s.dKernel = s.dBias = null;
       s.products = s.act = s.softplus = null;
@@ -180,17 +194,21 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
       continue;
     }
     const fused = node.id === compiled.fusedId;
+    const scratch = maxBatch * scratchPerRow(compiled, node);
     const s: NodeState = {
       node,
       forward: kind.forward,
       backward: kind.backward,
       width,
+      shape: compiled.shape.get(node.id)!,
       inputs: node.inputs.map((id) => byId.get(id)!),
       out: alloc(size),
       dOut: alloc(c.gradient ? size : 0),
       z: c.z ? alloc(size) : null,
       dZ: c.dZ ? alloc(size) : null,
       mask: c.mask ? alloc(size) : null,
+      cols: scratch > 0 ? alloc(scratch) : null,
+      dCols: scratch > 0 ? alloc(scratch) : null,
       kernel: null,
       bias: null,
       dKernel: null,
@@ -222,6 +240,7 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
     layers.push({
       nodeId: p.nodeId,
       state: s,
+      shape: [nIn, units],
       kernel: s.kernel,
       bias: s.bias,
       dKernel: s.dKernel,
@@ -262,12 +281,12 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   return model;
 }
 
-/** The model's weights by dense node id (Keras layout; the model's own arrays, not copies). */
+/** The model's weights by parameterised node id (Keras layout; the model's own arrays, not copies). */
 export function layerWeights(model: Model): Map<string, { kernel: FloatArray; bias: FloatArray | null }> {
   return new Map(model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }]));
 }
 
-/** Copies weights in (Keras layout) for the named dense layers; shapes must already match. */
+/** Copies weights in (Keras layout) for the named parameterised layer; sizes must already match. */
 export function setLayerWeights(
   model: Model,
   nodeId: string,
@@ -275,7 +294,7 @@ export function setLayerWeights(
   bias: ArrayLike<number> | null,
 ): void {
   const layer = model.layers.find((l) => l.nodeId === nodeId);
-  if (!layer) throw new Error(`No dense layer "${nodeId}"`);
+  if (!layer) throw new Error(`No layer with parameters "${nodeId}"`);
   if (kernel.length !== layer.kernel.length) throw new Error(`Kernel of "${nodeId}" has the wrong size`);
   layer.kernel.set(kernel);
   if (layer.bias) {

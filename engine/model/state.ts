@@ -1,5 +1,5 @@
 /** The runtime record of one graph node: its cached forward values and its stored upstream gradient. */
-import type { GraphNode } from '../graph/types.ts';
+import type { GraphNode, Shape } from '../graph/types.ts';
 import type { ActivationOps, DenseProducts, MatmulKernels, VectorKernels } from '../kernels/kernel-sets.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { Rng } from '../rng.ts';
@@ -9,8 +9,10 @@ export interface NodeState {
   /** Its kind's forward and backward (engine/layers/<kind>.ts), looked up once when the model is made. */
   forward: (s: NodeState, ctx: RunContext) => void;
   backward: (s: NodeState, ctx: RunContext) => void;
-  /** Output width. */
+  /** Output width: the values per row of `shape`. */
   width: number;
+  /** Output shape per row: [n] flat, [h, w, c] an image (channels last). */
+  shape: Shape;
   /** States of the nodes this one reads, in `node.inputs` order. */
   inputs: NodeState[];
   /** Forward cache: this node's output a, [B × width]. */
@@ -21,12 +23,21 @@ export interface NodeState {
    * Empty for the data, whose gradient nobody needs.
    */
   dOut: FloatArray;
-  /** Dense only: pre-activation z = x·W + b (forward cache) and ∂L/∂z (backward scratch). */
+  /** Dense and conv2d: pre-activation z = x·W + b (forward cache) and ∂L/∂z (backward scratch). */
   z: FloatArray | null;
   dZ: FloatArray | null;
-  /** Dropout only: the kept-and-scaled mask of the last training forward. */
+  /**
+   * Dropout: the kept-and-scaled mask of the last training forward. Max pooling: the index, within
+   * the input row, of each output's (first) maximum.
+   */
   mask: FloatArray | null;
-  /** Dense only: views into the model's flat parameter and gradient arrays (Keras layout). */
+  /**
+   * Conv2d only: its input's windows unrolled into rows (forward cache, [B·oh·ow × kh·kw·in]) and
+   * their gradient (backward scratch), in the kernels' memory.
+   */
+  cols: FloatArray | null;
+  dCols: FloatArray | null;
+  /** Dense and conv2d: views into the model's flat parameter and gradient arrays (Keras layout). */
   kernel: FloatArray | null;
   bias: FloatArray | null;
   dKernel: FloatArray | null;
@@ -37,7 +48,7 @@ export interface NodeState {
   kernels: MatmulKernels;
   /** The model's element-wise kernels (relu). */
   vectors: VectorKernels;
-  /** Dense only: its products bound to its buffers and `kernels` (bound again if `kernels` is swapped). */
+  /** Dense and conv2d: its products bound to its buffers and `kernels` (bound again if `kernels` is swapped). */
   products: DenseProducts | null;
   /** Dense and activation nodes: f and f′ bound to the node's buffers and `vectors`. */
   act: ActivationOps | null;

@@ -42,7 +42,19 @@ export const DYNAMIC_KEYS: readonly string[] = [
   ...RUN_STATES.map((s) => `train.states.${s}`),
   ...BUILTINS.flatMap((b) => [`data.builtins.${b}.label`, `data.builtins.${b}.description`]),
   ...PHASES.flatMap((p) => [`explain.phases.${p}`, `explain.tags.${p}`]),
-  ...(['input', 'add', 'concatenate'] as const).map((k) => `explain.notes.${k}`),
+  ...(
+    [
+      'input',
+      'add',
+      'concatenate',
+      'conv2d',
+      'maxpool2d',
+      'avgpool2d',
+      'globalavgpool2d',
+      'flatten',
+      'reshape',
+    ] as const
+  ).map((k) => `explain.notes.${k}`),
   ...METHODS.flatMap((m) => [`why.methods.${m}`, `why.shortMethods.${m}`]),
   ...IPC_ERROR_CODES.map((c) => `desktopError.codes.${c}`),
   ...(['up', 'down', 'left', 'right'] as const).map((d) => `canvas.flow.directions.${d}`),

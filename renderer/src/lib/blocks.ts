@@ -4,7 +4,7 @@
  * conversion between a block's settings and the engine's node. Nothing here knows a kind by name.
  */
 import type { SettingField, Settings } from '../../../engine/layers/kind.ts';
-import { LAYERS, layerOf } from '../../../engine/layers/registry.ts';
+import { layerOf, PALETTE } from '../../../engine/layers/registry.ts';
 import type { Activation, GraphNode, Initializer, NodeType } from '../../../engine/graph/types.ts';
 import { td } from './i18n.svelte.ts';
 
@@ -88,10 +88,11 @@ const block = (kind: NodeType): BlockInfo => {
   };
 };
 
-/** Every block, in the palette's order. */
-export const BLOCKS: BlockInfo[] = (Object.keys(LAYERS) as NodeType[]).map(block);
+/** Every block the palette offers, in its order (the engine's PALETTE). */
+export const BLOCKS: BlockInfo[] = PALETTE.map(block);
 
-export const blockInfo = (kind: NodeType): BlockInfo => BLOCKS.find((b) => b.kind === kind)!;
+/** A kind's block: the palette's, or for a kind it does not offer (from a file) one made for it. */
+export const blockInfo = (kind: NodeType): BlockInfo => BLOCKS.find((b) => b.kind === kind) ?? block(kind);
 
 /** The value a field shows: the block's, or what is in force while it is absent. */
 export function fieldValue(f: SettingField, d: LayerData): unknown {

@@ -121,10 +121,10 @@ const cases: Case[] = [
   },
   {
     name: 'unknown node type',
-    edit: (f) => void (f.graph.nodes[1].type = 'conv2d'),
+    edit: (f) => void (f.graph.nodes[1].type = 'lstm'),
     code: 'BAD_FILE',
     path: 'graph.nodes[1].type',
-    message: '"conv2d"',
+    message: '"lstm"',
   },
   {
     name: 'unknown activation',

@@ -33,7 +33,7 @@ const PARTS = [
   'fields',
   'schema',
   'check',
-  'outputWidth',
+  'outputShape',
   'params',
   'initParams',
   'penalties',
@@ -63,8 +63,52 @@ const CATALOGUES = { en: catalogue('en'), 'zh-CN': catalogue('zh-CN') };
 const lookup = (tree: Record<string, unknown>, key: string): unknown =>
   key.split('.').reduce<unknown>((t, k) => (t as Record<string, unknown> | undefined)?.[k], tree);
 
+/** Whether a kind reads images: it refuses a flat input. */
+function readsImages(kind: LayerKind): boolean {
+  if (kind.arity[1] === 0) return false;
+  try {
+    kind.outputShape({ id: 'k', type: kind.type, inputs: ['n0'], ...kind.defaults } as never, {
+      inputs: [[3]],
+    });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * For a kind that reads images: a 5×4×2 image → c (conv2d, 2×2, same) → the kind → flatten (unless its
+ * output is flat) → head (dense, linear, with penalties) → output (mse).
+ */
+function imageNetworkAround(kind: LayerKind): GraphSpec {
+  const k = { id: 'k', type: kind.type, inputs: ['c'], ...kind.defaults } as GraphNode;
+  const flat = kind.outputShape(k as never, { inputs: [[5, 4, 2]] }).length === 1;
+  return {
+    nodes: [
+      { id: 'x', type: 'input', inputs: [], units: 0, shape: [5, 4, 2] },
+      {
+        id: 'c',
+        type: 'conv2d',
+        inputs: ['x'],
+        filters: 2,
+        kernelSize: [2, 2],
+        strides: [1, 1],
+        padding: 'same',
+        activation: 'tanh',
+        useBias: true,
+        kernelInitializer: 'glorot_uniform',
+      },
+      k,
+      ...(flat ? [] : [{ id: 'flat', type: 'flatten', inputs: ['k'] } as GraphNode]),
+      { ...denseNode('head', flat ? 'k' : 'flat', 2, 'linear'), l1: 0.01, l2: 0.02 },
+      { id: 'y', type: 'output', inputs: ['head'], loss: 'mse' },
+    ],
+  };
+}
+
 /** input → d1, d2 (dense) → the kind (reading one or two of them) → head (dense, linear) → output (mse). */
 function networkAround(kind: LayerKind): GraphSpec {
+  if (readsImages(kind)) return imageNetworkAround(kind);
   const base: GraphNode[] = [{ id: 'x', type: 'input', inputs: [], units: 3 }];
   const around = kind.arity[1] === 0 || kind.cache.sharesInput;
   const middle: GraphNode[] = around
@@ -123,14 +167,22 @@ function problemsOf(kind: LayerKind): string[] {
     problems.push(`${kind.type}: its defaults fail its check (${key})`);
     throw new Error(key);
   });
-  const layers = kind.tfjs(node as never, { width: 2, inputs: node.inputs.map(() => 2) });
+  // Image kinds are asked about a 4×4×2 input, the others about width 2.
+  const image = readsImages(kind);
+  const inputShapes = node.inputs.map(() => (image ? [4, 4, 2] : [2]));
+  const shape = kind.arity[1] === 0 ? [2] : kind.outputShape(node as never, { inputs: inputShapes });
+  const sizes = { width: shape.reduce((a, b) => a * b, 1), shape, inputShapes };
+  const layers = kind.tfjs(node as never, {
+    ...sizes,
+    inputs: inputShapes.map((s) => s.reduce((a, b) => a * b, 1)),
+  });
   say(Array.isArray(layers), 'its defaults have no TF.js layers');
-  for (const l of layers ?? []) say(/^[A-Z][A-Za-z]+$/.test(l.className), `TF.js class ${l.className}`);
+  for (const l of layers ?? []) say(/^[A-Z][A-Za-z0-9]+$/.test(l.className), `TF.js class ${l.className}`);
   const torch = kind.pytorch(node as never, {
+    ...sizes,
     name: 'k',
     inputs: node.inputs,
-    width: 2,
-    inputWidths: node.inputs.map(() => 2),
+    inputWidths: inputShapes.map((s) => s.reduce((a, b) => a * b, 1)),
   });
   say(torch.value === null || typeof torch.value === 'string', 'its PyTorch piece has no value');
   say(!torch.module || /^nn\.[A-Z]\w*\(.*\)$/.test(torch.module), `PyTorch module ${torch.module}`);
@@ -140,7 +192,7 @@ function problemsOf(kind: LayerKind): string[] {
   const model = createModel(compileGraph(graph), { maxBatch: B, dtype: 'float64', seed: 1 });
   const rng = createRng(2);
   for (let i = 0; i < model.params.length; i++) model.params[i] = rng.normal() * 0.7;
-  const x = Float64Array.from({ length: B * 3 }, () => rng.normal());
+  const x = Float64Array.from({ length: B * model.input.width }, () => rng.normal());
   const y = Float64Array.from({ length: B * 2 }, () => rng.normal());
   loadRows(model, x, null, 0, B);
   const b = { y, B, seed: 7 };
