@@ -160,6 +160,13 @@ describe('a folder of images, one sub-folder per class', () => {
     const p = run('predict', '--weights', out, '--data', root);
     expect(p.code).toBe(0);
     expect(p.stdout.trim().split('\n')).toHaveLength(6);
+    // Continuing from the weights, and predicting, shape a folder as the model's inputs.
+    const more = run('train', '--init', out, '--data', root, '--epochs', '1', '--out', dir.path('more.json'));
+    expect(more.stderr).toContain('18 inputs');
+    expect(more.code).toBe(0);
+    expect(run('inspect', out).stdout).toContain(
+      'Inputs: a 2×3×3 image → 18 model inputs (pixel0 … pixel17), each pixel / 255',
+    );
   });
 
   it('refuses a folder without class folders or without a readable image, and misplaced options', () => {

@@ -81,6 +81,9 @@ export function readData(
   const target = (v.target as string | undefined) ?? net.mapping.target;
   if (target !== undefined) o.target = target;
   if (warn) o.warn = warn;
+  // Continuing from weights: a folder's images take the model's shape unless told otherwise.
+  const image = net.init?.preprocessing.image;
+  if (image) o.imageDefaults = image.shape;
   return { spec, table: readTable(spec, o) };
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../engine/data/csv.ts';
 import { imagesFromTable } from '../../../engine/data/image-csv.ts';
-import { imageInputs, limitImages, prepareImages } from '../../../engine/data/images.ts';
+import { imageInputs, limitImages, MAX_IMAGE_INPUTS, prepareImages } from '../../../engine/data/images.ts';
+import { FILE_LIMITS } from '../../../engine/formats/limits.ts';
 import { prepareTable } from '../../../engine/data/prepare.ts';
 import type { ImageTable } from '../../../engine/data/types.ts';
 import { errorOf, matrix } from './helpers.ts';
@@ -101,6 +102,10 @@ describe('prepareImages', () => {
     expect(errorOf(() => prepareImages({ ...six(), shape: [300, 300, 1] }, split)).message).toBe(
       'Images of 300×300×1 have 90000 inputs; at most 65536 are possible (choose a smaller image size).',
     );
+  });
+
+  it('allows no image larger than a weights file can describe', () => {
+    expect(MAX_IMAGE_INPUTS).toBe(FILE_LIMITS.features);
   });
 
   it('limits the training rows and keeps the whole test split', () => {
