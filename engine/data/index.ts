@@ -8,7 +8,7 @@ export type { Column, ColumnType, TypedColumn } from './typing.ts';
 export { describeTable, TOP_CATEGORIES } from './describe.ts';
 export type { ColumnSummary } from './describe.ts';
 export { inferTask, MAX_INFERRED_CLASSES } from './target.ts';
-export { prepareData } from './prepare.ts';
+export { prepareData, prepareTable } from './prepare.ts';
 export type { PrepareOptions } from './prepare.ts';
 export { encodeRows, decodeOutput } from './apply.ts';
 export type { EncodedRows, Prediction } from './apply.ts';
@@ -16,3 +16,17 @@ export { splitIndices, splitDataset, takeRows } from './split.ts';
 export { listBuiltins, loadBuiltin } from './builtin.ts';
 export type { BuiltinInfo, BuiltinOptions } from './builtin.ts';
 export { IRIS_CSV } from './builtin/iris.ts';
+export { decodeIdxImages, decodeIdxLabels } from './idx.ts';
+export {
+  checkImageShape,
+  imageInputs,
+  imagePreprocessing,
+  limitImages,
+  MAX_IMAGE_INPUTS,
+  PIXEL_SCALE,
+  prepareImages,
+} from './images.ts';
+export type { ImagePrepareOptions } from './images.ts';
+export { fitImage, resizeInto, toChannels } from './image-resize.ts';
+export type { Pixels } from './image-resize.ts';
+export { imagesFromTable } from './image-csv.ts';

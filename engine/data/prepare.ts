@@ -6,12 +6,14 @@
 import { fail } from '../errors.ts';
 import { rowNumber } from './csv.ts';
 import { encodeFeatures, encodeTarget } from './encode.ts';
+import { prepareImages } from './images.ts';
 import { splitIndices } from './split.ts';
 import { affine, fitCategorical, fitNumeric, meanStd } from './fit.ts';
 import { chooseTask, classNames } from './target.ts';
 import { columnIndex, readColumn } from './typing.ts';
 import type { Column } from './typing.ts';
 import type {
+  DataTable,
   Dataset,
   FeatureSpec,
   MissingRule,
@@ -21,7 +23,7 @@ import type {
   Task,
   TargetSpec,
 } from './types.ts';
-import { tableLength } from './types.ts';
+import { isImageTable, tableLength } from './types.ts';
 
 /** How to turn a raw table into datasets; only the split and the seed are required. */
 export interface PrepareOptions {
@@ -154,4 +156,14 @@ export function prepareData(raw: RawTable, options: PrepareOptions): PreparedDat
       validationRows: validation.length,
     },
   };
+}
+
+/**
+ * Prepares rows of cells (prepareData) or images (prepareImages: the pixels are the features and the
+ * label the target, so column options do not apply and the task is classification).
+ */
+export function prepareTable(t: DataTable, options: PrepareOptions): PreparedData {
+  if (!isImageTable(t)) return prepareData(t, options);
+  if (options.task === 'regression') fail('BAD_TARGET', 'data.imagesClassify');
+  return prepareImages(t, options);
 }

@@ -43,11 +43,22 @@ export interface RegressionTarget {
 
 export type TargetSpec = ClassificationTarget | RegressionTarget;
 
+/**
+ * Inputs that are the pixels of an image of `shape` [h, w, c] (channels last, row-major), each input
+ * x' = pixel / `scale` (features[i] is pixel i, its mean 0 and scale `scale`).
+ */
+export interface ImageSpec {
+  shape: [number, number, number];
+  scale: number;
+}
+
 export interface Preprocessing {
   features: FeatureSpec[];
   target: TargetSpec;
   missing: MissingRule;
   normalize: Normalize;
+  /** Present when the inputs are an image's pixels: its shape, for layers that read it as an image. */
+  image?: ImageSpec;
 }
 
 /** Rows ready for the engine: row-major features [n, nIn] and targets [n, nOut] (one-hot for classes). */
@@ -76,6 +87,17 @@ import type { ColumnTable } from './column-table.ts';
 
 /** Rows before typing: strings by row (small tables, requests), or typed columns as a CSV file is read. */
 export type RawTable = RowTable | ColumnTable;
+
+export type { ImageShape, ImageTable } from './image-table.ts';
+import type { ImageTable } from './image-table.ts';
+
+/** Whatever a data source gives: rows of cells, or images. */
+export type DataTable = RawTable | ImageTable;
+
+/** Whether a table is images (pixels and labels) rather than rows of cells. */
+export function isImageTable(t: DataTable): t is ImageTable {
+  return 'kind' in t && t.kind === 'images';
+}
 
 /** The number of data rows of a table. */
 export function tableLength(t: RawTable): number {

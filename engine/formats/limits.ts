@@ -41,7 +41,8 @@ export const FILE_LIMITS = {
   /** Free text such as a description. */
   textField: 10_000,
   pathLength: 4096,
-  features: 10_000,
+  /** Inputs: a 256 × 256 grey image has 65,536 (engine/data/images.ts MAX_IMAGE_INPUTS). */
+  features: 65_536,
   categories: 10_000,
   classes: 10_000,
   /** Entries in each per-epoch history series. */

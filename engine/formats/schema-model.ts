@@ -36,6 +36,16 @@ const target = z.discriminatedUnion('task', [
   z.strictObject({ name: labelSchema, task: z.literal('regression'), mean: finite, scale: positive }),
 ]);
 
+/** An image's shape [h, w, c] (c = 1 grey or 3 colour) and the divisor of its pixels. */
+const imageSpec = z.strictObject({
+  shape: z.tuple([
+    z.int().min(1).max(FILE_LIMITS.features, CAP),
+    z.int().min(1).max(FILE_LIMITS.features, CAP),
+    z.union([z.literal(1), z.literal(3)]),
+  ]),
+  scale: positive,
+});
+
 /** Reports the first repeated string of `list` at `path`. */
 function unique(
   list: readonly string[],
@@ -65,8 +75,22 @@ export const preprocessingSchema: z.ZodType<Preprocessing> = z
     target,
     missing: z.enum(['drop', 'impute']),
     normalize: z.enum(['standard', 'none']),
+    image: imageSpec.optional(),
   })
   .superRefine((p, ctx) => {
+    if (p.image) {
+      const [h, w, c] = p.image.shape;
+      if (h * w * c !== p.features.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['image', 'shape'],
+          ...issueText('issue.imageSize', {
+            shape: `${h}×${w}×${c}`,
+            size: h * w * c,
+            features: p.features.length,
+          }),
+        });
+    }
     unique(
       p.features.map((f) => f.name),
       (i) => ['features', i, 'name'],

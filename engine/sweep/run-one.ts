@@ -2,7 +2,7 @@
  * One run of a sweep, as `train` makes it: the same setup (engine/train/run-setup.ts), the same fit and
  * the same weights file, so a sweep's run and `train` with the same settings give the same weights.
  */
-import type { RawTable, Task } from '../data/types.ts';
+import type { DataTable, Task } from '../data/types.ts';
 import { EngineError } from '../errors.ts';
 import { serializeWeights } from '../formats/weights-file.ts';
 import type { GraphSpec } from '../graph/types.ts';
@@ -18,7 +18,7 @@ import type { EpochMetrics } from '../train/trainer.ts';
 /** What a worker is sent for one run (structured-cloneable). */
 export interface RunJob {
   index: number;
-  table: RawTable;
+  table: DataTable;
   mapping: ColumnMapping;
   graph: GraphSpec;
   training: TrainingConfig;

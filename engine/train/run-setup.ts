@@ -3,15 +3,17 @@
  * with a weights file's preprocessing), shape the targets for the graph's output, build the trainer.
  */
 import { encodeRows } from '../data/apply.ts';
-import { prepareData } from '../data/prepare.ts';
+import { prepareImages } from '../data/images.ts';
+import { prepareTable } from '../data/prepare.ts';
 import { splitDataset } from '../data/split.ts';
+import { isImageTable } from '../data/types.ts';
 import type {
+  DataTable,
   Dataset,
   MissingRule,
   Normalize,
   PreparedData,
   Preprocessing,
-  RawTable,
   Task,
 } from '../data/types.ts';
 import { compileGraph } from '../graph/compile.ts';
@@ -32,7 +34,8 @@ export interface ColumnMapping {
 }
 
 export interface RunSetup {
-  table: RawTable;
+  /** Rows of cells, or images (whose pixels are the inputs, see engine/data/images.ts). */
+  table: DataTable;
   mapping: ColumnMapping;
   /** The network, or a function of the fitted preprocessing (e.g. an MLP sized to the data). */
   graph: GraphSpec | ((prep: Preprocessing) => GraphSpec);
@@ -88,14 +91,18 @@ export function setupRun(s: RunSetup): Run {
   const c = s.training;
   validateTrainingConfig(c);
   let prepared: PreparedData;
-  if (s.init) {
-    const encoded = encodeRows(s.init.preprocessing, s.table, { requireTarget: true });
+  const table = s.table;
+  if (s.init && isImageTable(table)) {
+    const options = { validationSplit: c.validationSplit, seed: c.seed, shuffle: c.shuffle };
+    prepared = prepareImages(table, options, s.init.preprocessing);
+  } else if (s.init && !isImageTable(table)) {
+    const encoded = encodeRows(s.init.preprocessing, table, { requireTarget: true });
     const all = { n: encoded.n, nIn: encoded.nIn, nOut: encoded.nOut, x: encoded.x, y: encoded.y! };
     const { train, validation } = splitDataset(all, c.validationSplit, c.seed, c.shuffle);
     prepared = { train, validation, preprocessing: s.init.preprocessing };
   } else {
     const m = s.mapping;
-    prepared = prepareData(s.table, {
+    prepared = prepareTable(s.table, {
       ...(m.target !== undefined ? { target: m.target } : {}),
       ...(m.task !== undefined ? { task: m.task } : {}),
       ...(m.missing !== undefined ? { missing: m.missing } : {}),

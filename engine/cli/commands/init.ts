@@ -9,7 +9,7 @@ import { translator } from '../i18n.ts';
 import type { Translate } from '../i18n.ts';
 import { checkWritable, UsageError, writeAtomic } from '../io.ts';
 import { networkHelp, NETWORK_OPTIONS, resolveNetwork, weightsMetadata } from './network.ts';
-import { DATA_OPTIONS, dataMapping, namingFiles, readData } from './data-options.ts';
+import { DATA_OPTIONS, dataMapping, namingFiles, readData, skippedFiles } from './data-options.ts';
 
 /** `init --help`. */
 export const initHelp = (t: Translate) => t('help.init', { network: networkHelp(t, false) });
@@ -34,7 +34,7 @@ export function initCommand(argv: string[], io: Io): number {
     validationSplit:
       numOption('validation-split', v['validation-split'], 0, 0.9) ?? net.training.validationSplit,
   };
-  const data = readData(v, net, training.seed);
+  const data = readData(v, net, training.seed, skippedFiles(io));
   const mapping = dataMapping(v, net);
   // Set up exactly as `train` would (same preparation, same generator for the initial weights), then
   // write the weights before the first step.

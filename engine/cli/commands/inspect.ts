@@ -62,20 +62,38 @@ function layerTable(c: CompiledGraph, t: Translate): string[] {
   ];
 }
 
+function featureLines(p: Preprocessing, t: Translate): string[] {
+  return p.features.map((f) =>
+    f.kind === 'numeric'
+      ? `  ${t('inspect.numericFeature', { name: f.name, mean: fmt(f.mean), scale: fmt(f.scale) })}`
+      : `  ${t('inspect.categoryFeature', { name: f.name, n: f.categories.length, categories: f.categories.join(', ') })}`,
+  );
+}
+
 function preprocessingLines(p: Preprocessing, t: Translate): string[] {
   const target = p.target;
+  // An image's inputs are said in one line (the pixels' names run from the first to the last).
+  const inputs = p.image
+    ? [
+        t('inspect.imageInputs', {
+          shape: p.image.shape.join('×'),
+          inputs: inputWidth(p),
+          scale: fmt(p.image.scale),
+          first: p.features[0]!.name,
+          last: p.features.at(-1)!.name,
+        }),
+      ]
+    : [
+        t('inspect.inputs', {
+          columns: p.features.length,
+          inputs: inputWidth(p),
+          normalize: p.normalize,
+          missing: p.missing,
+        }),
+        ...featureLines(p, t),
+      ];
   return [
-    t('inspect.inputs', {
-      columns: p.features.length,
-      inputs: inputWidth(p),
-      normalize: p.normalize,
-      missing: p.missing,
-    }),
-    ...p.features.map((f) =>
-      f.kind === 'numeric'
-        ? `  ${t('inspect.numericFeature', { name: f.name, mean: fmt(f.mean), scale: fmt(f.scale) })}`
-        : `  ${t('inspect.categoryFeature', { name: f.name, n: f.categories.length, categories: f.categories.join(', ') })}`,
-    ),
+    ...inputs,
     target.task === 'classification'
       ? t('inspect.classTarget', {
           name: target.name,

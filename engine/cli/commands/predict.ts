@@ -1,10 +1,14 @@
 /** `predict`: weights file + raw CSV rows → one prediction row per input row. */
 import Papa from 'papaparse';
 import { decodeOutput, encodeRows } from '../../data/apply.ts';
+import { imageInputs } from '../../data/images.ts';
+import { isImageTable } from '../../data/types.ts';
 import { loadWeights } from '../../formats/weights-file.ts';
 import { modelFromWeights, predictAll } from '../../model/infer.ts';
 import { parse } from '../args.ts';
 import { readTable } from '../data-source.ts';
+import type { SourceOptions } from '../data-source.ts';
+import { skippedFiles } from './data-options.ts';
 import type { Io } from '../io-types.ts';
 import { translator } from '../i18n.ts';
 import type { Translate } from '../i18n.ts';
@@ -28,8 +32,15 @@ export function predictCommand(argv: string[], io: Io): number {
   const out = v.out as string | undefined;
   if (out) checkWritable(out);
   const w = inFile(weightsPath, () => loadWeights(readText(weightsPath)));
-  const table = readTable(dataPath, { seed: 1 });
-  const rows = inFile(dataPath, () => encodeRows(w.preprocessing, table, { requireTarget: false }));
+  // A folder of images is shaped as the model's inputs.
+  const source: SourceOptions = { seed: 1, warn: skippedFiles(io) };
+  if (w.preprocessing.image) source.imageDefaults = w.preprocessing.image.shape;
+  const table = readTable(dataPath, source);
+  const rows = inFile(dataPath, () =>
+    isImageTable(table)
+      ? imageInputs(w.preprocessing, table)
+      : encodeRows(w.preprocessing, table, { requireTarget: false }),
+  );
   const model = modelFromWeights(w.graph, w.parameters, { threads: io.threads ?? null });
   const outputs = predictAll(model, rows.x, rows.n);
   model.dispose();

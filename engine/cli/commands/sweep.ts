@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { prepareData } from '../../data/prepare.ts';
-import type { PreparedData, RawTable, Task } from '../../data/types.ts';
+import { prepareTable } from '../../data/prepare.ts';
+import type { DataTable, PreparedData, Task } from '../../data/types.ts';
 import { compileGraph } from '../../graph/compile.ts';
 import { TRAINING_LIMITS } from '../../train/config.ts';
 import type { TrainingConfig } from '../../train/config.ts';
@@ -27,7 +27,7 @@ import type { GridPoint, Setting } from '../sweep/grid.ts';
 import { RunError, startWorker } from '../sweep/pool.ts';
 import type { SweepWorker } from '../sweep/pool.ts';
 import type { RunJob, RunResult } from '../../sweep/run-one.ts';
-import { DATA_OPTIONS, dataMapping, namingFiles, readData } from './data-options.ts';
+import { DATA_OPTIONS, dataMapping, namingFiles, readData, skippedFiles } from './data-options.ts';
 import { networkHelp, NETWORK_OPTIONS, resolveNetwork } from './network.ts';
 
 /** `sweep --help`. */
@@ -197,7 +197,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   // Every run's data, network and settings are made and checked before the first one starts: one that
   // cannot run stops the sweep here, naming the file and the setting.
   const spec = (v.data as string | undefined) ?? net.dataSpec ?? '';
-  const tables = new Map<number, { spec: string; table: RawTable }>();
+  const tables = new Map<number, { spec: string; table: DataTable }>();
   const prepared = new Map<string, PreparedData>();
   const planned: PlannedRun[] = points.map((point) => {
     const training = runTraining(base, settings, point);
@@ -205,12 +205,12 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
     // A built-in dataset not fixed by the project is drawn from the run's seed, as `train` draws it.
     const dataKey = spec.startsWith('builtin:') ? (net.dataSeed ?? training.seed) : 0;
     let data = tables.get(dataKey);
-    if (!data) tables.set(dataKey, (data = readData(v, net, training.seed)));
+    if (!data) tables.set(dataKey, (data = readData(v, net, training.seed, skippedFiles(io))));
     const prepKey = `${dataKey}:${training.seed}`;
     let prep = prepared.get(prepKey);
     if (!prep) {
       prep = namingFiles(net, data.spec, () =>
-        prepareData(data.table, {
+        prepareTable(data.table, {
           ...mapping,
           validationSplit: training.validationSplit,
           seed: training.seed,

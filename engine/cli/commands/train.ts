@@ -26,7 +26,7 @@ import type { ExportDestination } from '../export-files.ts';
 import { formatError } from '../../i18n.ts';
 import { createProgress } from '../progress.ts';
 import { networkHelp, NETWORK_OPTIONS, resolveNetwork, trainedWeightsFile } from './network.ts';
-import { DATA_OPTIONS, dataMapping, namingFiles, readData } from './data-options.ts';
+import { DATA_OPTIONS, dataMapping, namingFiles, readData, skippedFiles } from './data-options.ts';
 
 /** An epoch's metrics by their Keras log names, as the --json summary gives them (null: none). */
 function jsonMetrics(
@@ -212,7 +212,7 @@ export function trainCommand(argv: string[], io: Io): number {
   if (lrSchedule) config.lrSchedule = lrSchedule;
   // Every setting is checked before anything is read or trained.
   validateTrainingConfig(config);
-  const data = readData(v, net, config.seed);
+  const data = readData(v, net, config.seed, skippedFiles(io));
   const mapping = dataMapping(v, net);
   // The graph is compiled here, before training: a network no weights file can hold is refused now.
   const { trainer, graph, prepared, train, validation } = namingFiles(net, data.spec, () =>
