@@ -5,12 +5,14 @@
  *   theirs after the same epochs (the run exits 1 when it does not);
  * - against brain.js, at the work brain.js can do: batch 1, plain SGD, the same rows (it has no
  *   mini-batches, and its output layer and loss differ, which the table says);
- * then one core against two, and the GFLOP/s of our matmul kernels. `--no-peers` times only our engine.
+ * then one core against two, the GFLOP/s of our matmul kernels, and the LeNet-like CNN on MNIST against
+ * TF.js and ConvNetJS (bench/cnn.ts; `--only CNN` for it alone). `--no-peers` times only our engine.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runBrain } from './brain.ts';
+import { cnnTable } from './cnn.ts';
 import { matmulTable } from './matmul.ts';
 import { runOurs, runOursPerSample, runPair } from './ours.ts';
 import { median } from './timing.ts';
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
   }
   console.log('\nMatmul GFLOP/s, float32, one thread (the last row of each shape: two):\n');
   for (const line of await matmulTable(quick)) console.log(line);
+  if (!noPeers && (!only || only.includes('CNN')) && !(await cnnTable(quick))) failed = true;
   if (failed) {
     console.error(
       '\nA loss differs from TF.js beyond rounding noise, or two cores did not give one core’s weights.',
