@@ -135,6 +135,8 @@ describe('sweep results', () => {
     expect(bestRow(rows, 'val_accuracy')?.index).toBe(1);
     expect(bestRow(rows, 'val_loss')?.index).toBe(4);
     expect(bestRow([row(1, [1], 'queued', null)], 'val_accuracy')).toBeNull();
+    // A run still going is not the best yet, however well it does so far.
+    expect(bestRow([...rows, row(5, [0.05], 'running', 0.9)], 'val_accuracy')?.index).toBe(1);
   });
 
   it('two settings: a line per value of the second', () => {

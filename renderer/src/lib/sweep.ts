@@ -214,12 +214,16 @@ export function sweepsFromRuns(list: readonly RunRecord[]): SweepView[] {
 /** Whether a larger value of the metric is better (accuracy, R²), or a smaller one (loss, error). */
 export const higherIsBetter = (m: MonitorName): boolean => !(m.endsWith('loss') || m.endsWith('mae'));
 
-/** The row with the best metric (null: none has one yet). */
+/** The finished run with the best metric (null: none has finished with one yet). */
 export function bestRow(rows: readonly SweepRow[], metric: MonitorName): SweepRow | null {
   const up = higherIsBetter(metric);
   let best: SweepRow | null = null;
   for (const r of rows)
-    if (r.best && (!best || (up ? r.best.value > best.best!.value : r.best.value < best.best!.value)))
+    if (
+      r.best &&
+      (r.state === 'done' || r.state === 'failed') &&
+      (!best || (up ? r.best.value > best.best!.value : r.best.value < best.best!.value))
+    )
       best = r;
   return best;
 }
