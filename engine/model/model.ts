@@ -4,6 +4,7 @@
  * Everything is allocated here, once, for up to `maxBatch` rows; training steps allocate nothing.
  * With WebAssembly kernels every buffer is a view into the kernels' memory, so they read it in place.
  */
+import { fail } from '../errors.ts';
 import type { CompiledGraph } from '../graph/compile.ts';
 import type { GraphNode } from '../graph/types.ts';
 import { layerOf } from '../layers/registry.ts';
@@ -83,6 +84,13 @@ export interface ModelOptions {
   threads?: ThreadOptions | null;
 }
 
+/**
+ * Most bytes a model's buffers may take (float32, with the kernels' scratch): what a WebAssembly
+ * memory can surely hold. A network's widths are capped when it compiles; its batch size and image
+ * sizes multiply them, so this is checked when the model is made for a batch size.
+ */
+const MAX_MODEL_BYTES = 2 ** 31;
+
 /** Rounds a buffer length up to whole 16-byte vectors. */
 const vec = (n: number) => (n + 3) & ~3;
 
@@ -138,6 +146,14 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   const dtype = opts.dtype ?? 'float32';
   const Arr = dtype === 'float64' ? Float64Array : Float32Array;
   const maxBatch = Math.max(1, Math.floor(opts.maxBatch));
+  const room = footprint(compiled, maxBatch);
+  const bytes = 4 * (room.floats + room.scratch) + room.tape.bytes;
+  if (bytes > MAX_MODEL_BYTES)
+    fail('TOO_LARGE', 'graph.buffersTooLarge', {
+      batch: maxBatch,
+      size: (bytes / 2 ** 30).toFixed(1),
+      max: MAX_MODEL_BYTES / 2 ** 30,
+    });
   const rng = opts.rng ?? createRng(opts.seed ?? 0);
   const name = kernelName(dtype, opts.kernels ?? 'auto');
   let kernels = tsKernels;
@@ -145,7 +161,7 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   let alloc = (n: number): FloatArray => new Arr(n);
   let pool: ReturnType<typeof createWasmKernels>['pool'] = null;
   if (name !== 'ts') {
-    const { floats, scratch, tape } = footprint(compiled, maxBatch);
+    const { floats, scratch, tape } = room;
     const asked = opts.threads ?? null;
     const threads =
       asked && largestProduct(compiled, maxBatch) >= (asked.minMultiplyAdds ?? DEFAULT_MIN_MULTIPLY_ADDS)

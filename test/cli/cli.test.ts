@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadWeights } from '../../engine/formats/weights-file.ts';
+import { exportWeights, loadWeights, serializeWeights } from '../../engine/formats/weights-file.ts';
+import { layerWeights } from '../../engine/model/model.ts';
+import { cnnGraph, cnnModel, cnnPreprocessing } from '../engine/formats/image-helpers.ts';
 import { createProject, serializeProject } from '../../engine/formats/project-file.ts';
 import { buildMlp } from '../../engine/graph/builders.ts';
 import { DEFAULT_TRAINING } from '../../engine/train/config.ts';
@@ -377,6 +379,19 @@ describe('init and inspect', () => {
     expect(p.stdout).toMatch(/project "xor net"/);
     const j = run('inspect', tmp.path('shop.json'), '--json');
     expect(JSON.parse(j.stdout)).toMatchObject({ kind: 'weights', parameters: 58 });
+  });
+
+  it('inspect shows an image network: shapes per row and conv kernels in Keras layout', () => {
+    const file = exportWeights({
+      graph: cnnGraph(),
+      parameters: layerWeights(cnnModel()),
+      preprocessing: cnnPreprocessing(),
+    });
+    writeFileSync(tmp.path('cnn.json'), serializeWeights(file));
+    const r = run('inspect', tmp.path('cnn.json'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/c1 +conv2d +width 6×5×3 +39 .*kernel \[3, 2, 2, 3\]/);
+    expect(r.stdout).toMatch(/f +flatten +width 4 /);
   });
 
   it('inspect refuses garbage with a clear message', () => {

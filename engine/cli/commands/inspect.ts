@@ -48,11 +48,15 @@ function layerTable(c: CompiledGraph, t: Translate): string[] {
   const lines = c.order.map((n) => {
     const p = perNode.get(n.id);
     const shapes = p
-      ? `${t('inspect.kernel', { shape: p.kernel.join(', ') })}${p.bias ? t('inspect.bias', { size: p.bias[0] }) : ''}`
+      ? `${t('inspect.kernel', { shape: p.stored.join(', ') })}${p.bias ? t('inspect.bias', { size: p.bias[0] }) : ''}`
       : '';
     const count = p ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) : 0;
     const from = n.inputs.length ? ` ← ${n.inputs.join(', ')}` : '';
-    const width = t('inspect.width', { width: String(c.width.get(n.id)).padEnd(6) });
+    // An image's shape per row (8×8×4), a flat node's width.
+    const shape = c.shape.get(n.id)!;
+    const width = t('inspect.width', {
+      width: (shape.length > 1 ? shape.join('×') : String(shape[0])).padEnd(6),
+    });
     return `  ${n.id.padEnd(12)} ${n.type.padEnd(12)} ${width} ${String(count).padStart(9)}  ${settings(n, t)}${shapes ? `; ${shapes}` : ''}${from}`;
   });
   return [

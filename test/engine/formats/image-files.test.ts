@@ -20,7 +20,7 @@ import { compileGraph } from '../../../engine/graph/compile.ts';
 import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
 import { formatError } from '../../../engine/i18n.ts';
 import { modelFromWeights, predictAll } from '../../../engine/model/infer.ts';
-import { layerWeights } from '../../../engine/model/model.ts';
+import { createModel, layerWeights } from '../../../engine/model/model.ts';
 import { createRng } from '../../../engine/rng.ts';
 import { DEFAULT_TRAINING } from '../../../engine/train/config.ts';
 import { denseNode } from '../helpers.ts';
@@ -164,5 +164,40 @@ describe('shape errors name the node and both shapes', () => {
     const zh = formatError(e.toInfo(), 'zh-CN');
     expect(zh).not.toBe(e.message);
     expect(zh).toContain(nodeId);
+  });
+});
+
+describe('buffers too large for a batch size', () => {
+  it('are refused when the model is made, naming the batch size, before anything is allocated', () => {
+    const graph: GraphSpec = {
+      nodes: [
+        { id: 'x', type: 'input', inputs: [], units: 0, shape: [128, 128, 1] },
+        {
+          id: 'c',
+          type: 'conv2d',
+          inputs: ['x'],
+          filters: 64,
+          kernelSize: [5, 5],
+          strides: [1, 1],
+          padding: 'same',
+          activation: 'relu',
+          useBias: true,
+          kernelInitializer: 'he_uniform',
+        },
+        { id: 'g', type: 'globalavgpool2d', inputs: ['c'] },
+        denseNode('head', 'g', 2, 'softmax'),
+        { id: 'y', type: 'output', inputs: ['head'], loss: 'categorical_crossentropy' },
+      ],
+    };
+    const compiled = compileGraph(graph);
+    expect(() => createModel(compiled, { maxBatch: 2, seed: 0 })).not.toThrow();
+    let error: unknown;
+    try {
+      createModel(compiled, { maxBatch: 512, seed: 0 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'TOO_LARGE' });
+    expect((error as EngineError).message).toContain('batches of 512 rows');
   });
 });
