@@ -106,6 +106,7 @@ describe('a folder of images, one sub-folder per class', () => {
   writeFileSync(`${root}/circle/.hidden.png`, 'not looked at');
   writeFileSync(`${root}/square/c.jpg`, jpg(4, 4, 128));
   writeFileSync(`${root}/square/d.jpeg`, jpg(6, 6, 30));
+  writeFileSync(`${root}/square/f.jpg`, jpg(4, 4, 60).subarray(0, 200));
   writeFileSync(
     `${root}/square/e.png`,
     png(4, 4, () => [0, 0, 0, 0]),
@@ -121,8 +122,9 @@ describe('a folder of images, one sub-folder per class', () => {
     expect(t.classes).toEqual(['circle', 'square']);
     expect(Array.from(t.labels)).toEqual([0, 0, 1, 1, 1]);
     expect(t.shape).toEqual([4, 4, 1]); // the first image's size; grey, as it has no colour
-    expect(warned).toHaveLength(1);
+    expect(warned).toHaveLength(2);
     expect(warned[0]).toMatch(/circle[/\\]broken\.png: /);
+    expect(warned[1]).toMatch(/square[/\\]f\.jpg: /);
     const image = (i: number) => Array.from(t.pixels.subarray(i * 16, i * 16 + 16));
     expect(image(0)).toEqual([255, 255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0]);
     expect(image(1)).toEqual(new Array(4).fill([0, 200, 0, 200]).flat()); // 8 × 8 → 4 × 4: each 2 × 2 block
