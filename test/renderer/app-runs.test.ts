@@ -123,6 +123,20 @@ describe('recording runs', () => {
     await settle(app);
   });
 
+  it('a run only stepped is kept too, paused, and Train continues its record', async () => {
+    const app = await newApp();
+    await app.stepOnce();
+    await app.stepOnce();
+    await settle(app);
+    expect(app.runs.list).toHaveLength(1);
+    expect(app.runs.list[0]).toMatchObject({ name: 'Run 1', state: 'paused' });
+    expect(app.training.status?.step).toBe(2);
+    await trainOnce(app);
+    expect(app.runs.list).toHaveLength(1);
+    expect(app.runs.list[0]!.state).toBe('done');
+    expect(app.runs.list[0]!.history.epoch.length).toBe(app.training.epochs);
+  });
+
   it('a run still going when a new project starts is not recorded in the new one', async () => {
     const app = await newApp();
     app.training.epochs = 100_000;
