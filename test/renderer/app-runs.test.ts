@@ -156,6 +156,16 @@ describe('recording runs', () => {
     expect(app.runs.list.map((r) => r.name)).toEqual(['Run 1']);
   });
 
+  it('keeps the best epoch’s weights beside the final ones when they differ', async () => {
+    const app = await newApp();
+    await trainOnce(app);
+    const r = app.runs.list[0]!;
+    expect(r.best!.epoch).toBeLessThan(r.final!.epoch); // the case this is about
+    expect(r.bestWeights?.epoch).toBe(r.best!.epoch);
+    expect(r.bestWeights!.parameters).not.toEqual(r.weights!.parameters);
+    expect(r.bestWeights!.preprocessing).toEqual(r.weights!.preprocessing);
+  });
+
   it('weights are kept only up to the limit set in the runs panel', async () => {
     const app = await newApp();
     app.runs.setWeightLimit(10);

@@ -38,8 +38,9 @@ export const WEIGHTS_BUDGET = 4_194_304;
 /** Numbers in a run's kept weights. */
 function keptParameters(r: RunRecord): number {
   let n = 0;
-  for (const layer of Object.values(r.weights?.parameters ?? {}))
-    n += layer.kernel.data.length + (layer.bias?.data.length ?? 0);
+  for (const w of [r.weights, r.bestWeights])
+    for (const layer of Object.values(w?.parameters ?? {}))
+      n += layer.kernel.data.length + (layer.bias?.data.length ?? 0);
   return n;
 }
 
@@ -51,6 +52,20 @@ function storedLimit(): number {
       : DEFAULT_WEIGHT_LIMIT;
   } catch {
     return DEFAULT_WEIGHT_LIMIT;
+  }
+}
+
+/** A weights file's parameters and preprocessing, as a run keeps them (null if the text is not one). */
+function weightsOf(text: string): NonNullable<RunRecord['weights']> | null {
+  try {
+    const file = JSON.parse(text) as { parameters?: unknown; preprocessing?: unknown };
+    return file.parameters && file.preprocessing
+      ? ({ parameters: file.parameters, preprocessing: file.preprocessing } as NonNullable<
+          RunRecord['weights']
+        >)
+      : null;
+  } catch {
+    return null;
   }
 }
 
@@ -401,18 +416,23 @@ export class RunsState {
     if (params > this.weightLimit || kept + params > WEIGHTS_BUDGET) return;
     const w = await api.exportWeights();
     if (!w.ok || !same()) return;
-    try {
-      const file = JSON.parse(w.value) as { parameters?: unknown; preprocessing?: unknown };
-      if (file.parameters && file.preprocessing)
-        this.#update(id, (r) => ({
-          ...r,
-          weights: {
-            parameters: file.parameters,
-            preprocessing: file.preprocessing,
-          } as NonNullable<RunRecord['weights']>,
-        }));
-    } catch {
-      // Not kept: the run's record stands without its weights.
-    }
+    const weights = weightsOf(w.value);
+    if (!weights) return; // not kept: the run's record stands without its weights
+    this.#update(id, (r) => ({ ...r, weights }));
+    // The best epoch's weights too, when they are not the final ones and the budget has room for them.
+    const rec = this.list.find((r) => r.id === id);
+    const bestEpoch = rec?.best?.epoch;
+    if (
+      !rec ||
+      bestEpoch === undefined ||
+      bestEpoch === rec.final?.epoch ||
+      training.status?.earlyStopping?.restoredBest ||
+      kept + 2 * params > WEIGHTS_BUDGET
+    )
+      return;
+    const b = await api.bestWeights();
+    if (!b.ok || !b.value || b.value.epoch !== bestEpoch || !same()) return;
+    const best = weightsOf(b.value.weights);
+    if (best) this.#update(id, (r) => ({ ...r, bestWeights: { epoch: bestEpoch, ...best } }));
   }
 }
