@@ -164,6 +164,17 @@ describe('recording runs', () => {
     expect(r.bestWeights?.epoch).toBe(r.best!.epoch);
     expect(r.bestWeights!.parameters).not.toEqual(r.weights!.parameters);
     expect(r.bestWeights!.preprocessing).toEqual(r.weights!.preprocessing);
+    // Continuing from either: the run the window then holds has exactly those weights.
+    for (const [which, kept] of [
+      ['best', r.bestWeights!],
+      ['final', r.weights!],
+    ] as const) {
+      expect(await app.runs.restoreWeights(r.id, which)).toBe(true);
+      await settle(app);
+      const now = await app.api.exportWeights();
+      expect(now.ok && JSON.parse(now.value).parameters).toEqual(kept.parameters);
+      expect(app.training.status?.state).toBe('ready');
+    }
   });
 
   it('weights are kept only up to the limit set in the runs panel', async () => {

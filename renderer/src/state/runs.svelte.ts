@@ -6,6 +6,8 @@
  */
 import type { EngineApi, RunRecord, RunRecordState, SweepRunResult } from '../../../engine/api.ts';
 import { RUN_LIMITS } from '../../../engine/formats/run-limits.ts';
+import { WEIGHTS_FORMAT } from '../../../engine/formats/envelope.ts';
+import { CREATED_BY } from '../../../engine/formats/weights-file.ts';
 import type { ProjectData } from '../../../engine/formats/schema-project.ts';
 import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
 import type { TrainingConfig } from '../../../engine/train/config.ts';
@@ -22,6 +24,7 @@ export interface RunsHost {
   readonly data: DataState;
   readonly training: TrainingState;
   dataChanged(fitHead?: boolean): Promise<void>;
+  readonly files: { importWeightsText(name: string, text: string): Promise<boolean> };
 }
 
 /** Epochs of a finished run's history asked of the engine (the project schema's cap). */
@@ -190,6 +193,26 @@ export class RunsState {
     training.setConfig(r.training);
     training.invalidate();
     if (r.data) await this.#useData(r.data);
+  }
+
+  /**
+   * Restores a run and continues from the weights it kept (its final ones, or its best epoch's): the
+   * network, settings and data as Restore puts them back, and a run made from those weights.
+   */
+  async restoreWeights(id: string, which: 'final' | 'best'): Promise<boolean> {
+    const r = this.list.find((x) => x.id === id);
+    const w = which === 'best' ? r?.bestWeights : r?.weights;
+    if (!r || !w) return false;
+    await this.restore(id);
+    const text = JSON.stringify({
+      format: WEIGHTS_FORMAT,
+      version: 1,
+      graph: { nodes: r.graph.nodes },
+      parameters: w.parameters,
+      preprocessing: w.preprocessing,
+      metadata: { createdBy: CREATED_BY, createdAt: new Date().toISOString(), name: r.name },
+    });
+    return this.#app.files.importWeightsText(r.name, text);
   }
 
   /** Takes back the last restore: the network as it was (one undo), the settings and the data. */
