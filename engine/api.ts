@@ -410,6 +410,11 @@ export interface EngineApi {
   results(): Promise<Result<ResultsSummary>>;
   exportWeights(name?: string): Promise<Result<string>>;
   /**
+   * The best epoch's weights as a weights file (the epoch the runs table names: early stopping's
+   * monitor, else the first validation metric), or null before an epoch was judged or after a restart.
+   */
+  bestWeights(name?: string): Promise<Result<{ epoch: number; weights: string } | null>>;
+  /**
    * The run's network in an export format (see engine/formats/exports.ts): its files, the main one
    * first, named from `name`. UNSUPPORTED_EXPORT names a block the format cannot express.
    */

@@ -104,18 +104,21 @@ function validate(value: unknown): ProjectFile {
   if (p.weights !== undefined)
     checkModel(p.graph.nodes, p.weights.parameters, p.weights.preprocessing, WEIGHT_PATHS, false);
   p.runs?.forEach((run, i) => {
-    if (run.weights)
-      checkModel(
-        run.graph.nodes as GraphNode[],
-        run.weights.parameters,
-        run.weights.preprocessing,
-        {
-          nodes: `runs.${i}.graph.nodes`,
-          parameters: `runs.${i}.weights.parameters`,
-          preprocessing: `runs.${i}.weights.preprocessing`,
-        },
-        false,
-      );
+    for (const key of ['weights', 'bestWeights'] as const) {
+      const w = run[key];
+      if (w)
+        checkModel(
+          run.graph.nodes as GraphNode[],
+          w.parameters,
+          w.preprocessing,
+          {
+            nodes: `runs.${i}.graph.nodes`,
+            parameters: `runs.${i}.${key}.parameters`,
+            preprocessing: `runs.${i}.${key}.preprocessing`,
+          },
+          false,
+        );
+    }
   });
   return p;
 }

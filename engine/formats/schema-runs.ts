@@ -107,6 +107,10 @@ export const runRecordSchema = z.strictObject({
     .optional(),
   /** The final weights, kept when the network was small enough. */
   weights: z.strictObject({ parameters: parametersSchema, preprocessing: preprocessingSchema }).optional(),
+  /** The best epoch's weights (the epoch `best` names), kept with the final ones when they differ. */
+  bestWeights: z
+    .strictObject({ epoch: z.int().min(1), parameters: parametersSchema, preprocessing: preprocessingSchema })
+    .optional(),
 });
 
 export const runsSchema = z.array(runRecordSchema).max(RUN_LIMITS.runs, CAP);

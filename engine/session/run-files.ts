@@ -10,6 +10,7 @@ import { exportWeights, loadWeights, serializeWeights, trainingSummary } from '.
 import { EXPORT_FORMATS, exportStem, isExportFormat } from '../formats/exports.ts';
 import { formatKerasSummary, kerasSummary } from '../formats/keras-summary.ts';
 import type { ExportFile, ExportFormat } from '../formats/exports.ts';
+import type { FloatArray } from '../kernels/matmul.ts';
 import type { MetricsStore } from '../metrics/store.ts';
 import { layerWeights } from '../model/model.ts';
 import type { Run } from '../train/run-setup.ts';
@@ -24,17 +25,28 @@ const parameters = (r: Run) => layerWeights(r.trainer.model);
  * The run as a weights file, with its last epoch's finite metrics (the best epoch's, and its number, when early
  * stopping put its weights back); `name` (if a string) is cut to 200 characters.
  */
-export function weightsText(r: Run, name: unknown): string {
+export function weightsText(r: Run, name: unknown, best?: { epoch: number; params: FloatArray }): string {
   const t = r.trainer;
-  const training = trainingSummary(t.history, t.restoredBest ? t.bestEpochMetrics() : null);
-  training.epochs = t.epoch;
-  const file = exportWeights({
-    graph: r.graph,
-    parameters: parameters(r),
-    preprocessing: r.prepared.preprocessing,
-    metadata: { ...(typeof name === 'string' && name ? { name: name.slice(0, 200) } : {}), training },
-  });
-  return serializeWeights(file);
+  const training = best
+    ? trainingSummary(t.history.slice(0, best.epoch), t.history[best.epoch - 1] ?? null)
+    : trainingSummary(t.history, t.restoredBest ? t.bestEpochMetrics() : null);
+  training.epochs = best ? best.epoch : t.epoch;
+  // The best epoch's weights are put in the model for the moment it takes to read them, then the
+  // weights it trained to are put back (nothing trains in between: this runs in one stretch).
+  // The layers' weights are views of the model's parameters: the file is written before they go back.
+  const now = best ? t.model.params.slice() : null;
+  if (best) t.model.params.set(best.params);
+  try {
+    const file = exportWeights({
+      graph: r.graph,
+      parameters: parameters(r),
+      preprocessing: r.prepared.preprocessing,
+      metadata: { ...(typeof name === 'string' && name ? { name: name.slice(0, 200) } : {}), training },
+    });
+    return serializeWeights(file);
+  } finally {
+    if (now) t.model.params.set(now);
+  }
 }
 
 /**

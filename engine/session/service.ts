@@ -26,6 +26,8 @@ import { explainHandlers } from './explain.ts';
 import { NEURON_GRID_LIMITS, gridInputs, neuronGrid } from './grid.ts';
 import { summarizeResults } from './results.ts';
 import { sweepHandlers } from './sweep.ts';
+import { bestWeights } from './best-weights.ts';
+import type { BestWeights } from './best-weights.ts';
 import * as req from './requests.ts';
 import { parseProjectRequest } from './project.ts';
 import { compileFirst, compileSummary } from './graph-check.ts';
@@ -69,7 +71,7 @@ export function createEngineService(o: ServiceOptions): EngineService {
   const now = o.now ?? (() => Date.now());
   const sliceMs = o.sliceMs ?? 12;
   const data = dataHandlers(o.yieldToHost);
-  let run: (Run & { request: RunRequest; store: MetricsStore }) | null = null;
+  let run: (Run & { request: RunRequest; store: MetricsStore; best: BestWeights }) | null = null;
   let runId = 0;
   let state: RunState = 'idle';
   let error: EngineErrorInfo | null = null;
@@ -136,7 +138,12 @@ export function createEngineService(o: ServiceOptions): EngineService {
     runId++;
     // The replaced run's helper thread (two-core kernels) ends now, not when its model is collected.
     run?.trainer.dispose();
-    run = { ...r, request, store: createMetricsStore(r.trainer.layerIds.length) };
+    run = {
+      ...r,
+      request,
+      store: createMetricsStore(r.trainer.layerIds.length),
+      best: bestWeights(request.training),
+    };
     pace = request.training.pace ?? null;
     state = 'ready';
     error = null;
@@ -151,7 +158,10 @@ export function createEngineService(o: ServiceOptions): EngineService {
     try {
       const s = r.trainer.trainBatch();
       r.store.record(s.step, s.loss, s.gradNorms);
-      if (s.epochMetrics) r.store.recordEpoch(s.epochMetrics);
+      if (s.epochMetrics) {
+        r.store.recordEpoch(s.epochMetrics);
+        r.best.observe(s.epochMetrics, r.trainer.model.params);
+      }
       rate.rows += s.rows;
       if (r.trainer.status === 'done') state = 'done';
     } catch (e) {
@@ -383,6 +393,12 @@ export function createEngineService(o: ServiceOptions): EngineService {
         return summarizeResults(r.trainer, data, r.prepared.preprocessing);
       }),
     exportWeights: async (name) => settle(() => weightsText(needRun(), name)),
+    bestWeights: async (name) =>
+      settle(() => {
+        const r = needRun();
+        const b = r.best.best;
+        return b ? { epoch: b.epoch, weights: weightsText(r, name, b) } : null;
+      }),
     exportModel: async (format, name) => settle(() => exportFiles(needRun(), format, name)),
     modelSummary: async () => settle(() => modelSummaryText(needRun())),
     importTfjs: async (modelJson, weights) => settle(() => tfjsWeightsText(modelJson, weights)),

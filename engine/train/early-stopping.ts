@@ -46,6 +46,16 @@ export const MONITOR_FIELD: Readonly<Record<MonitorName, keyof MonitoredMetrics>
   val_r2: 'valR2',
 };
 
+/** The metric a run is judged by when early stopping names none: validation first, the most telling first. */
+export const DEFAULT_MONITORS: readonly MonitorName[] = [
+  'val_accuracy',
+  'val_r2',
+  'val_loss',
+  'accuracy',
+  'r2',
+  'loss',
+];
+
 /** The monitored value in an epoch's record (undefined if the epoch has no such metric). */
 export function monitoredValue(m: MonitoredMetrics, monitor: MonitorName): number | undefined {
   return m[MONITOR_FIELD[monitor]];

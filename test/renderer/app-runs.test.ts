@@ -123,6 +123,20 @@ describe('recording runs', () => {
     await settle(app);
   });
 
+  it('a run only stepped is kept too, paused, and Train continues its record', async () => {
+    const app = await newApp();
+    await app.stepOnce();
+    await app.stepOnce();
+    await settle(app);
+    expect(app.runs.list).toHaveLength(1);
+    expect(app.runs.list[0]).toMatchObject({ name: 'Run 1', state: 'paused' });
+    expect(app.training.status?.step).toBe(2);
+    await trainOnce(app);
+    expect(app.runs.list).toHaveLength(1);
+    expect(app.runs.list[0]!.state).toBe('done');
+    expect(app.runs.list[0]!.history.epoch.length).toBe(app.training.epochs);
+  });
+
   it('a run still going when a new project starts is not recorded in the new one', async () => {
     const app = await newApp();
     app.training.epochs = 100_000;
@@ -140,6 +154,27 @@ describe('recording runs', () => {
     app.training.epochs = 3;
     await trainOnce(app);
     expect(app.runs.list.map((r) => r.name)).toEqual(['Run 1']);
+  });
+
+  it('keeps the best epoch’s weights beside the final ones when they differ', async () => {
+    const app = await newApp();
+    await trainOnce(app);
+    const r = app.runs.list[0]!;
+    expect(r.best!.epoch).toBeLessThan(r.final!.epoch); // the case this is about
+    expect(r.bestWeights?.epoch).toBe(r.best!.epoch);
+    expect(r.bestWeights!.parameters).not.toEqual(r.weights!.parameters);
+    expect(r.bestWeights!.preprocessing).toEqual(r.weights!.preprocessing);
+    // Continuing from either: the run the window then holds has exactly those weights.
+    for (const [which, kept] of [
+      ['best', r.bestWeights!],
+      ['final', r.weights!],
+    ] as const) {
+      expect(await app.runs.restoreWeights(r.id, which)).toBe(true);
+      await settle(app);
+      const now = await app.api.exportWeights();
+      expect(now.ok && JSON.parse(now.value).parameters).toEqual(kept.parameters);
+      expect(app.training.status?.state).toBe('ready');
+    }
   });
 
   it('weights are kept only up to the limit set in the runs panel', async () => {

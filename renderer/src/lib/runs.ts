@@ -5,7 +5,7 @@
 import type { RunHistory, RunMetrics, RunRecord } from '../../../engine/api.ts';
 import type { GraphNode } from '../../../engine/graph/types.ts';
 import type { MonitorName, TrainingConfig } from '../../../engine/train/config.ts';
-import { MONITOR_FIELD } from '../../../engine/train/early-stopping.ts';
+import { DEFAULT_MONITORS, MONITOR_FIELD } from '../../../engine/train/early-stopping.ts';
 import type { EpochMetrics } from '../../../engine/train/trainer.ts';
 import { t } from './i18n.svelte.ts';
 
@@ -23,15 +23,6 @@ const COLUMNS: readonly Column[] = [
 ];
 /** The history column of each metric early stopping can monitor. */
 export const MONITOR_COLUMN: Readonly<Record<MonitorName, Column>> = MONITOR_FIELD;
-/** The metric a run is judged by when early stopping names none: validation first, the most telling first. */
-const DEFAULT_MONITORS: readonly MonitorName[] = [
-  'val_accuracy',
-  'val_r2',
-  'val_loss',
-  'accuracy',
-  'r2',
-  'loss',
-];
 
 const finiteOrNull = (v: number | undefined): number | null =>
   v !== undefined && Number.isFinite(v) ? v : null;

@@ -6,6 +6,8 @@
  */
 import type { EngineApi, RunRecord, RunRecordState, SweepRunResult } from '../../../engine/api.ts';
 import { RUN_LIMITS } from '../../../engine/formats/run-limits.ts';
+import { WEIGHTS_FORMAT } from '../../../engine/formats/envelope.ts';
+import { CREATED_BY } from '../../../engine/formats/weights-file.ts';
 import type { ProjectData } from '../../../engine/formats/schema-project.ts';
 import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
 import type { TrainingConfig } from '../../../engine/train/config.ts';
@@ -22,6 +24,7 @@ export interface RunsHost {
   readonly data: DataState;
   readonly training: TrainingState;
   dataChanged(fitHead?: boolean): Promise<void>;
+  readonly files: { importWeightsText(name: string, text: string): Promise<boolean> };
 }
 
 /** Epochs of a finished run's history asked of the engine (the project schema's cap). */
@@ -38,8 +41,9 @@ export const WEIGHTS_BUDGET = 4_194_304;
 /** Numbers in a run's kept weights. */
 function keptParameters(r: RunRecord): number {
   let n = 0;
-  for (const layer of Object.values(r.weights?.parameters ?? {}))
-    n += layer.kernel.data.length + (layer.bias?.data.length ?? 0);
+  for (const w of [r.weights, r.bestWeights])
+    for (const layer of Object.values(w?.parameters ?? {}))
+      n += layer.kernel.data.length + (layer.bias?.data.length ?? 0);
   return n;
 }
 
@@ -51,6 +55,20 @@ function storedLimit(): number {
       : DEFAULT_WEIGHT_LIMIT;
   } catch {
     return DEFAULT_WEIGHT_LIMIT;
+  }
+}
+
+/** A weights file's parameters and preprocessing, as a run keeps them (null if the text is not one). */
+function weightsOf(text: string): NonNullable<RunRecord['weights']> | null {
+  try {
+    const file = JSON.parse(text) as { parameters?: unknown; preprocessing?: unknown };
+    return file.parameters && file.preprocessing
+      ? ({ parameters: file.parameters, preprocessing: file.preprocessing } as NonNullable<
+          RunRecord['weights']
+        >)
+      : null;
+  } catch {
+    return null;
   }
 }
 
@@ -175,6 +193,26 @@ export class RunsState {
     training.setConfig(r.training);
     training.invalidate();
     if (r.data) await this.#useData(r.data);
+  }
+
+  /**
+   * Restores a run and continues from the weights it kept (its final ones, or its best epoch's): the
+   * network, settings and data as Restore puts them back, and a run made from those weights.
+   */
+  async restoreWeights(id: string, which: 'final' | 'best'): Promise<boolean> {
+    const r = this.list.find((x) => x.id === id);
+    const w = which === 'best' ? r?.bestWeights : r?.weights;
+    if (!r || !w) return false;
+    await this.restore(id);
+    const text = JSON.stringify({
+      format: WEIGHTS_FORMAT,
+      version: 1,
+      graph: { nodes: r.graph.nodes },
+      parameters: w.parameters,
+      preprocessing: w.preprocessing,
+      metadata: { createdBy: CREATED_BY, createdAt: new Date().toISOString(), name: r.name },
+    });
+    return this.#app.files.importWeightsText(r.name, text);
   }
 
   /** Takes back the last restore: the network as it was (one undo), the settings and the data. */
@@ -401,18 +439,23 @@ export class RunsState {
     if (params > this.weightLimit || kept + params > WEIGHTS_BUDGET) return;
     const w = await api.exportWeights();
     if (!w.ok || !same()) return;
-    try {
-      const file = JSON.parse(w.value) as { parameters?: unknown; preprocessing?: unknown };
-      if (file.parameters && file.preprocessing)
-        this.#update(id, (r) => ({
-          ...r,
-          weights: {
-            parameters: file.parameters,
-            preprocessing: file.preprocessing,
-          } as NonNullable<RunRecord['weights']>,
-        }));
-    } catch {
-      // Not kept: the run's record stands without its weights.
-    }
+    const weights = weightsOf(w.value);
+    if (!weights) return; // not kept: the run's record stands without its weights
+    this.#update(id, (r) => ({ ...r, weights }));
+    // The best epoch's weights too, when they are not the final ones and the budget has room for them.
+    const rec = this.list.find((r) => r.id === id);
+    const bestEpoch = rec?.best?.epoch;
+    if (
+      !rec ||
+      bestEpoch === undefined ||
+      bestEpoch === rec.final?.epoch ||
+      training.status?.earlyStopping?.restoredBest ||
+      kept + 2 * params > WEIGHTS_BUDGET
+    )
+      return;
+    const b = await api.bestWeights();
+    if (!b.ok || !b.value || b.value.epoch !== bestEpoch || !same()) return;
+    const best = weightsOf(b.value.weights);
+    if (best) this.#update(id, (r) => ({ ...r, bestWeights: { epoch: bestEpoch, ...best } }));
   }
 }

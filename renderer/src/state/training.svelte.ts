@@ -258,7 +258,9 @@ export class TrainingState {
     return this.#do(() => this.api().resume());
   };
   stop = () => this.#do(() => this.api().stop());
+  /** One mini-batch: it trains the run as Train does, so a run only stepped is kept too. */
   async step(): Promise<void> {
+    this.trained = { token: this.runToken, at: performance.now() };
     await this.#do(() => this.api().step());
     await this.refresh(true);
   }

@@ -128,6 +128,10 @@ describe('runs in a project file', () => {
     );
     expect(() => project([run({ weights: storedWeights() })])).not.toThrow();
     expect(() => project([run({ graph: { nodes: wider }, weights: storedWeights() })])).toThrow();
+    expect(() => project([run({ bestWeights: { epoch: 2, ...storedWeights() } })])).not.toThrow();
+    expect(() =>
+      project([run({ graph: { nodes: wider }, bestWeights: { epoch: 2, ...storedWeights() } })]),
+    ).toThrow();
   });
 
   it(`keeps at most ${RUN_LIMITS.runs} runs`, () => {
