@@ -20,7 +20,7 @@ import { median, now } from './timing.ts';
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 /** Batches compared with TF.js (and timed for it: its cpu backend is slow), and batches timed for ours. */
-const steps = (quick: boolean) => ({ STEPS: quick ? 4 : 16, OUR_STEPS: quick ? 16 : 128 });
+const steps = (quick: boolean) => ({ STEPS: quick ? 2 : 4, OUR_STEPS: quick ? 16 : 128 });
 
 function digits(n: number): Digits {
   const t = loadMnist();
@@ -97,10 +97,10 @@ export async function cnnTable(quick: boolean): Promise<boolean> {
   const data = digits(Math.max(STEPS, OUR_STEPS) * LENET.batch);
   const ours = runOurs(data, STEPS, OUR_STEPS);
   await useBackend('wasm');
-  const wasm = await runTfjsCnn(data, ours.init, STEPS, quick ? 1 : 2);
+  const wasm = await runTfjsCnn(data, ours.init, STEPS, 1);
   await useBackend('cpu');
-  const cpu = await runTfjsCnn(data, ours.init, STEPS, quick ? 1 : 2);
-  const convnet = runConvNetJs(data, Math.max(2, STEPS / 2));
+  const cpu = await runTfjsCnn(data, ours.init, STEPS, 1);
+  const convnet = runConvNetJs(data, quick ? 4 : 16);
   const peers: [string, CnnResult][] = [
     ['TF.js wasm', wasm],
     ['TF.js cpu', cpu],
