@@ -10,6 +10,7 @@ import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
 import { createModel, layerWeights } from '../../../engine/model/model.ts';
 import { computeGradients, forward, loadRows } from '../../../engine/model/run.ts';
 import { createOptimizer } from '../../../engine/optimizers.ts';
+import { compileSummary } from '../../../engine/session/graph-check.ts';
 import { createRng } from '../../../engine/rng.ts';
 import { denseNode, randomSetup } from '../helpers.ts';
 
@@ -75,6 +76,14 @@ describe('batchnorm by hand', () => {
     opt.step(model.params, model.grads);
     expect([...bn.movingMean!, ...bn.movingVariance!]).toEqual(after);
     expect(Array.from(bn.kernel)).not.toEqual([1, 1]);
+  });
+});
+
+describe('batchnorm parameters', () => {
+  it('counts γ, β and the two moving statistics per channel, as Keras, in the node and in the total', () => {
+    const summary = compileSummary(compileGraph(image));
+    expect(summary.nodes.find((n) => n.id === 'bn')!.params).toBe(4 * 3);
+    expect(summary.nodes.reduce((a, n) => a + n.params, 0)).toBe(summary.paramCount);
   });
 });
 
