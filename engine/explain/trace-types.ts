@@ -86,8 +86,12 @@ export type ForwardEvent =
       a: PerRow;
     };
 
-/** The kinds that work on images or reshape; the explainer shows their values, not yet their steps. */
-export type ImageKind = 'conv2d' | 'maxpool2d' | 'avgpool2d' | 'globalavgpool2d' | 'flatten' | 'reshape';
+/**
+ * The kinds that work on images or reshape, and batchnorm; the explainer shows their values, not yet
+ * their steps.
+ */
+export type ImageKind =
+  'conv2d' | 'maxpool2d' | 'avgpool2d' | 'globalavgpool2d' | 'flatten' | 'reshape' | 'batchnorm';
 
 export interface LossEvent {
   nodeId: string;

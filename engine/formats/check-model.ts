@@ -159,6 +159,16 @@ function checkParameters(
         );
       checkTensor(stored.bias, p.bias, at(base, p.nodeId, 'bias'), p.nodeId);
     }
+    for (const tensor of ['movingMean', 'movingVariance'] as const) {
+      const path = at(base, p.nodeId, tensor);
+      const t = stored[tensor];
+      if (p.moving === null && t !== undefined)
+        fail('BAD_FILE', 'file.unexpectedMoving', { path, id: p.nodeId }, { path, nodeId: p.nodeId });
+      if (p.moving === null) continue;
+      if (t === undefined)
+        fail('BAD_FILE', 'file.missingMoving', { path, id: p.nodeId }, { path, nodeId: p.nodeId });
+      checkTensor(t, p.moving, path, p.nodeId);
+    }
   }
   for (const id of Object.keys(parameters))
     if (!expected.has(id))

@@ -97,9 +97,13 @@ export function kerasSummary(loaded: LoadedWeights): KerasSummary {
   const inbound = (l: StoredLayer) => (l.inbound_nodes[0] ?? []).map((c) => c[0]);
 
   const params = new Map<string, number>();
+  // A batch norm's moving statistics count among its parameters, as non-trainable ones.
+  let nonTrainable = 0;
   for (const w of model.weightsManifest.flatMap((m) => m.weights)) {
     const layer = w.name.slice(0, w.name.lastIndexOf('/'));
-    params.set(layer, (params.get(layer) ?? 0) + w.shape.reduce((a, b) => a * b, 1));
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    params.set(layer, (params.get(layer) ?? 0) + size);
+    if (/\/moving_(mean|variance)$/.test(w.name)) nonTrainable += size;
   }
 
   // Shapes, in the export's (topological) order.
@@ -157,8 +161,13 @@ export function kerasSummary(loaded: LoadedWeights): KerasSummary {
       connectedTo: from.map((n) => `${n}[0][0]`),
     };
   });
-  const trainable = rows.reduce((acc, r) => acc + r.params, 0);
-  return { name: modelName, sequential, rows, totals: { total: trainable, trainable, nonTrainable: 0 } };
+  const total = rows.reduce((acc, r) => acc + r.params, 0);
+  return {
+    name: modelName,
+    sequential,
+    rows,
+    totals: { total, trainable: total - nonTrainable, nonTrainable },
+  };
 }
 
 /** One row of fields cut and padded to the columns ending at `positions`, as Keras prints it. */

@@ -12,14 +12,27 @@ import { encodeFloat32 } from './float32.ts';
 import { formatPath } from './issues.ts';
 import type { StoredLayer } from './schema-model.ts';
 
-/** Parameter values of one dense layer as the engine holds them: kernel row-major [nIn, units]. */
+/**
+ * Parameter values of one layer as the engine holds them: kernel row-major [nIn, units]; a batchnorm's
+ * moving statistics too (present exactly for batchnorm nodes).
+ */
 export interface LayerValues {
   kernel: ArrayLike<number>;
   bias: ArrayLike<number> | null;
+  movingMean?: ArrayLike<number>;
+  movingVariance?: ArrayLike<number>;
 }
 
-/** Parameters after loading: float32, keyed by dense node id. */
-export type LoadedParameters = Map<string, { kernel: Float32Array; bias: Float32Array | null }>;
+/** Parameters after loading: float32, keyed by parameterised node id. */
+export type LoadedParameters = Map<
+  string,
+  {
+    kernel: Float32Array;
+    bias: Float32Array | null;
+    movingMean?: Float32Array;
+    movingVariance?: Float32Array;
+  }
+>;
 
 const FIELDS: Record<GraphNode['type'], readonly string[]> = {
   input: ['units', 'shape'],
@@ -45,6 +58,7 @@ const FIELDS: Record<GraphNode['type'], readonly string[]> = {
   globalavgpool2d: [],
   flatten: [],
   reshape: ['targetShape'],
+  batchnorm: ['momentum', 'epsilon', 'center', 'scale'],
   output: ['loss'],
 };
 
@@ -76,7 +90,11 @@ export function encodeModel(
     const path = (...rest: PropertyKey[]) => formatPath([...base.split('.'), p.nodeId, ...rest]);
     if (values === undefined)
       fail('BAD_FILE', 'file.noParameters', { id: p.nodeId }, { nodeId: p.nodeId, path: path() });
-    const encode = (tensor: 'kernel' | 'bias', data: ArrayLike<number>, shape: number[]) => {
+    const encode = (
+      tensor: 'kernel' | 'bias' | 'movingMean' | 'movingVariance',
+      data: ArrayLike<number>,
+      shape: number[],
+    ) => {
       const size = shape.reduce((a, b) => a * b, 1);
       if (data.length !== size)
         fail(
@@ -107,10 +125,25 @@ export function encodeModel(
       fail('BAD_FILE', 'file.biasGiven', { id: p.nodeId }, { nodeId: p.nodeId, path: path('bias') });
     if (p.bias !== null && values.bias === null)
       fail('BAD_FILE', 'file.biasMissing', { id: p.nodeId }, { nodeId: p.nodeId, path: path('bias') });
-    stored[p.nodeId] =
+    const layer: StoredLayer =
       p.bias === null || values.bias === null
         ? { kernel }
         : { kernel, bias: encode('bias', values.bias, p.bias) as NonNullable<StoredLayer['bias']> };
+    if (p.moving !== null) {
+      const { movingMean, movingVariance } = values;
+      if (!movingMean || !movingVariance)
+        fail(
+          'BAD_FILE',
+          'file.movingMissing',
+          { id: p.nodeId },
+          { nodeId: p.nodeId, path: path('movingMean') },
+        );
+      layer.movingMean = encode('movingMean', movingMean, p.moving) as NonNullable<StoredLayer['movingMean']>;
+      layer.movingVariance = encode('movingVariance', movingVariance, p.moving) as NonNullable<
+        StoredLayer['movingVariance']
+      >;
+    }
+    stored[p.nodeId] = layer;
   }
   for (const id of parameters.keys())
     if (!Object.hasOwn(stored, id))
@@ -125,6 +158,12 @@ export function decodeParameters(parameters: Record<string, StoredLayer>): Loade
     out.set(id, {
       kernel: Float32Array.from(layer.kernel.data),
       bias: layer.bias === undefined ? null : Float32Array.from(layer.bias.data),
+      ...(layer.movingMean && layer.movingVariance
+        ? {
+            movingMean: Float32Array.from(layer.movingMean.data),
+            movingVariance: Float32Array.from(layer.movingVariance.data),
+          }
+        : {}),
     });
   return out;
 }

@@ -210,7 +210,7 @@ export function exportOnnx(loaded: LoadedWeights): Uint8Array {
       op: (opType, inputs, attributes) => write(node.id, opType, inputs, attributes),
       param: (which, layout) => {
         const p = parameters.get(node.id);
-        const values = which === 'kernel' ? p?.kernel : p?.bias;
+        const values = p?.[which] ?? null;
         if (!values) throw new Error(`No ${which} for "${node.id}"`);
         if (layout) {
           const written = layout(values);

@@ -267,6 +267,14 @@ export function exportPytorch(
     const shape = compiled.params.find((q) => q.nodeId === id)!.stored;
     arrays.push({ name: `${id}/kernel`, shape, values: p.kernel });
     if (p.bias) arrays.push({ name: `${id}/bias`, shape: [p.bias.length], values: p.bias });
+    if (p.movingMean && p.movingVariance) {
+      arrays.push({ name: `${id}/movingMean`, shape: [p.movingMean.length], values: p.movingMean });
+      arrays.push({
+        name: `${id}/movingVariance`,
+        shape: [p.movingVariance.length],
+        values: p.movingVariance,
+      });
+    }
   }
   const output = compiled.order.find((n) => n.id === compiled.outputId) as OutputNode;
   const loss = LOSS_CODE[output.loss];

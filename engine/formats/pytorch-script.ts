@@ -128,7 +128,8 @@ LOSS = @@LOSS@@
 
 # Each layer's weights in the .npz file, by node id: <id>/kernel in the app's and Keras's layout,
 # [inputs, units] (nn.Linear's weight is its transpose) or [kh, kw, in, filters] for a convolution
-# (see from_keras), and <id>/bias. Node id: attribute of Network.
+# (see from_keras), and <id>/bias; a batch norm's scale γ as <id>/kernel, its offset β as <id>/bias,
+# and <id>/movingMean, <id>/movingVariance. Node id: attribute of Network.
 LAYERS = @@LAYERS@@
 
 
@@ -372,12 +373,17 @@ def write_npz(path, arrays):
 
 def from_keras(kernel):
     """A kernel in Keras layout as PyTorch's weight: nn.Linear's is [units, inputs], the transpose of
-    [inputs, units]; nn.Conv2d's is [filters, in, kh, kw], from [kh, kw, in, filters]."""
+    [inputs, units]; nn.Conv2d's is [filters, in, kh, kw], from [kh, kw, in, filters]; a batch
+    norm's scale [channels] is the same in both."""
+    if kernel.dim() == 1:
+        return kernel
     return kernel.t() if kernel.dim() == 2 else kernel.permute(3, 2, 0, 1)
 
 
 def to_keras(weight):
     """PyTorch's weight in Keras layout again (the inverse of from_keras)."""
+    if weight.dim() == 1:
+        return weight
     return weight.t() if weight.dim() == 2 else weight.permute(2, 3, 1, 0)
 
 
@@ -392,6 +398,9 @@ def load_weights(net, path):
             layer.weight.copy_(from_keras(arrays[node_id + "/kernel"]))
             if layer.bias is not None:
                 layer.bias.copy_(arrays[node_id + "/bias"])
+            if isinstance(layer, nn.modules.batchnorm._BatchNorm):
+                layer.running_mean.copy_(arrays[node_id + "/movingMean"])
+                layer.running_var.copy_(arrays[node_id + "/movingVariance"])
 
 
 def save_weights(net, path):
@@ -404,6 +413,9 @@ def save_weights(net, path):
         arrays[node_id + "/kernel"] = to_keras(layer.weight)
         if layer.bias is not None:
             arrays[node_id + "/bias"] = layer.bias
+        if isinstance(layer, nn.modules.batchnorm._BatchNorm):
+            arrays[node_id + "/movingMean"] = layer.running_mean
+            arrays[node_id + "/movingVariance"] = layer.running_var
     write_npz(path, arrays)
 
 

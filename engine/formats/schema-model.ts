@@ -160,17 +160,20 @@ const data = z
 
 /**
  * A layer's tensors as stored, row-major in Keras layout: a dense kernel [nIn, units], a conv2d kernel
- * [kh, kw, in, filters]; bias [units], absent when useBias is false.
+ * [kh, kw, in, filters], a batchnorm's scale γ [units]; bias [units] (a batchnorm's offset β), absent
+ * when useBias is false; a batchnorm's moving mean and moving variance [units] (only there).
  */
 export const layerParametersSchema = z.strictObject({
   // Its rank is the graph's to say (checkModel compares the whole shape).
-  kernel: z.strictObject({ shape: z.array(dim).min(2).max(4), data }),
+  kernel: z.strictObject({ shape: z.array(dim).min(1).max(4), data }),
   bias: z.strictObject({ shape: z.tuple([dim]), data }).optional(),
+  movingMean: z.strictObject({ shape: z.tuple([dim]), data }).optional(),
+  movingVariance: z.strictObject({ shape: z.tuple([dim]), data }).optional(),
 });
 /** One layer's stored tensors (plain numbers, validated). */
 export type StoredLayer = z.output<typeof layerParametersSchema>;
 
-/** Parameters keyed by node id (dense and conv2d nodes). */
+/** Parameters keyed by node id (dense, conv2d and batchnorm nodes). */
 export const parametersSchema = z
   .record(nodeIdSchema, layerParametersSchema)
   .refine((r) => Object.keys(r).length <= FILE_LIMITS.nodes, { error: CAP });

@@ -6,9 +6,19 @@
 import { fail } from '../errors.ts';
 import { layerOf } from '../layers/registry.ts';
 import { uniqueNamer } from './unique-names.ts';
-import type { KerasLayer } from '../layers/kind.ts';
+import type { KerasLayer, Tensor } from '../layers/kind.ts';
 import { CREATED_BY } from './weights-file.ts';
 import type { LoadedWeights } from './weights-file.ts';
+
+/** Keras's names of a layer's weights where they are not our tensors' (a batch norm's γ, β, statistics). */
+const KERAS_WEIGHT_NAMES: Record<string, Partial<Record<Tensor, string>>> = {
+  BatchNormalization: {
+    kernel: 'gamma',
+    bias: 'beta',
+    movingMean: 'moving_mean',
+    movingVariance: 'moving_variance',
+  },
+};
 
 /** The one weights file the manifest names; write it next to model.json. */
 export const TFJS_WEIGHTS_FILE = 'group1-shard1of1.bin';
@@ -82,11 +92,11 @@ export function exportTfjs(loaded: LoadedWeights): { modelJson: string; weights:
       });
       const p = parameters.get(node.id);
       for (const w of l.weights ?? []) {
-        const values = w === 'kernel' ? p?.kernel : p?.bias;
+        const values = p?.[w] ?? null;
         if (!values) throw new Error(`No ${w} for "${node.id}"`);
         const stored = compiled.params.find((q) => q.nodeId === node.id)!;
-        const shape = w === 'kernel' ? stored.stored : stored.bias!;
-        specs.push({ name: `${name}/${w}`, shape, dtype: 'float32' });
+        const shape = w === 'kernel' ? stored.stored : [values.length];
+        specs.push({ name: `${name}/${KERAS_WEIGHT_NAMES[l.className]?.[w] ?? w}`, shape, dtype: 'float32' });
         chunks.push(values);
       }
       from = [name];

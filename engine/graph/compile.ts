@@ -17,6 +17,11 @@ export interface ParamShape {
   /** The kernel as files store it, Keras layout (dense [nIn, units], conv2d [kh, kw, in, filters]). */
   stored: number[];
   bias: [number] | null;
+  /**
+   * Batchnorm: its moving mean and moving variance [units] each, kept after the bias in the flat
+   * parameter array (updated by training forwards, never by the optimiser); else null.
+   */
+  moving: [number] | null;
   /** Rows of the products per row of the batch (conv2d: its output positions; dense: 1). */
   rowsPerSample: number;
 }
@@ -170,9 +175,10 @@ export function compileGraph(graph: GraphSpec, opts: CompileOptions = {}): Compi
         kernel: [nIn, units],
         stored: p.stored ? [...p.stored] : [nIn, units],
         bias: p.bias ? [units] : null,
+        moving: p.moving ? [units] : null,
         rowsPerSample: p.rowsPerSample ?? 1,
       });
-      paramCount += nIn * units + (p.bias ? units : 0);
+      paramCount += nIn * units + (p.bias ? units : 0) + (p.moving ? 2 * units : 0);
       if (paramCount > LIMITS.params)
         fail(
           'TOO_LARGE',

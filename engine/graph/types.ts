@@ -35,6 +35,7 @@ export const NODE_TYPES = [
   'globalavgpool2d',
   'flatten',
   'reshape',
+  'batchnorm',
   'output',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
@@ -168,6 +169,21 @@ export interface ReshapeNode {
   targetShape: number[];
 }
 
+/**
+ * Batch normalisation over the last axis (features of a flat row, channels of an image), as Keras's
+ * BatchNormalization: batch statistics while training, moving averages at inference. `momentum` and
+ * `epsilon` default to Keras's 0.99 and 1e-3; the learnt scale and offset are always on.
+ */
+export interface BatchNormNode {
+  id: string;
+  type: 'batchnorm';
+  inputs: [string];
+  momentum?: number;
+  epsilon?: number;
+  center?: true;
+  scale?: true;
+}
+
 export type GraphNode =
   | InputNode
   | DenseNode
@@ -181,6 +197,7 @@ export type GraphNode =
   | GlobalAvgPool2dNode
   | FlattenNode
   | ReshapeNode
+  | BatchNormNode
   | OutputNode;
 
 export interface GraphSpec {

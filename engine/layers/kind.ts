@@ -71,7 +71,12 @@ export interface ParamSpec {
   stored?: number[];
   /** Rows of the matrix products per row of the batch (conv2d: output positions); absent: 1. */
   rowsPerSample?: number;
+  /** Batchnorm: a moving mean and a moving variance [units] each, state the optimiser leaves alone. */
+  moving?: boolean;
 }
+
+/** A parameterised node's tensors: kernel and bias, and a batchnorm's moving statistics. */
+export type Tensor = 'kernel' | 'bias' | 'movingMean' | 'movingVariance';
 
 /** Buffers the model gives a node beyond its output (each [maxBatch × width]). */
 export interface CacheSpec {
@@ -106,7 +111,7 @@ export type BackwardBase = Pick<BackwardEvent, 'nodeId' | 'dA' | 'sum' | 'sumSte
 export interface KerasLayer {
   className: string;
   config: Record<string, unknown>;
-  weights?: readonly ('kernel' | 'bias')[];
+  weights?: readonly Tensor[];
 }
 
 /** What the TF.js writer gives a kind: its node's output width and its inputs' widths, and their shapes. */
@@ -136,9 +141,10 @@ export interface TorchPiece {
   module?: string;
   /**
    * The node's parameters that module holds, loaded as its `weight` (our kernel [nIn, units],
-   * transposed to nn.Linear's [units, nIn]) and its `bias`.
+   * transposed to nn.Linear's [units, nIn]) and its `bias`, and a batch norm's `running_mean` and
+   * `running_var`.
    */
-  weights?: readonly ('kernel' | 'bias')[];
+  weights?: readonly Tensor[];
   /**
    * The node's value before its activation as a Python expression of its inputs' variables
    * (`self.hidden(x)`, `a + b`); null when the node is its single input's value (the output), or the
@@ -177,7 +183,7 @@ export interface OnnxContext {
    * stored shape), bias [units]; or as `layout` rearranges it (a conv kernel as ONNX's [out, in, kh, kw]).
    */
   param(
-    which: 'kernel' | 'bias',
+    which: Tensor,
     layout?: (values: ArrayLike<number>) => { dims: number[]; values: ArrayLike<number> },
   ): string;
   /** An int64 constant (a Reshape's shape) written as an initializer; returns its name. */

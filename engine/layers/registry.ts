@@ -6,6 +6,7 @@
 import type { GraphNode, NodeType } from '../graph/types.ts';
 import { activation } from './activation.ts';
 import { avgpool2d } from './avgpool2d.ts';
+import { batchnorm } from './batchnorm.ts';
 import { add } from './add.ts';
 import { concatenate } from './concatenate.ts';
 import { conv2d } from './conv2d.ts';
@@ -35,6 +36,7 @@ export const LAYERS: { readonly [T in NodeType]: KindOf<T> } = {
   globalavgpool2d,
   flatten,
   reshape,
+  batchnorm,
   output,
 };
 

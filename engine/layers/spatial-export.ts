@@ -27,8 +27,9 @@ function window(n: ImageNode, input: Shape) {
 }
 
 /** `x` [N, H·W·C] as [N, C, H, W], and an NCHW expression back as [N, size]. */
-const toImage = (x: string, [H, W, C]: Shape) => `${x}.view(-1, ${H}, ${W}, ${C}).permute(0, 3, 1, 2)`;
-const toRows = (e: string) => `${e}.permute(0, 2, 3, 1).flatten(1)`;
+export const toImage = (x: string, [H, W, C]: Shape): string =>
+  `${x}.view(-1, ${H}, ${W}, ${C}).permute(0, 3, 1, 2)`;
+export const toRows = (e: string): string => `${e}.permute(0, 2, 3, 1).flatten(1)`;
 
 /** The PyTorch piece of conv2d, maxpool2d or avgpool2d on a flat [N, H·W·C] input. */
 export function torchImage(n: ImageNode, ctx: TorchContext): TorchPiece {

@@ -10,6 +10,9 @@ import { createRng } from '../rng.ts';
 export interface StoredParameters {
   kernel: ArrayLike<number>;
   bias: ArrayLike<number> | null;
+  /** Batchnorm layers only. */
+  movingMean?: ArrayLike<number>;
+  movingVariance?: ArrayLike<number>;
 }
 
 /**
@@ -25,7 +28,7 @@ export function modelFromWeights(
   for (const l of model.layers) {
     const p = parameters.get(l.nodeId);
     if (!p) throw new Error(`No parameters for "${l.nodeId}"`);
-    setLayerWeights(model, l.nodeId, p.kernel, p.bias);
+    setLayerWeights(model, l.nodeId, p.kernel, p.bias, p);
   }
   return model;
 }

@@ -32,9 +32,11 @@ export interface ParamLayer {
   bias: FloatArray | null;
   dKernel: FloatArray;
   dBias: FloatArray | null;
+  /** Batchnorm: moving mean then moving variance, after the bias (outside `length`); else null. */
+  moving: FloatArray | null;
   l1: number;
   l2: number;
-  /** Range of this layer in the flat arrays: [offset, offset + length). */
+  /** Range of this layer's trainable weights in the flat arrays: [offset, offset + length). */
   offset: number;
   length: number;
 }
@@ -203,7 +205,7 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
         cols: null,
         dCols: null,
       };
-      s.kernel = s.bias = s.dKernel = s.dBias = null;
+      s.kernel = s.bias = s.dKernel = s.dBias = s.moving = null;
       s.products = s.act = s.softplus = null;
       states.push(s);
       byId.set(node.id, s);
@@ -229,6 +231,7 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
       bias: null,
       dKernel: null,
       dBias: null,
+      moving: null,
       fused,
       kernels,
       vectors,
@@ -252,6 +255,10 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
     s.dKernel = grads.subarray(offset, offset + kLen);
     s.bias = p.bias ? params.subarray(offset + kLen, offset + kLen + bLen) : null;
     s.dBias = p.bias ? grads.subarray(offset + kLen, offset + kLen + bLen) : null;
+    const mLen = p.moving ? 2 * units : 0;
+    s.moving = p.moving ? params.subarray(offset + kLen + bLen, offset + kLen + bLen + mLen) : null;
+    // Keras starts the moving variance at ones (the mean at zeros).
+    s.moving?.fill(1, units);
     kind.initParams(s.node, s.kernel, nIn, units, rng);
     layers.push({
       nodeId: p.nodeId,
@@ -261,12 +268,13 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
       bias: s.bias,
       dKernel: s.dKernel,
       dBias: s.dBias,
+      moving: s.moving,
       l1,
       l2,
       offset,
       length: kLen + bLen,
     });
-    offset += kLen + bLen;
+    offset += kLen + bLen + mLen;
   }
   for (const s of states) layerOf(s.node.type).bind(s);
   const output = byId.get(compiled.outputId)!;
@@ -297,17 +305,45 @@ export function createModel(compiled: CompiledGraph, opts: ModelOptions): Model 
   return model;
 }
 
-/** The model's weights by parameterised node id (Keras layout; the model's own arrays, not copies). */
-export function layerWeights(model: Model): Map<string, { kernel: FloatArray; bias: FloatArray | null }> {
-  return new Map(model.layers.map((l) => [l.nodeId, { kernel: l.kernel, bias: l.bias }]));
+/** A batchnorm layer's moving statistics ([units] each). */
+export interface MovingStats {
+  movingMean: ArrayLike<number>;
+  movingVariance: ArrayLike<number>;
 }
 
-/** Copies weights in (Keras layout) for the named parameterised layer; sizes must already match. */
+/** One layer's weights: kernel and bias, and a batchnorm's moving statistics. */
+export interface LayerTensors {
+  kernel: FloatArray;
+  bias: FloatArray | null;
+  movingMean?: FloatArray;
+  movingVariance?: FloatArray;
+}
+
+/** The model's weights by parameterised node id (Keras layout; the model's own arrays, not copies). */
+export function layerWeights(model: Model): Map<string, LayerTensors> {
+  return new Map(
+    model.layers.map((l) => {
+      const tensors: LayerTensors = { kernel: l.kernel, bias: l.bias };
+      if (l.moving) {
+        const units = l.moving.length / 2;
+        tensors.movingMean = l.moving.subarray(0, units);
+        tensors.movingVariance = l.moving.subarray(units);
+      }
+      return [l.nodeId, tensors];
+    }),
+  );
+}
+
+/**
+ * Copies weights in (Keras layout) for the named parameterised layer; sizes must already match. A
+ * batchnorm layer takes its moving statistics from `stats` (without them it keeps its own).
+ */
 export function setLayerWeights(
   model: Model,
   nodeId: string,
   kernel: ArrayLike<number>,
   bias: ArrayLike<number> | null,
+  stats?: Partial<MovingStats>,
 ): void {
   const layer = model.layers.find((l) => l.nodeId === nodeId);
   if (!layer) throw new Error(`No layer with parameters "${nodeId}"`);
@@ -316,5 +352,13 @@ export function setLayerWeights(
   if (layer.bias) {
     if (!bias || bias.length !== layer.bias.length) throw new Error(`Bias of "${nodeId}" has the wrong size`);
     layer.bias.set(bias);
+  }
+  const moving = layer.moving;
+  if (moving && stats?.movingMean && stats.movingVariance) {
+    const units = moving.length / 2;
+    if (stats.movingMean.length !== units || stats.movingVariance.length !== units)
+      throw new Error(`Moving statistics of "${nodeId}" have the wrong size`);
+    moving.set(stats.movingMean);
+    moving.set(stats.movingVariance, units);
   }
 }

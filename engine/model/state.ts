@@ -42,6 +42,11 @@ export interface NodeState {
   bias: FloatArray | null;
   dKernel: FloatArray | null;
   dBias: FloatArray | null;
+  /**
+   * Batchnorm: its moving mean then its moving variance ([units] each), a view into the model's flat
+   * parameter array after its bias (their gradients stay zero, so no optimiser moves them).
+   */
+  moving: FloatArray | null;
   /** True when the loss hands this node ∂L/∂z directly (fused sigmoid/softmax + cross-entropy). */
   fused: boolean;
   /** The model's matmul kernels (they may only read buffers in their own memory). */

@@ -35,7 +35,9 @@ export function compileSummary(c: CompiledGraph): CompileSummary {
         id: n.id,
         type: n.type,
         width: c.width.get(n.id)!,
-        params: p ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) : 0,
+        params: p
+          ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) + (p.moving ? 2 * p.moving[0] : 0)
+          : 0,
         kernel: p ? p.kernel : null,
       };
     }),

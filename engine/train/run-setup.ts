@@ -19,6 +19,7 @@ import type {
 import { compileGraph } from '../graph/compile.ts';
 import type { GraphSpec } from '../graph/types.ts';
 import type { ThreadOptions } from '../kernels/wasm/pool.ts';
+import type { StoredParameters } from '../model/infer.ts';
 import { setLayerWeights } from '../model/model.ts';
 import type { TrainingConfig } from './config.ts';
 import { createTrainer } from './trainer.ts';
@@ -43,7 +44,7 @@ export interface RunSetup {
   /** Continue from stored weights: their preprocessing encodes the rows, their values start the run. */
   init?: {
     preprocessing: Preprocessing;
-    parameters: ReadonlyMap<string, { kernel: ArrayLike<number>; bias: ArrayLike<number> | null }>;
+    parameters: ReadonlyMap<string, StoredParameters>;
   } | null;
   /** The host's helper thread for large products (see ModelOptions.threads; default none). */
   threads?: ThreadOptions | null;
@@ -127,6 +128,7 @@ export function setupRun(s: RunSetup): Run {
     ...(target.task === 'regression' ? { targetScale: target.scale, targetMean: target.mean } : {}),
     ...(s.threads !== undefined ? { threads: s.threads } : {}),
   });
-  if (s.init) for (const [id, p] of s.init.parameters) setLayerWeights(trainer.model, id, p.kernel, p.bias);
+  if (s.init)
+    for (const [id, p] of s.init.parameters) setLayerWeights(trainer.model, id, p.kernel, p.bias, p);
   return { trainer, graph, prepared, train, validation };
 }

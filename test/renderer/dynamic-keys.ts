@@ -53,6 +53,7 @@ export const DYNAMIC_KEYS: readonly string[] = [
       'globalavgpool2d',
       'flatten',
       'reshape',
+      'batchnorm',
     ] as const
   ).map((k) => `explain.notes.${k}`),
   ...METHODS.flatMap((m) => [`why.methods.${m}`, `why.shortMethods.${m}`]),

@@ -50,7 +50,9 @@ function layerTable(c: CompiledGraph, t: Translate): string[] {
     const shapes = p
       ? `${t('inspect.kernel', { shape: p.stored.join(', ') })}${p.bias ? t('inspect.bias', { size: p.bias[0] }) : ''}`
       : '';
-    const count = p ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) : 0;
+    const count = p
+      ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) + (p.moving ? 2 * p.moving[0] : 0)
+      : 0;
     const from = n.inputs.length ? ` ← ${n.inputs.join(', ')}` : '';
     // An image's shape per row (8×8×4), a flat node's width.
     const shape = c.shape.get(n.id)!;

@@ -209,11 +209,25 @@ const cases: Case[] = [
     message: '[2, 4]',
   },
   {
+    // A batchnorm's kernel has rank 1: the graph says which rank a node's kernel has.
     name: 'kernel shape rank',
     edit: (f) => void (f.parameters.hidden.kernel.shape = [8]),
     code: 'BAD_FILE',
     path: 'parameters.hidden.kernel.shape',
-    message: 'at least 2',
+    message: 'is [8] but the graph needs [2, 4]',
+  },
+  {
+    name: 'kernel shape rank above 4',
+    edit: (f) => void (f.parameters.hidden.kernel.shape = [1, 1, 1, 2, 4]),
+    code: 'BAD_FILE',
+    path: 'parameters.hidden.kernel.shape',
+  },
+  {
+    name: 'moving statistics on a dense node',
+    edit: (f) => void Object.assign(f.parameters.hidden, { movingMean: { shape: [4], data: [0, 0, 0, 0] } }),
+    code: 'BAD_FILE',
+    path: 'parameters.hidden.movingMean',
+    message: 'not a batchnorm node',
   },
   {
     name: 'data length',

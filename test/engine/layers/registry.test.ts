@@ -203,7 +203,9 @@ function problemsOf(kind: LayerKind): string[] {
   let worst = 0;
   for (let i = 0; i < model.params.length; i++) {
     const n = centralDifference(model.params, i, 1e-6, loss);
-    worst = Math.max(worst, Math.abs(analytic[i]! - n) / Math.max(1e-6, Math.abs(n)));
+    // Below 1e-4 the error is absolute: a batch norm over 3 rows curves enough that the differences'
+    // own error (h²·f‴) reaches 1e-10 there.
+    worst = Math.max(worst, Math.abs(analytic[i]! - n) / Math.max(1e-4, Math.abs(n)));
   }
   say(worst < 1e-5, `backward disagrees with central differences (relative error ${worst.toExponential(1)})`);
 
