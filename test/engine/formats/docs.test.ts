@@ -8,6 +8,13 @@ import {
   WEIGHTS_FORMAT,
 } from '../../../engine/formats/index.ts';
 import type { WeightsFile } from '../../../engine/formats/index.ts';
+import { exportWeights, serializeWeights } from '../../../engine/formats/index.ts';
+import type { GraphSpec } from '../../../engine/graph/types.ts';
+import { modelFromWeights, predictAll } from '../../../engine/model/infer.ts';
+import { layerWeights } from '../../../engine/model/model.ts';
+import { createRng } from '../../../engine/rng.ts';
+import { createTrainer } from '../../../engine/train/trainer.ts';
+import { denseNode } from '../helpers.ts';
 import { xorWeightsText } from './helpers.ts';
 
 const doc = readFileSync(new URL('../../../docs/file-formats.md', import.meta.url), 'utf8');
@@ -95,5 +102,102 @@ describe('docs/file-formats.md', () => {
     };
     regression.parameters = { d: { kernel: { shape: [3, 1], data: [1, 0, 3] } } };
     expect(predict(regression as WeightsFile, { x: 5, c: 'q' })).toBeCloseTo((2 + 3) * 2 + 10, 12);
+  });
+
+  it('its JavaScript snippet predicts a trained CNN with every image kind as the engine does', () => {
+    const shape = [7, 6, 2] as const;
+    const size = shape[0] * shape[1] * shape[2];
+    const conv = (
+      id: string,
+      input: string,
+      filters: number,
+      k: [number, number],
+      s: [number, number],
+      padding: 'same' | 'valid',
+      activation: 'tanh' | 'relu',
+    ) =>
+      ({
+        id,
+        type: 'conv2d',
+        inputs: [input],
+        filters,
+        kernelSize: k,
+        strides: s,
+        padding,
+        activation,
+        useBias: true,
+        kernelInitializer: 'glorot_uniform',
+      }) as const;
+    const graph: GraphSpec = {
+      nodes: [
+        { id: 'x', type: 'input', inputs: [], units: 0, shape: [...shape] },
+        conv('c1', 'x', 3, [3, 2], [2, 1], 'same', 'tanh'),
+        { id: 'bn', type: 'batchnorm', inputs: ['c1'], momentum: 0.5 },
+        { id: 'avg', type: 'avgpool2d', inputs: ['bn'], poolSize: [2, 2], strides: [1, 1], padding: 'same' },
+        conv('c2', 'avg', 2, [2, 2], [1, 1], 'valid', 'relu'),
+        { id: 'max', type: 'maxpool2d', inputs: ['c2'], poolSize: [2, 2], padding: 'same' },
+        { id: 'flat', type: 'flatten', inputs: ['max'] },
+        { id: 'gap', type: 'globalavgpool2d', inputs: ['c2'] },
+        { id: 'rs', type: 'reshape', inputs: ['gap'], targetShape: [-1] },
+        { id: 'cat', type: 'concatenate', inputs: ['flat', 'rs'] },
+        denseNode('head', 'cat', 3, 'softmax'),
+        { id: 'y', type: 'output', inputs: ['head'], loss: 'categorical_crossentropy' },
+      ],
+    };
+    const rng = createRng(11);
+    const rows = 16;
+    const data = {
+      n: rows,
+      nIn: size,
+      nOut: 3,
+      x: Float32Array.from({ length: rows * size }, () => rng.normal()),
+      y: Float32Array.from({ length: rows * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)),
+    };
+    const trainer = createTrainer({
+      graph,
+      train: data,
+      config: {
+        optimizer: { name: 'adam', learningRate: 0.05 },
+        batchSize: 4,
+        epochs: 2,
+        validationSplit: 0,
+        shuffle: true,
+        seed: 2,
+      },
+      task: 'classification',
+    });
+    trainer.fit();
+    const classes = ['a', 'b', 'c'];
+    const text = serializeWeights(
+      exportWeights({
+        graph,
+        parameters: layerWeights(trainer.model),
+        preprocessing: {
+          features: Array.from({ length: size }, (_, i) => ({
+            name: `p${i}`,
+            kind: 'numeric' as const,
+            mean: 0,
+            scale: 1,
+            fill: null,
+          })),
+          target: { name: 'shape', task: 'classification', classes },
+          missing: 'drop',
+          normalize: 'none',
+        },
+      }),
+    );
+    trainer.dispose();
+    const loaded = loadWeights(text);
+    // The moving statistics moved, so the reference must use them to agree.
+    expect(Array.from(loaded.parameters.get('bn')!.movingMean!).some((v) => Math.abs(v) > 1e-3)).toBe(true);
+    const ours = predictAll(modelFromWeights(loaded.graph, loaded.parameters), data.x, rows);
+    const file = JSON.parse(text) as WeightsFile;
+    for (let r = 0; r < rows; r++) {
+      const row = Object.fromEntries(
+        Array.from({ length: size }, (_, i) => [`p${i}`, data.x[r * size + i]!]),
+      );
+      const got = predict(file, row) as Record<string, number>;
+      classes.forEach((c, k) => expect(Math.abs(got[c]! - ours[r * 3 + k]!)).toBeLessThan(1e-5));
+    }
   });
 });
