@@ -210,6 +210,42 @@ describe('recording runs', () => {
   });
 });
 
+describe('a sweep’s runs', () => {
+  it('a run longer than a record holds keeps an overview of its epochs, first to last', async () => {
+    const app = await newApp();
+    const epochs = Array.from({ length: 10_000 }, (_, i) => ({
+      epoch: i + 1,
+      loss: 1 / (i + 1),
+      valLoss: 2 / (i + 1),
+    }));
+    const id = app.runs.addSweepRun(
+      {
+        index: 1,
+        values: [0.01],
+        graph: app.graph.spec(),
+        training: app.training.config(),
+        history: epochs,
+        weights: '{}',
+        weightsEpoch: 10_000,
+        paramCount: 1e9,
+        seconds: 1,
+        failure: null,
+      },
+      {
+        name: 'Sweep 1 · lr 0.01',
+        graph: { nodes: [] },
+        startedAt: new Date().toISOString(),
+        sweep: { id: 's1', name: 'Sweep 1', settings: [{ name: 'lr' }], values: [0.01] },
+      },
+    );
+    const r = app.runs.list.find((x) => x.id === id)!;
+    expect(r.history.epoch.length).toBeLessThanOrEqual(RUN_LIMITS.epochs);
+    expect(r.history.epoch[0]).toBe(4); // every 4th epoch: 10,000 / 4 fits in 4,096
+    expect(r.history.epoch.at(-1)).toBe(10_000);
+    expect(r.final?.epoch).toBe(10_000);
+  });
+});
+
 describe('editing the list', () => {
   it('renames, stars, deletes with undo; each marks the project changed', async () => {
     const app = await newApp();

@@ -6,6 +6,7 @@
  */
 import type { EngineApi, RunRecord, RunRecordState, SweepRunResult } from '../../../engine/api.ts';
 import { RUN_LIMITS } from '../../../engine/formats/run-limits.ts';
+import { epochOverview } from '../../../engine/metrics/epochs.ts';
 import { WEIGHTS_FORMAT } from '../../../engine/formats/envelope.ts';
 import { CREATED_BY } from '../../../engine/formats/weights-file.ts';
 import type { ProjectData } from '../../../engine/formats/schema-project.ts';
@@ -401,7 +402,8 @@ export class RunsState {
       graph: { nodes: result.graph.nodes as RunRecord['graph']['nodes'], positions: from.graph.positions },
       ...(from.data ? { data: from.data } : {}),
       training: result.training,
-      history: historyColumns(result.history.slice(-HISTORY_POINTS)),
+      // A long run keeps an overview of its epochs (every 2ᵏ-th and the last), as a trained run does.
+      history: historyColumns(epochOverview(result.history, HISTORY_POINTS).epochs),
       sweep: from.sweep,
     });
     const kept = this.list.reduce((n, r) => n + keptParameters(r), 0);
