@@ -9,7 +9,7 @@ import {
 } from '../../../engine/formats/index.ts';
 import type { WeightsFile } from '../../../engine/formats/index.ts';
 import { exportWeights, serializeWeights } from '../../../engine/formats/index.ts';
-import type { GraphSpec } from '../../../engine/graph/types.ts';
+import type { GraphNode, GraphSpec } from '../../../engine/graph/types.ts';
 import { modelFromWeights, predictAll } from '../../../engine/model/infer.ts';
 import { layerWeights } from '../../../engine/model/model.ts';
 import { createRng } from '../../../engine/rng.ts';
@@ -127,7 +127,7 @@ describe('docs/file-formats.md', () => {
         activation,
         useBias: true,
         kernelInitializer: 'glorot_uniform',
-      }) as const;
+      }) as GraphNode;
     const graph: GraphSpec = {
       nodes: [
         { id: 'x', type: 'input', inputs: [], units: 0, shape: [...shape] },
