@@ -291,7 +291,8 @@ export function sweepHandlers(d: SweepDeps) {
         resolve(ended);
       };
       w.onAnswer((a: RunAnswer) => {
-        if (settled || sweep !== s) return;
+        // A stopped sweep's workers may still have answers on the way: the runs stay as the stop left them.
+        if (settled || sweep !== s || s.state !== 'running') return;
         if (a.type === 'epoch' && a.index === r.status.index) {
           const m = a.metrics;
           r.status.epoch = m.epoch;
