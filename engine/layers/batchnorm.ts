@@ -6,12 +6,11 @@
  * (inference: dX += γ/σ · dA). γ is the kernel [1, C], β the bias [C].
  */
 import * as z from 'zod';
-import { perRow } from '../explain/rows.ts';
 import type { BatchNormNode } from '../graph/types.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
-import { inputShape, keepsGradient, named, nodeSchema, parameterFree } from './parts.ts';
+import { inputShape, keepsGradient, named, nodeSchema, parameterFree, valueEvents } from './parts.ts';
 import { pyFloat } from './pytorch-parts.ts';
 import { toImage, toRows } from './spatial-export.ts';
 
@@ -275,23 +274,5 @@ export const batchnorm: LayerKind<BatchNormNode> = {
     sums(u, u.dOut, n, dGamma, dBeta);
     inputGradient(u, n, dGamma, dBeta, t, true);
   },
-  forwardEvent(s, B) {
-    return {
-      kind: 'batchnorm',
-      nodeId: s.node.id,
-      inputId: s.node.inputs[0]!,
-      shape: [...s.shape],
-      a: perRow(s.out, B, s.width),
-    };
-  },
-  backwardEvent(s, B, base) {
-    const x = s.inputs[0]!;
-    let dX: number[][] | null = null;
-    if (keepsGradient(x)) {
-      const t = new Float64Array(B * x.width);
-      batchnorm.term(s, x, B, t);
-      dX = perRow(t, B, x.width);
-    }
-    return { ...base, kind: 'batchnorm', inputId: x.node.id, dX };
-  },
+  ...valueEvents('batchnorm', () => batchnorm.term),
 };

@@ -5,7 +5,6 @@
  */
 import * as z from 'zod';
 import { activateBackward } from '../activations.ts';
-import { perRow } from '../explain/rows.ts';
 import { LIMITS } from '../graph/limits.ts';
 import { ACTIVATIONS, INITIALIZERS, PADDINGS } from '../graph/types.ts';
 import type { Activation, Conv2dNode } from '../graph/types.ts';
@@ -21,10 +20,11 @@ import {
   checkActivation,
   isFiniteNonNegative,
   isPositiveInt,
-  kerasActivation,
   keepsGradient,
+  kerasActivation,
   named,
   nodeSchema,
+  valueEvents,
 } from './parts.ts';
 import { checkPadding, checkPair, col2im, geometry, im2col, imageInput, pairSchema } from './spatial.ts';
 import type { Geometry } from './spatial.ts';
@@ -276,23 +276,5 @@ export const conv2d: LayerKind<Conv2dNode> = {
     t.fill(0, 0, B * s.width);
     col2im(dCols, t, B, g);
   },
-  forwardEvent(s, B) {
-    return {
-      kind: 'conv2d',
-      nodeId: s.node.id,
-      inputId: s.node.inputs[0]!,
-      shape: [...s.shape],
-      a: perRow(s.out, B, s.width),
-    };
-  },
-  backwardEvent(s, B, base) {
-    const x = s.inputs[0]!;
-    let dX: number[][] | null = null;
-    if (keepsGradient(x)) {
-      const t = new Float64Array(B * x.width);
-      conv2d.term(s, x, B, t);
-      dX = perRow(t, B, x.width);
-    }
-    return { ...base, kind: 'conv2d', inputId: x.node.id, dX };
-  },
+  ...valueEvents('conv2d', () => conv2d.term),
 };

@@ -2,11 +2,10 @@
  * Flatten: any shape → [size]. Rows are stored flat in channels-last order already, which is Keras's
  * Flatten order, so a = x and dX += dA; only the shape changes. Forward mode (explainer): ȧ = ẋ.
  */
-import { perRow } from '../explain/rows.ts';
 import type { FlattenNode } from '../graph/types.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
-import { inputTerm, keepsGradient, named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { keepsGradient, named, nodeSchema, parameterFree, PLAIN_CACHE, valueEvents } from './parts.ts';
 import { sizeOf } from './spatial.ts';
 
 export function flattenForward(s: NodeState, ctx: RunContext): void {
@@ -46,16 +45,5 @@ export const flatten: LayerKind<FlattenNode> = {
   term(u, _s, B, t) {
     t.set(u.dOut.subarray(0, B * u.width));
   },
-  forwardEvent: (s, B) => ({
-    kind: 'flatten',
-    nodeId: s.node.id,
-    inputId: s.node.inputs[0]!,
-    shape: [...s.shape],
-    a: perRow(s.out, B, s.width),
-  }),
-  backwardEvent(s, B, base) {
-    const x = s.inputs[0]!;
-    const dX = inputTerm(flatten, s, B);
-    return { ...base, kind: 'flatten', inputId: x.node.id, dX: dX ? perRow(dX, B, x.width) : null };
-  },
+  ...valueEvents('flatten', () => flatten.term),
 };

@@ -2,12 +2,11 @@
  * Global average pooling: [h, w, c] → [c], a_c = (1/hw) Σ over positions p of x[p, c]; backward
  * dX[p, c] += dA_c / hw. Forward mode (explainer): ȧ_c = mean of ẋ[·, c].
  */
-import { perRow } from '../explain/rows.ts';
 import type { GlobalAvgPool2dNode } from '../graph/types.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
 import type { NodeState, RunContext } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
-import { keepsGradient, named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { keepsGradient, named, nodeSchema, parameterFree, PLAIN_CACHE, valueEvents } from './parts.ts';
 import { imageInput } from './spatial.ts';
 import { onnxImage } from './spatial-export.ts';
 
@@ -87,21 +86,5 @@ export const globalavgpool2d: LayerKind<GlobalAvgPool2dNode> = {
     means(tangentOf(s.inputs[0]!)!, t, B, positionsOf(s), s.width);
   },
   term,
-  forwardEvent: (s, B) => ({
-    kind: 'globalavgpool2d',
-    nodeId: s.node.id,
-    inputId: s.node.inputs[0]!,
-    shape: [...s.shape],
-    a: perRow(s.out, B, s.width),
-  }),
-  backwardEvent(s, B, base) {
-    const x = s.inputs[0]!;
-    let dX: number[][] | null = null;
-    if (keepsGradient(x)) {
-      const t = new Float64Array(B * x.width);
-      term(s, x, B, t);
-      dX = perRow(t, B, x.width);
-    }
-    return { ...base, kind: 'globalavgpool2d', inputId: x.node.id, dX };
-  },
+  ...valueEvents('globalavgpool2d', () => term),
 };

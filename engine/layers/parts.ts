@@ -5,8 +5,8 @@
 import * as z from 'zod';
 import { activationStep } from '../explain/chain-text.ts';
 import { derivative } from '../explain/derivative.ts';
-import { grid } from '../explain/rows.ts';
-import type { ChainStep } from '../explain/trace-types.ts';
+import { grid, perRow } from '../explain/rows.ts';
+import type { ChainStep, ImageKind } from '../explain/trace-types.ts';
 import { ACTIVATIONS, DEFAULT_ALPHA } from '../graph/types.ts';
 import type { Activation, GraphNode } from '../graph/types.ts';
 import type { FloatArray } from '../kernels/matmul.ts';
@@ -55,6 +55,31 @@ export function inputTerm(kind: Pick<LayerKind, 'term'>, s: NodeState, B: number
   const t = new Float64Array(B * x.width);
   kind.term(s, x, B, t);
   return t;
+}
+
+/**
+ * Explainer events of a single-input kind shown by its values, not its steps (the image kinds and
+ * batchnorm): its output forward; backward, what its `term` adds into its input's gradient.
+ * `term` is read when an event is made, so a kind may pass a function that returns its own.
+ */
+export function valueEvents(
+  type: ImageKind,
+  term: () => LayerKind['term'],
+): Pick<LayerKind, 'forwardEvent' | 'backwardEvent'> {
+  return {
+    forwardEvent: (s, B) => ({
+      kind: type,
+      nodeId: s.node.id,
+      inputId: s.node.inputs[0]!,
+      shape: [...s.shape],
+      a: perRow(s.out, B, s.width),
+    }),
+    backwardEvent(s, B, base) {
+      const x = s.inputs[0]!;
+      const dX = inputTerm({ term: term() }, s, B);
+      return { ...base, kind: type, inputId: x.node.id, dX: dX ? perRow(dX, B, x.width) : null };
+    },
+  };
 }
 
 /** Buffers: the output and its gradient only. */

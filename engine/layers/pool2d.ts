@@ -4,12 +4,11 @@
  * TensorFlow's `same` padding adds nothing to a max, and an average divides by the cells inside.
  */
 import * as z from 'zod';
-import { perRow } from '../explain/rows.ts';
 import type { AvgPool2dNode, MaxPool2dNode } from '../graph/types.ts';
 import { PADDINGS } from '../graph/types.ts';
 import type { NodeState } from '../model/state.ts';
 import type { LayerKind } from './kind.ts';
-import { keepsGradient, named, nodeSchema, parameterFree } from './parts.ts';
+import { named, nodeSchema, parameterFree, valueEvents } from './parts.ts';
 import { checkPadding, checkPair, geometry, imageInput, pairSchema } from './spatial.ts';
 import type { Geometry } from './spatial.ts';
 import { onnxImage, torchImage } from './spatial-export.ts';
@@ -94,22 +93,6 @@ export function poolParts<N extends PoolNode>(
     ],
     pytorch: (n, ctx) => torchImage(n, ctx),
     onnx: (n, ctx) => onnxImage(n, ctx),
-    forwardEvent: (s, B) => ({
-      kind: type,
-      nodeId: s.node.id,
-      inputId: s.node.inputs[0]!,
-      shape: [...s.shape],
-      a: perRow(s.out, B, s.width),
-    }),
-    backwardEvent(s, B, base) {
-      const x = s.inputs[0]!;
-      let dX: number[][] | null = null;
-      if (keepsGradient(x)) {
-        const t = new Float64Array(B * x.width);
-        term(s, x, B, t);
-        dX = perRow(t, B, x.width);
-      }
-      return { ...base, kind: type, inputId: x.node.id, dX };
-    },
+    ...valueEvents(type, () => term),
   };
 }

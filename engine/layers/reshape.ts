@@ -4,12 +4,11 @@
  */
 import * as z from 'zod';
 import { fail } from '../errors.ts';
-import { perRow } from '../explain/rows.ts';
 import { LIMITS } from '../graph/limits.ts';
 import type { ReshapeNode } from '../graph/types.ts';
 import type { LayerKind } from './kind.ts';
 import { flatten } from './flatten.ts';
-import { inputTerm, named, nodeSchema, parameterFree, PLAIN_CACHE } from './parts.ts';
+import { named, nodeSchema, parameterFree, PLAIN_CACHE, valueEvents } from './parts.ts';
 import { shapeText, sizeOf } from './spatial.ts';
 
 /** Whether a target shape is 1 to 3 entries, each ≥ 1 or a single −1. */
@@ -58,16 +57,5 @@ export const reshape: LayerKind<ReshapeNode> = {
 
   tangent: flatten.tangent,
   term: flatten.term,
-  forwardEvent: (s, B) => ({
-    kind: 'reshape',
-    nodeId: s.node.id,
-    inputId: s.node.inputs[0]!,
-    shape: [...s.shape],
-    a: perRow(s.out, B, s.width),
-  }),
-  backwardEvent(s, B, base) {
-    const x = s.inputs[0]!;
-    const dX = inputTerm(reshape, s, B);
-    return { ...base, kind: 'reshape', inputId: x.node.id, dX: dX ? perRow(dX, B, x.width) : null };
-  },
+  ...valueEvents('reshape', () => reshape.term),
 };
