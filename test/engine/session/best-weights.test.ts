@@ -4,38 +4,9 @@
  * with early stopping the best epoch is early stopping's.
  */
 import { describe, expect, it } from 'vitest';
-import { buildMlp } from '../../../engine/graph/builders.ts';
-import { createEngineService } from '../../../engine/session/service.ts';
+
 import type { EngineService } from '../../../engine/session/service.ts';
-import type { RunRequest } from '../../../engine/api.ts';
-import type { Result } from '../../../engine/errors.ts';
-import type { TrainingConfig } from '../../../engine/train/config.ts';
-
-function ok<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-
-const request = (over: Partial<TrainingConfig>): RunRequest => ({
-  graph: buildMlp({ inputs: 0, hidden: [8], outputs: 2, activation: 'tanh', head: 'softmax' }),
-  mapping: {},
-  training: {
-    optimizer: { name: 'adam', learningRate: 0.05 },
-    batchSize: 20,
-    epochs: 40,
-    validationSplit: 0.2,
-    shuffle: true,
-    seed: 3,
-    ...over,
-  },
-});
-
-async function service(r: RunRequest): Promise<EngineService> {
-  const s = createEngineService({ yieldToHost: () => new Promise((done) => setImmediate(done)) });
-  ok(await s.loadData({ kind: 'builtin', name: 'xor', samples: 100, noise: 0.5, seed: 1 }));
-  ok(await s.createRun(r));
-  return s;
-}
+import { ok, request, service } from './xor-service.ts';
 
 /** One batch at a time until the run is over; the weights file's parameters after each epoch. */
 async function train(s: EngineService): Promise<unknown[]> {
@@ -50,7 +21,7 @@ async function train(s: EngineService): Promise<unknown[]> {
 
 describe('the best epoch’s weights of a run', () => {
   it('are the weights at the epoch with the best validation accuracy (the first of equals)', async () => {
-    const s = await service(request({}));
+    const s = await service(request({ epochs: 40 }));
     expect(ok(await s.bestWeights())).toBeNull();
     const byEpoch = await train(s);
     const epochs = ok(await s.history(1000)).epochs;
@@ -70,7 +41,7 @@ describe('the best epoch’s weights of a run', () => {
   });
 
   it('with early stopping, the best epoch is early stopping’s and its weights the ones it put back', async () => {
-    const s = await service(request({ epochs: 400, earlyStopping: { monitor: 'val_loss', patience: 3 } }));
+    const s = await service(request({ earlyStopping: { monitor: 'val_loss', patience: 3 } }));
     await train(s);
     const status = ok(await s.status());
     const best = ok(await s.bestWeights())!;
