@@ -36,20 +36,51 @@ export const ENGINE_VERSION = '0.1.0';
 
 /** Shapes and parameter counts, one row per node in topological order. */
 export interface CompileSummary {
-  nodes: { id: string; type: NodeType; width: number; params: number; kernel: [number, number] | null }[];
+  nodes: {
+    id: string;
+    type: NodeType;
+    width: number;
+    /** Its output's shape per row: [width] for a flat vector, [h, w, c] for an image. */
+    shape: number[];
+    params: number;
+    kernel: [number, number] | null;
+  }[];
   paramCount: number;
   inputId: string;
   outputId: string;
 }
 
-/** Rows to load: CSV bytes or text (the file's name is for messages), or a built-in dataset. */
+/**
+ * Rows to load: CSV bytes or text (the file's name is for messages), a built-in dataset, MNIST's four
+ * IDX files (raw or gzip, as the app ships them), or the files of a folder of images with one
+ * sub-folder per class (`path` relative to the folder, e.g. `cat/001.png`).
+ */
 export type DataSource =
   | { kind: 'csv'; name: string; bytes: Uint8Array }
   | { kind: 'csv-text'; name: string; text: string }
-  | { kind: 'builtin'; name: string; samples?: number; noise?: number; seed?: number };
+  | { kind: 'builtin'; name: string; samples?: number; noise?: number; seed?: number }
+  | {
+      kind: 'mnist';
+      name: string;
+      trainImages: Uint8Array;
+      trainLabels: Uint8Array;
+      testImages: Uint8Array;
+      testLabels: Uint8Array;
+      /** Training digits kept (the first ones; default all 60,000); the 10,000 test digits always. */
+      samples?: number;
+    }
+  | {
+      kind: 'image-files';
+      name: string;
+      files: { path: string; bytes: Uint8Array }[];
+      /** Every image resized to [h, w] (default: the first readable image's size). */
+      size?: [number, number];
+      /** 1 grey, 3 colour (default: grey unless an image has colour). */
+      channels?: 1 | 3;
+    };
 
-/** What a CSV load is doing: reading its rows, then describing its columns. */
-export type LoadPhase = 'reading' | 'summarizing';
+/** What a load is doing: reading rows (a CSV) or decoding images, then describing the columns. */
+export type LoadPhase = 'reading' | 'decoding' | 'summarizing';
 
 /** How far a load has got: `loaded` of `total` bytes (characters for text) read. */
 export interface LoadProgress {
@@ -75,6 +106,75 @@ export interface DatasetSummary {
   planar: boolean;
   /** For planar data: up to 2,000 rows as x, y and the target (class index, or value). */
   points: { x: Float32Array; y: Float32Array; target: Float32Array } | null;
+  /** Image data (MNIST, a folder): its shape and classes; null for a table of cells. */
+  images: ImageDataSummary | null;
+}
+
+/** Loaded images: every one [h, w, c] (channels last), a class each. */
+export interface ImageDataSummary {
+  shape: [number, number, number];
+  rows: number;
+  classes: string[];
+  /** Images per class, in `classes` order. */
+  counts: number[];
+  /** Rows from here on are the official test split (validation uses them as they are); null: none. */
+  testFrom: number | null;
+  /** Files left out, each with why (unreadable, not an image, outside a class folder). */
+  skipped: { path: string; reason: string }[];
+}
+
+/** Images of the loaded data, as bytes to draw: `rows.length` images of h·w·c values 0…255 each. */
+export interface ImageBatch {
+  shape: [number, number, number];
+  /** Their rows in the loaded data. */
+  rows: number[];
+  pixels: Uint8Array;
+  labels: string[];
+  /** With a run: each image's predicted class and that class's probability. */
+  predicted?: { label: string; probability: number }[];
+}
+
+/** Which images: the first `perClass` of each class (default 8, at most 64), or the given rows (≤ 256). */
+export interface ImageSampleRequest {
+  perClass?: number;
+  rows?: number[];
+}
+
+/** The validation images of class `actual` the run predicts as `predicted` (a confusion-matrix cell). */
+export interface MistakesRequest {
+  actual: string;
+  predicted: string;
+  /** At most this many (default 64, at most 256). */
+  max?: number;
+}
+
+/** One image through the run's network: a row of the loaded data, or pixels (h·w·c, 0…255) drawn. */
+export interface ImageInsightRequest {
+  row?: number;
+  pixels?: Uint8Array;
+}
+
+/** A node's output for one image: its maps [h, w, c], channels last (map k is every c-th value from k). */
+export interface FeatureMaps {
+  id: string;
+  type: NodeType;
+  shape: [number, number, number];
+  values: Float32Array;
+}
+
+export interface ImageInsight {
+  shape: [number, number, number];
+  pixels: Uint8Array;
+  /** The image's class in the data (a row), or null (drawn). */
+  label: string | null;
+  /** Each conv2d and pooling node's output, in topological order. */
+  maps: FeatureMaps[];
+  /** The first conv2d node's kernel in Keras layout [kh, kw, in, filters]; null without one. */
+  filters: { id: string; shape: [number, number, number, number]; values: Float32Array } | null;
+  classes: string[];
+  probabilities: number[];
+  /** Index into `classes` of the most probable class. */
+  predicted: number;
 }
 
 /** How the model does on the validation rows (all rows when none are held out). */
@@ -408,6 +508,12 @@ export interface EngineApi {
   neuronGrid(request: NeuronGridRequest): Promise<Result<NeuronGridResult>>;
   /** Confusion matrix (classification) or predicted against actual (regression). */
   results(): Promise<Result<ResultsSummary>>;
+  /** Images of the loaded image data (with the run's predictions when there is a run). */
+  sampleImages(request?: ImageSampleRequest): Promise<Result<ImageBatch>>;
+  /** The validation images of one confusion-matrix cell, with the run's predictions. */
+  mistakes(request: MistakesRequest): Promise<Result<ImageBatch>>;
+  /** One image through the run's network: feature maps, the first layer's filters, the probabilities. */
+  imageInsight(request: ImageInsightRequest): Promise<Result<ImageInsight>>;
   exportWeights(name?: string): Promise<Result<string>>;
   /**
    * The best epoch's weights as a weights file (the epoch the runs table names: early stopping's

@@ -51,7 +51,7 @@ export function dataHandlers(yieldToHost: () => Promise<void>): {
             ...(s.noise !== undefined ? { noise: s.noise } : {}),
             ...(s.seed !== undefined ? { seed: s.seed } : {}),
           });
-        else {
+        else if (s.kind === 'csv' || s.kind === 'csv-text') {
           const input = s.kind === 'csv' ? s.bytes : s.text;
           mine.total = input.length;
           raw = await readCsvInSlices(input, {
@@ -60,7 +60,7 @@ export function dataHandlers(yieldToHost: () => Promise<void>): {
             progress: (done) => void (mine.loaded = done),
             cancelled: stop,
           });
-        }
+        } else fail('BAD_REQUEST', 'request.noData'); // replaced by the image loads
         mine.phase = 'summarizing';
         const columns: ColumnSummary[] = [];
         for (let j = 0; j < raw.columns.length; j++) {

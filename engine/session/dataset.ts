@@ -28,6 +28,7 @@ export function summarizeTable(
     problem: null,
     planar: columns.length === 3 && columns[0]!.type === 'numeric' && columns[1]!.type === 'numeric',
     points: null,
+    images: null,
   };
   try {
     const p = prepareData(table, { validationSplit: 0, seed: 1, shuffle: false });

@@ -35,6 +35,7 @@ export function compileSummary(c: CompiledGraph): CompileSummary {
         id: n.id,
         type: n.type,
         width: c.width.get(n.id)!,
+        shape: [...c.shape.get(n.id)!],
         params: p
           ? p.kernel[0] * p.kernel[1] + (p.bias ? p.bias[0] : 0) + (p.moving ? 2 * p.moving[0] : 0)
           : 0,

@@ -392,6 +392,10 @@ export function createEngineService(o: ServiceOptions): EngineService {
         const data = r.validation.n > 0 ? r.validation : r.train;
         return summarizeResults(r.trainer, data, r.prepared.preprocessing);
       }),
+    // Replaced by the image data's module (engine/session/images.ts) and insight (image-insight.ts).
+    sampleImages: async () => settle(() => fail('NO_DATA_LOADED', 'request.noData')),
+    mistakes: async () => settle(() => fail('NO_DATA_LOADED', 'request.noData')),
+    imageInsight: async () => settle(() => fail('NO_DATA_LOADED', 'request.noData')),
     exportWeights: async (name) => settle(() => weightsText(needRun(), name)),
     bestWeights: async (name) =>
       settle(() => {
